@@ -1,0 +1,6 @@
+"""`python -m mockpost`."""
+
+from mockpost.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""The call log: one record per call, kept in a bounded buffer, told to listeners.
+
+No rendering here: the console (or anything else) listens. A listener that fails is
+unsubscribed rather than allowed to break serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+Pairs = tuple[tuple[str, str], ...]
+MAX_BODY_KEPT = 64 * 1024
+
+log = logging.getLogger("mockpost.calllog")
+
+
+@dataclass(frozen=True, slots=True)
+class Closest:
+    """An example near an unanswered call, and what dropped it."""
+
+    method: str
+    path: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    received: float  # Unix time
+    method: str
+    path: str
+    query: str
+    status: int
+    duration_ms: float
+    example_name: str | None = None  # None: no example answered
+    request_name: str | None = None
+    example_id: str | None = None
+    score: float | None = None
+    how: str = ""  # "score", "x-mock-response-id", "preflight", "unauthorized"...
+    path_step: str = ""
+    notes: tuple[str, ...] = ()
+    closest: tuple[Closest, ...] = ()
+    request_headers: Pairs = ()
+    request_body: bytes = b""
+    response_headers: Pairs = ()
+    response_body: bytes = b""
+
+    @property
+    def matched(self) -> bool:
+        return self.example_name is not None
+
+
+Listener = Callable[[CallRecord], None]
+
+
+def clip(body: bytes) -> bytes:
+    """A body as the log keeps it: at most MAX_BODY_KEPT bytes."""
+    return body if len(body) <= MAX_BODY_KEPT else body[:MAX_BODY_KEPT]
+
+
+@dataclass
+class CallLog:
+    """The last `capacity` calls, oldest first, and the count of all calls seen."""
+
+    capacity: int = 1000
+    total: int = 0
+    _records: deque[CallRecord] = field(init=False)
+    _listeners: list[Listener] = field(default_factory=list, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        self._records = deque(maxlen=self.capacity)
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def record(self, call: CallRecord) -> None:
+        with self._lock:
+            self._records.append(call)
+            self.total += 1
+        for listener in list(self._listeners):
+            try:
+                listener(call)
+            except Exception:  # a broken listener must never break serving
+                log.exception("call log listener %r failed; it is unsubscribed", listener)
+                self._listeners.remove(listener)
+
+    def __iter__(self) -> Iterator[CallRecord]:
+        with self._lock:
+            return iter(list(self._records))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def last(self) -> CallRecord | None:
+        with self._lock:
+            return self._records[-1] if self._records else None

@@ -1,0 +1,167 @@
+"""The command line: options -> config -> load -> index -> serve."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+import click
+from aiohttp import web
+
+from mockpost import __version__
+from mockpost.calllog import CallLog
+from mockpost.collection import Collection, Environment, load_collection, load_environment
+from mockpost.config import DELAY_PRESETS, ServerConfig
+from mockpost.console import Banner, CallPrinter, make_console
+from mockpost.directives import MAX_DELAY_MS, parse_delay
+from mockpost.errors import MockpostError
+from mockpost.index import build_index
+from mockpost.matching import MatchOptions
+from mockpost.server import create_app
+
+
+def _delay(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """A delay: ms (0..180000), or Postman's presets 2g (300 ms) and 3g (100 ms)."""
+    text = value.strip().lower()
+    if text in DELAY_PRESETS:
+        return DELAY_PRESETS[text]
+    if text == "0":
+        return 0
+    delay = parse_delay(text)
+    if delay is None:
+        raise click.BadParameter(f"{value!r} is not 2g, 3g or a number of ms 0..{MAX_DELAY_MS}")
+    return delay
+
+
+def _names(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    """Comma-separated header names, in lower case."""
+    return tuple(n.strip().lower() for n in value.split(",") if n.strip())
+
+
+def _load(
+    collection_path: Path, environment_path: Path | None
+) -> tuple[Collection, Environment | None]:
+    try:
+        collection = load_collection(collection_path)
+        environment = load_environment(environment_path) if environment_path else None
+    except MockpostError as exc:
+        raise click.ClickException(str(exc)) from None
+    return collection, environment
+
+
+def _url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+async def _run(app: web.Application, config: ServerConfig, banner: Banner) -> None:
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, config.host, config.port, reuse_address=True)
+        try:
+            await site.start()
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot listen on {_url(config.host, config.port)}: {exc.strerror or exc}"
+            ) from None
+        host, port = runner.addresses[0][:2]
+        banner.listening(_url(config.host if config.host else host, port))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mockpost")
+def main() -> None:
+    """Serve a Postman collection's saved examples as a local mock API."""
+
+
+@main.command()
+@click.argument("collection", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-e",
+    "--environment",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A Postman environment file; its values win over collection variables.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--delay",
+    metavar="MS|2g|3g",
+    default="0",
+    callback=_delay,
+    help="Wait before every answer: ms, or 2g (300 ms) / 3g (100 ms). "
+    "A call's x-mock-response-delay wins.",
+)
+@click.option(
+    "--api-key",
+    envvar="MOCKPOST_API_KEY",
+    help="Private mode: calls must send this in x-api-key (env: MOCKPOST_API_KEY).",
+)
+@click.option(
+    "--match-body",
+    is_flag=True,
+    help="Match request bodies (a call's x-mock-match-request-body wins).",
+)
+@click.option(
+    "--match-headers",
+    metavar="NAME,NAME",
+    default="",
+    callback=_names,
+    help="Header names whose values must match (a call's x-mock-match-request-headers wins).",
+)
+@click.option("--no-fuzzy", is_flag=True, help="Turn off the document-distance path step.")
+@click.option(
+    "--server-response",
+    type=click.IntRange(500, 599),
+    help="Answer every call with this 5xx, as Postman's active server response.",
+)
+@click.option("--seed", type=int, help="Make dynamic values ({{$guid}}...) reproducible.")
+@click.option("--quiet", is_flag=True, help="Do not print a line per call.")
+def serve(
+    collection: Path,
+    environment: Path | None,
+    host: str,
+    port: int,
+    delay: int,
+    api_key: str | None,
+    match_body: bool,
+    match_headers: tuple[str, ...],
+    no_fuzzy: bool,
+    server_response: int | None,
+    seed: int | None,
+    quiet: bool,
+) -> None:
+    """Serve COLLECTION's saved examples as Postman's mock server would."""
+    loaded, env = _load(collection, environment)
+    config = ServerConfig(
+        host=host,
+        port=port,
+        delay_ms=delay,
+        api_key=api_key or None,
+        match=MatchOptions(match_body=match_body, match_headers=match_headers, fuzzy=not no_fuzzy),
+        server_response=server_response,
+        seed=seed,
+    )
+    console = make_console()
+    banner = Banner(console)
+    banner.loaded(loaded, env, __version__)
+    calls = CallLog()
+    if not quiet:
+        calls.subscribe(CallPrinter(console))
+    app = create_app(build_index(loaded, env), config, calls)
+    asyncio.run(_run(app, config, banner))

@@ -1,0 +1,78 @@
+"""The `x-mock-*` request headers, read into directives for one call.
+
+A value that makes no sense is ignored and said in `notes` (the call log shows them); it
+never fails the call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+MAX_DELAY_MS = 180_000
+
+
+@dataclass(frozen=True, slots=True)
+class Directives:
+    code: int | None = None
+    response_id: str | None = None
+    response_name: str | None = None
+    match_body: bool | None = None
+    match_headers: tuple[str, ...] | None = None
+    delay_ms: int | None = None
+    notes: tuple[str, ...] = ()
+
+
+def parse_delay(value: str) -> int | None:
+    """A delay in milliseconds, 1..180000, or None when the text is not one."""
+    value = value.strip()
+    if not value.isdigit():
+        return None
+    delay = int(value)
+    return delay if 1 <= delay <= MAX_DELAY_MS else None
+
+
+def read_directives(headers: Mapping[str, str]) -> Directives:
+    """Directives from a call's headers (names in lower case)."""
+    notes: list[str] = []
+
+    def ignored(name: str, value: str, why: str) -> None:
+        notes.append(f"ignored {name}: {value!r} ({why})")
+
+    code: int | None = None
+    if (raw := headers.get("x-mock-response-code")) is not None:
+        text = raw.strip()
+        if text.isdigit() and 100 <= int(text) <= 599:
+            code = int(text)
+        else:
+            ignored("x-mock-response-code", raw, "not a status code 100..599")
+
+    match_body: bool | None = None
+    if (raw := headers.get("x-mock-match-request-body")) is not None:
+        text = raw.strip().lower()
+        if text in ("true", "false"):
+            match_body = text == "true"
+        else:
+            ignored("x-mock-match-request-body", raw, "not true or false")
+
+    match_headers: tuple[str, ...] | None = None
+    if (raw := headers.get("x-mock-match-request-headers")) is not None:
+        match_headers = tuple(n.strip().lower() for n in raw.split(",") if n.strip())
+
+    delay: int | None = None
+    if (raw := headers.get("x-mock-response-delay")) is not None:
+        delay = parse_delay(raw)
+        if delay is None:
+            ignored("x-mock-response-delay", raw, f"not a number of ms 1..{MAX_DELAY_MS}")
+
+    response_id = headers.get("x-mock-response-id")
+    response_name = headers.get("x-mock-response-name")
+    return Directives(
+        code=code,
+        response_id=response_id.strip() if response_id is not None else None,
+        response_name=response_name,
+        match_body=match_body,
+        match_headers=match_headers,
+        delay_ms=delay,
+        notes=tuple(notes),
+    )

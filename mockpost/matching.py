@@ -1,0 +1,241 @@
+"""Postman's matching algorithm: (index, call) -> a decision with its score and reasons.
+
+1. Method. 2. `x-mock-response-code`, then `-id`, then `-name`. 3. URL path score (the
+ladder in `paths`). 4. Query score. 5. Header and body matching, or +5 for an equal body.
+6. Highest score; ties go to the first example with code 200, else the first in collection
+order. When nothing is left, `explain` says, for the closest examples, what dropped them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from mockpost.bodies import CallBody, bodies_equal
+from mockpost.directives import Directives, read_directives
+from mockpost.index import Index, IndexedExample
+from mockpost.paths import CallPath, score_path, similarity
+
+Pairs = tuple[tuple[str, str], ...]
+EQUAL_BODY_BONUS = 5
+MAX_MISSES = 3
+STAGE_WEIGHT = 0.1  # each step an example got through counts as 10% more path likeness
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """An incoming HTTP call, as the core sees it (header names in lower case)."""
+
+    method: str
+    path: str
+    query: Pairs = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOptions:
+    """Server-wide settings; a call's `x-mock-match-*` headers win over them."""
+
+    match_body: bool = False
+    match_headers: tuple[str, ...] = ()
+    fuzzy: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """An example that did not answer, how far it got and what dropped it."""
+
+    example: IndexedExample
+    stage: int  # 0 method, 1 code, 2 path, 3 headers, 4 body: what dropped it
+    closeness: float  # path likeness, plus a little for each step it got through
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    example: IndexedExample | None
+    score: float = 0.0
+    how: str = "score"  # "score", "x-mock-response-id" or "x-mock-response-name"
+    path_step: str = ""
+    captures: Mapping[str, str] = field(default_factory=dict)
+    directives: Directives = field(default_factory=Directives)
+    notes: tuple[str, ...] = ()
+    misses: tuple[Miss, ...] = ()
+
+
+def score_query(expected: Counter[tuple[str, str]], sent: Counter[tuple[str, str]]) -> float:
+    """+10 when all pairs match, +10 x percentage when some do, - missing (max 10) when none."""
+    if not expected and not sent:
+        return 10.0
+    matches = sum((expected & sent).values())
+    left_expected = Counter(k for (k, _), n in (expected - sent).items() for _ in range(n))
+    left_sent = Counter(k for (k, _), n in (sent - expected).items() for _ in range(n))
+    partials = sum((left_expected & left_sent).values())
+    missing = sum((left_expected - left_sent).values()) + sum((left_sent - left_expected).values())
+    total = matches + partials + missing
+    if matches == total:
+        return 10.0
+    if matches:
+        return 10.0 * matches / total
+    return -float(min(missing, 10))
+
+
+def headers_differ(
+    example: IndexedExample, call: Call, names: Iterable[str]
+) -> tuple[str, str | None, str | None] | None:
+    """The first listed header whose value differs: (name, expected, sent), or None."""
+    for name in names:
+        expected = example.headers.get(name)
+        sent = call.headers.get(name)
+        expected = expected.strip() if expected is not None else None
+        sent = sent.strip() if sent is not None else None
+        if expected != sent:
+            return name, expected, sent
+    return None
+
+
+def _pick(
+    scored: Iterable[tuple[float, IndexedExample, str, Mapping[str, str]]],
+) -> tuple[float, IndexedExample, str, Mapping[str, str]] | None:
+    best: tuple[float, IndexedExample, str, Mapping[str, str]] | None = None
+    for entry in scored:
+        if (
+            best is None
+            or entry[0] > best[0]
+            or (entry[0] == best[0] and best[1].code != 200 and entry[1].code == 200)
+        ):
+            best = entry
+    return best
+
+
+def _by_id(candidates: Iterable[IndexedExample], wanted: str) -> IndexedExample | None:
+    """The example with that id, or with the UID form `<owner>-<id>`."""
+    fallback: IndexedExample | None = None
+    for example in candidates:
+        if example.id == wanted:
+            return example
+        if fallback is None and wanted.endswith("-" + example.id):
+            fallback = example
+    return fallback
+
+
+def _by_name(candidates: Iterable[IndexedExample], wanted: str) -> IndexedExample | None:
+    named = [e for e in candidates if e.name == wanted]
+    return next((e for e in named if e.code == 200), named[0] if named else None)
+
+
+def match(index: Index, call: Call, options: MatchOptions = MatchOptions()) -> Decision:
+    """Choose the example that answers the call, or a decision with none and the reasons."""
+    directives = read_directives(call.headers)
+    notes = directives.notes
+    candidates: Iterable[IndexedExample] = index.candidates(call.method)
+    if directives.code is not None:
+        candidates = [e for e in candidates if e.code == directives.code]
+
+    if directives.response_id is not None:
+        found = _by_id(candidates, directives.response_id)
+        if found is None:
+            notes += (f"no {call.method} example has id {directives.response_id!r}",)
+        return Decision(found, how="x-mock-response-id", directives=directives, notes=notes)
+    if directives.response_name is not None:
+        found = _by_name(candidates, directives.response_name)
+        if found is None:
+            notes += (f"no {call.method} example is named {directives.response_name!r}",)
+        return Decision(found, how="x-mock-response-name", directives=directives, notes=notes)
+
+    match_body = options.match_body if directives.match_body is None else directives.match_body
+    header_names = (
+        options.match_headers if directives.match_headers is None else directives.match_headers
+    )
+    path = CallPath.of(call.path)
+    sent_query = Counter(call.query)
+    body = CallBody(call.body, call.content_type)
+    body_sent = bool(call.body.strip())
+
+    def scored() -> Iterable[tuple[float, IndexedExample, str, Mapping[str, str]]]:
+        for example in candidates:
+            found = score_path(example.path, path, fuzzy=options.fuzzy)
+            if found is None:
+                continue
+            if header_names and headers_differ(example, call, header_names) is not None:
+                continue
+            score = found.score + score_query(example.query, sent_query)
+            if match_body:
+                if not bodies_equal(example.body, body):
+                    continue
+            elif body_sent and bodies_equal(example.body, body):
+                score += EQUAL_BODY_BONUS
+            yield score, example, found.step, found.captures
+
+    best = _pick(scored())
+    if best is None:
+        return Decision(
+            None,
+            directives=directives,
+            notes=notes,
+            misses=explain(index, call, directives, options, match_body, header_names),
+        )
+    score, example, step, captures = best
+    return Decision(
+        example,
+        score=score,
+        path_step=step,
+        captures=captures,
+        directives=directives,
+        notes=notes,
+    )
+
+
+def explain(
+    index: Index,
+    call: Call,
+    directives: Directives,
+    options: MatchOptions,
+    match_body: bool,
+    header_names: tuple[str, ...],
+) -> tuple[Miss, ...]:
+    """The examples closest to a call that nothing answered, each with what dropped it."""
+    path = CallPath.of(call.path)
+    body = CallBody(call.body, call.content_type)
+    method = call.method.upper()
+    misses: list[Miss] = []
+    for example in index.examples:
+        closeness = similarity(example.path.stripped_lower[:200], path.stripped_lower[:200])
+        if example.method != method:
+            stage, reason = 0, f"method is {example.method}, not {method}"
+        elif directives.code is not None and example.code != directives.code:
+            stage, reason = 1, f"code is {example.code}, not {directives.code}"
+        elif score_path(example.path, path, fuzzy=options.fuzzy) is None:
+            stage, reason = 2, f"path {example.path.text} does not match"
+        elif (differ := headers_differ(example, call, header_names)) is not None:
+            name, expected, sent = differ
+            stage, reason = 3, f"header {name}: expected {expected!r}, got {sent!r}"
+        elif match_body and not bodies_equal(example.body, body):
+            stage, reason = 4, "request body differs"
+        else:
+            continue
+        misses.append(Miss(example, stage, closeness + STAGE_WEIGHT * stage, reason))
+    misses.sort(key=lambda m: m.closeness, reverse=True)
+    distinct: dict[tuple[str, str, str], Miss] = {}
+    for miss in misses:  # one line per endpoint and reason, not one per example
+        key = (miss.example.method, miss.example.path.text, miss.reason)
+        distinct.setdefault(key, miss)
+        if len(distinct) == MAX_MISSES:
+            break
+    return tuple(distinct.values())
+
+
+def methods_for_path(index: Index, path: str, fuzzy: bool = True) -> tuple[str, ...]:
+    """The methods of the examples whose path matches (for CORS preflights)."""
+    call_path = CallPath.of(path)
+    methods: list[str] = []
+    for method, examples in index.by_method.items():
+        if any(score_path(e.path, call_path, fuzzy=fuzzy) is not None for e in examples):
+            methods.append(method)
+    return tuple(methods)

@@ -1,0 +1,250 @@
+"""URL paths: an example's path compiled once, and the eight scoring steps of Postman's ladder.
+
+| step                                               | score |
+|----------------------------------------------------|-------|
+| exact                                              | 100   |
+| equal after removing trailing slashes              | 95    |
+| equal case-insensitively                           | 90    |
+| both of the above                                  | 85    |
+| wildcard variables match any one whole segment    | 80    |
+| equal after replacing IDs by a placeholder         | 79    |
+| the same, after removing trailing slashes          | 75    |
+| close by document (Levenshtein) distance           | 70    |
+
+Wildcards (`{{var}}` left unresolved, or `:var` without a value) also stand for their segment
+in the ID and distance steps, so that `/users/{{id}}/orders/123` still meets
+`/users/7/orders/456` at the ID step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from mockpost.variables import TOKEN
+
+ID_SEGMENT = re.compile(
+    r"\d+"
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{16,}"
+)
+MIN_SIMILARITY = 0.8
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_id(segment: str) -> bool:
+    """An alphanumeric ID: all digits, a UUID, or 16+ hex characters with a digit."""
+    return ID_SEGMENT.fullmatch(segment) is not None
+
+
+def path_of_url(text: str) -> str:
+    """The path of a URL text: what follows the scheme and host, without query or fragment."""
+    text = _SCHEME.sub("", text, count=1)
+    for mark in ("?", "#"):
+        cut = _outside_tokens_find(text, mark)
+        if cut >= 0:
+            text = text[:cut]
+    if not text.startswith("/"):
+        slash = _outside_tokens_find(text, "/")
+        text = text[slash:] if slash >= 0 else "/"
+    return collapse_slashes(unquote(text))
+
+
+_SLASHES = re.compile(r"//+")
+
+
+def collapse_slashes(path: str) -> str:
+    """`//a///b` -> `/a/b`: a base URL ending in `/` before `/path` is common in real files."""
+    return _SLASHES.sub("/", path) if "//" in path else path or "/"
+
+
+def _outside_tokens_find(text: str, mark: str) -> int:
+    """Index of mark in text, not counting occurrences inside `{{…}}`."""
+    depth_free = TOKEN.sub(lambda m: "_" * len(m.group(0)), text)
+    return depth_free.find(mark)
+
+
+def split_segments(path: str) -> tuple[str, ...]:
+    """Segments of a path once trailing slashes are removed: `/a/b/` -> ("a", "b")."""
+    stripped = path.rstrip("/")
+    return tuple(stripped.split("/")[1:]) if stripped else ()
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentPattern:
+    text: str
+    regex: re.Pattern[str] | None  # set when the segment holds a wildcard
+    names: tuple[str, ...]  # the wildcard variables it captures
+    is_id: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PathPattern:
+    """An example's path with every form the steps compare, computed once."""
+
+    text: str
+    stripped: str
+    lower: str
+    stripped_lower: str
+    trailing_slash: bool
+    segments: tuple[SegmentPattern, ...]
+    wildcards: tuple[str, ...]
+
+    @property
+    def has_wildcards(self) -> bool:
+        return bool(self.wildcards)
+
+
+def _segment_pattern(segment: str) -> SegmentPattern:
+    names = tuple(m.group(1) for m in TOKEN.finditer(segment))
+    if not names:
+        return SegmentPattern(segment, None, (), is_id(segment))
+    pattern: list[str] = []
+    last = 0
+    for i, match in enumerate(TOKEN.finditer(segment)):
+        pattern.append(re.escape(segment[last : match.start()]))
+        pattern.append(f"(?P<w{i}>.+?)" if len(names) > 1 else "(?P<w0>.+)")
+        last = match.end()
+    pattern.append(re.escape(segment[last:]))
+    return SegmentPattern(segment, re.compile("".join(pattern), re.DOTALL), names, False)
+
+
+def compile_path(text: str) -> PathPattern:
+    """Compile an example's path (variables resolved; `{{name}}` left are wildcards)."""
+    stripped = text.rstrip("/")
+    segments = tuple(_segment_pattern(s) for s in split_segments(text))
+    wildcards = tuple(name for s in segments for name in s.names)
+    return PathPattern(
+        text=text,
+        stripped=stripped,
+        lower=text.lower(),
+        stripped_lower=stripped.lower(),
+        trailing_slash=stripped != text,
+        segments=segments,
+        wildcards=wildcards,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CallPath:
+    """The incoming path in every form the steps compare, computed once per call."""
+
+    text: str
+    stripped: str
+    lower: str
+    stripped_lower: str
+    trailing_slash: bool
+    segments: tuple[str, ...]
+    ids: tuple[bool, ...]
+
+    @classmethod
+    def of(cls, path: str) -> CallPath:
+        path = collapse_slashes(path or "/")
+        stripped = path.rstrip("/")
+        segments = split_segments(path)
+        return cls(
+            text=path,
+            stripped=stripped,
+            lower=path.lower(),
+            stripped_lower=stripped.lower(),
+            trailing_slash=stripped != path,
+            segments=segments,
+            ids=tuple(is_id(s) for s in segments),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PathMatch:
+    score: int
+    step: str
+    captures: dict[str, str]
+
+
+NO_CAPTURES: dict[str, str] = {}
+
+
+def _match_segments(pattern: PathPattern, call: CallPath, *, ids: bool) -> dict[str, str] | None:
+    captures: dict[str, str] = {}
+    for seg, text, text_is_id in zip(pattern.segments, call.segments, call.ids, strict=True):
+        if seg.regex is not None:
+            found = seg.regex.fullmatch(text)
+            if found is None:
+                return None
+            for i, name in enumerate(seg.names):
+                captures.setdefault(name, found.group(f"w{i}"))
+        elif seg.text != text and not (ids and seg.is_id and text_is_id):
+            return None
+    return captures
+
+
+def _loose_captures(pattern: PathPattern, call: CallPath) -> dict[str, str]:
+    """Captures of the wildcard segments that match, whatever the other segments hold."""
+    captures: dict[str, str] = {}
+    for seg, text in zip(pattern.segments, call.segments, strict=True):
+        found = seg.regex.fullmatch(text) if seg.regex is not None else None
+        if found is not None:
+            for i, name in enumerate(seg.names):
+                captures.setdefault(name, found.group(f"w{i}"))
+    return captures
+
+
+def similarity(a: str, b: str) -> float:
+    """1 - Levenshtein distance / the longer length (1.0 for two empty strings)."""
+    longest = max(len(a), len(b))
+    if longest == 0:
+        return 1.0
+    return 1.0 - levenshtein(a, b) / longest
+
+
+def levenshtein(a: str, b: str) -> int:
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost))
+        previous = current
+    return previous[-1]
+
+
+def _distance_form(pattern: PathPattern, call: CallPath) -> str:
+    """The example's stripped path with each wildcard segment standing as the call's."""
+    parts = [
+        text if seg.regex is not None else seg.text
+        for seg, text in zip(pattern.segments, call.segments, strict=True)
+    ]
+    return "/" + "/".join(parts) if parts else ""
+
+
+def score_path(pattern: PathPattern, call: CallPath, *, fuzzy: bool = True) -> PathMatch | None:
+    """The first step of the ladder that matches, or None when the example is dropped."""
+    if pattern.text == call.text:
+        return PathMatch(100, "exact", NO_CAPTURES)
+    if pattern.stripped == call.stripped:
+        return PathMatch(95, "trailing slash", NO_CAPTURES)
+    if pattern.lower == call.lower:
+        return PathMatch(90, "case-insensitive", NO_CAPTURES)
+    if pattern.stripped_lower == call.stripped_lower:
+        return PathMatch(85, "case-insensitive, trailing slash", NO_CAPTURES)
+    if len(pattern.segments) != len(call.segments):
+        return None
+    if pattern.wildcards:
+        captures = _match_segments(pattern, call, ids=False)
+        if captures is not None:
+            return PathMatch(80, "wildcard", captures)
+    captures = _match_segments(pattern, call, ids=True)
+    if captures is not None:
+        if pattern.trailing_slash == call.trailing_slash:
+            return PathMatch(79, "ID placeholder", captures)
+        return PathMatch(75, "ID placeholder, trailing slash", captures)
+    if fuzzy:
+        form = _distance_form(pattern, call)
+        longest = max(len(form), len(call.stripped))
+        if longest and abs(len(form) - len(call.stripped)) > (1 - MIN_SIMILARITY) * longest:
+            return None
+        if similarity(form, call.stripped) >= MIN_SIMILARITY:
+            return PathMatch(70, "document distance", _loose_captures(pattern, call))
+    return None

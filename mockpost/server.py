@@ -1,0 +1,239 @@
+"""The aiohttp server: one catch-all handler that answers every call and logs it.
+
+Order for each call: CORS preflight (never needs the key) -> private-mode key -> the server's
+active 5xx response -> Postman's matching -> the example, or the exact not-found body.
+Then the delay (the call's `x-mock-response-delay` over the server's), then the answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from multidict import CIMultiDict
+
+from mockpost.calllog import CallLog, CallRecord, Closest, clip
+from mockpost.config import ServerConfig
+from mockpost.dynamic import DynamicValues
+from mockpost.index import Index
+from mockpost.matching import Call, Decision, match, methods_for_path
+
+NOT_FOUND_BODY = (
+    b'{"error":{"name":"mockRequestNotFoundError","message":"Double check your method and '
+    b'the request path and try again.","header":"No matching requests"}}'
+)
+UNAUTHORIZED_BODY = (
+    b'{"error":{"name":"unauthorizedError","message":"This mock server is private: send its '
+    b'API key in the x-api-key header."}}'
+)
+INTERNAL_ERROR_BODY = (
+    b'{"error":{"name":"mockpostInternalError","message":"mockpost failed to answer this call; '
+    b'its call log says why."}}'
+)
+JSON = "application/json"
+ALL_METHODS = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"
+PREFLIGHT_MAX_AGE = "86400"
+MAX_REQUEST_BODY = 64 * 1024 * 1024
+
+log = logging.getLogger("mockpost.server")
+
+
+@dataclass
+class MockServer:
+    """What the handler needs: the index, the options, the call log, dynamic values."""
+
+    index: Index
+    config: ServerConfig
+    calls: CallLog
+    dynamic: DynamicValues = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.dynamic = DynamicValues(self.config.seed)
+
+
+SERVER = web.AppKey("server", MockServer)
+
+
+@dataclass
+class Reply:
+    """An answer, before it becomes an aiohttp response, with what the log says of it."""
+
+    status: int
+    body: bytes = b""
+    headers: CIMultiDict[str] = field(default_factory=CIMultiDict)
+    reason: str | None = None
+    how: str = "score"
+    decision: Decision | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _json_reply(status: int, body: bytes, how: str) -> Reply:
+    return Reply(status, body, CIMultiDict({"Content-Type": JSON}), how=how)
+
+
+def _is_preflight(request: web.Request) -> bool:
+    return (
+        request.method == "OPTIONS"
+        and "Origin" in request.headers
+        and "Access-Control-Request-Method" in request.headers
+    )
+
+
+def _preflight_reply(server: MockServer, request: web.Request) -> Reply:
+    methods = methods_for_path(server.index, request.path, server.config.match.fuzzy)
+    headers: CIMultiDict[str] = CIMultiDict(
+        {
+            "Access-Control-Allow-Methods": ", ".join(methods) if methods else ALL_METHODS,
+            "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
+        }
+    )
+    wanted = request.headers.get("Access-Control-Request-Headers")
+    if wanted:
+        headers["Access-Control-Allow-Headers"] = wanted
+    return Reply(204, headers=headers, how="preflight")
+
+
+def _example_reply(server: MockServer, decision: Decision) -> Reply:
+    assert decision.example is not None
+    response = decision.example.response
+    captures = decision.captures
+    headers: CIMultiDict[str] = CIMultiDict()
+    for name, value in response.headers:
+        headers.add(name, value.render(captures, server.dynamic))
+    body = response.static_body
+    if body is None:
+        body = response.body.render(captures, server.dynamic).encode("utf-8", "replace")
+    return Reply(
+        response.status, body, headers, response.reason, how=decision.how, decision=decision
+    )
+
+
+def answer(server: MockServer, request: web.Request, call: Call) -> Reply:
+    """What to send back for a call (no waiting, no I/O)."""
+    config = server.config
+    if _is_preflight(request):
+        decision = match(server.index, call, config.match)
+        if decision.example is not None:
+            return _example_reply(server, decision)
+        return _preflight_reply(server, request)
+    if config.api_key is not None:
+        given = request.headers.get("x-api-key", "")
+        if not hmac.compare_digest(given.encode(), config.api_key.encode()):
+            return _json_reply(401, UNAUTHORIZED_BODY, "private mode: no valid x-api-key")
+    if config.server_response is not None:
+        body = (
+            b'{"error":{"name":"serverError","message":"This mock server answers every call '
+            b"with " + str(config.server_response).encode() + b' (--server-response)."}}'
+        )
+        return _json_reply(config.server_response, body, "--server-response")
+    decision = match(server.index, call, config.match)
+    if decision.example is None:
+        reply = _json_reply(404, NOT_FOUND_BODY, decision.how)
+        reply.decision = decision
+        return reply
+    return _example_reply(server, decision)
+
+
+def _call_of(request: web.Request, body: bytes) -> Call:
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return Call(
+        method=request.method.upper(),
+        path=request.path,
+        query=tuple(request.query.items()),
+        headers=headers,
+        body=body,
+    )
+
+
+def _record(
+    request: web.Request,
+    body: bytes,
+    reply: Reply,
+    received: float,
+    started: float,
+    notes: tuple[str, ...],
+) -> CallRecord:
+    decision = reply.decision
+    example = decision.example if decision is not None else None
+    closest = tuple(
+        Closest(m.example.method, m.example.path.text, m.example.name, m.reason)
+        for m in (decision.misses if decision is not None else ())
+    )
+    return CallRecord(
+        received=received,
+        method=request.method,
+        path=request.path,
+        query=request.query_string,
+        status=reply.status,
+        duration_ms=(time.perf_counter() - started) * 1000,
+        example_name=example.name if example is not None else None,
+        request_name=example.example.request_name if example is not None else None,
+        example_id=example.id if example is not None else None,
+        score=decision.score if decision is not None and example is not None else None,
+        how=reply.how,
+        path_step=decision.path_step if decision is not None else "",
+        notes=notes,
+        closest=closest,
+        request_headers=tuple(request.headers.items()),
+        request_body=clip(body),
+        response_headers=tuple(reply.headers.items()),
+        response_body=clip(reply.body),
+    )
+
+
+async def handle(request: web.Request) -> web.StreamResponse:
+    """The one handler: every call gets an answer and a record in the call log."""
+    server = request.app[SERVER]
+    received, started = time.time(), time.perf_counter()
+    notes: tuple[str, ...] = ()
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        body = b""
+        notes += (f"request body over {MAX_REQUEST_BODY} bytes: not read",)
+    try:
+        call = _call_of(request, body)
+        reply = answer(server, request, call)
+    except Exception as exc:  # a bug must not cost the call its log line
+        log.exception("failed to answer %s %s", request.method, request.path)
+        reply = _json_reply(500, INTERNAL_ERROR_BODY, "internal error")
+        notes += (f"mockpost failed: {type(exc).__name__}: {exc}",)
+    if reply.decision is not None:
+        notes += reply.decision.notes
+    reply.headers.setdefault("Access-Control-Allow-Origin", "*")
+    delay = server.config.delay_ms
+    if reply.decision is not None and reply.decision.directives.delay_ms is not None:
+        delay = reply.decision.directives.delay_ms
+    try:
+        if delay:
+            await asyncio.sleep(delay / 1000)
+    except asyncio.CancelledError:
+        notes += ("the client went away during the delay",)
+        server.calls.record(_record(request, body, reply, received, started, notes))
+        raise
+    response = web.Response(
+        status=reply.status, reason=reply.reason, headers=reply.headers, body=reply.body
+    )
+    server.calls.record(_record(request, body, reply, received, started, notes))
+    return response
+
+
+def create_app(
+    index: Index, config: ServerConfig | None = None, calls: CallLog | None = None
+) -> web.Application:
+    """The aiohttp application serving the index."""
+    app = web.Application(client_max_size=MAX_REQUEST_BODY)
+    app[SERVER] = MockServer(
+        index,
+        config if config is not None else ServerConfig(),
+        calls if calls is not None else CallLog(),
+    )
+    app.router.add_route("*", "/{tail:.*}", handle)
+    return app
