@@ -1,0 +1,169 @@
+"""The command line: errors as one line and an exit code, and one real end-to-end run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mockpost.cli import main
+from tests.conftest import NOT_FOUND
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "bookshop.postman_collection.json"
+EXAMPLE_ENV = ROOT / "examples" / "bookshop.postman_environment.json"
+
+
+def test_help_lists_every_serve_option(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in (
+        "--environment",
+        "--host",
+        "--port",
+        "--delay",
+        "--api-key",
+        "--match-body",
+        "--match-headers",
+        "--no-fuzzy",
+        "--server-response",
+        "--seed",
+        "--quiet",
+    ):
+        assert option in result.output
+
+
+def test_missing_collection_is_one_line_and_exit_1(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["serve", str(tmp_path / "nope.json")])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {tmp_path / 'nope.json'}: no such file"
+
+
+def test_broken_collection_names_file_place_and_problem(
+    runner: CliRunner, write_json: Callable[..., Path]
+) -> None:
+    path = write_json({"info": {"name": "x"}, "item": [{"name": "r", "response": 5}]})
+    result = runner.invoke(main, ["serve", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines == [f"Error: {path}: unexpected value, found a int (at $.item[0].response)"]
+    assert "Traceback" not in result.output
+
+
+def test_broken_environment_is_reported(runner: CliRunner, write_json: Callable[..., Path]) -> None:
+    env = write_json('{"values": [{"value": 1}]}', "env.json")
+    result = runner.invoke(main, ["serve", str(EXAMPLE), "-e", str(env)])
+    assert result.exit_code == 1
+    assert "env.json" in result.output
+    assert "'key' is a required property (at $.values[0])" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--delay", "fast"], "'fast' is not 2g, 3g or a number of ms"),
+        (["--port", "70000"], "70000 is not in the range"),
+        (["--server-response", "404"], "404 is not in the range 500<=x<=599"),
+    ],
+)
+def test_bad_options_are_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(main, ["serve", str(EXAMPLE), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_port_in_use_is_one_line_and_exit_1(runner: CliRunner) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(main, ["serve", str(EXAMPLE), "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"Error: cannot listen on http://127.0.0.1:{port}" in result.output
+
+
+@pytest.fixture
+def running_mockpost() -> Iterator[tuple[str, subprocess.Popen[str], str]]:
+    """The real CLI, `python -m mockpost serve ... --port 0`, stopped after the test.
+
+    Gives its URL, the process and what it printed up to the URL.
+    """
+    env = {**os.environ, "MOCKPOST_API_KEY": "", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mockpost",
+            "serve",
+            str(EXAMPLE),
+            "-e",
+            str(EXAMPLE_ENV),
+            "--port",
+            "0",
+            "--delay",
+            "3g",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    url = None
+    banner: list[str] = []
+    deadline = time.monotonic() + 20
+    while url is None and time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        banner.append(line)
+        found = re.search(r"Listening on (http://\S+)", line)
+        url = found.group(1) if found else None
+    if url is None:
+        process.kill()
+        pytest.fail(f"mockpost did not start: {process.communicate()[0]}")
+    yield url, process, "".join(banner)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_end_to_end_the_real_cli_serves_the_bundled_example(
+    running_mockpost: tuple[str, subprocess.Popen[str], str],
+) -> None:
+    url, process, banner = running_mockpost
+    assert "Bookshop API (mockpost example)" in banner
+    assert "8 requests, 8 with examples; 15 examples" in banner
+    status, body = get(f"{url}/v1/users/1")
+    assert status == 200
+    assert json.loads(body)["name"] == "Ada Lovelace"
+    status, body = get(f"{url}/v1/users/99", {"x-mock-response-code": "404"})
+    assert status == 404
+    assert json.loads(body)["error"]["code"] == "user_not_found"
+    assert get(f"{url}/v1/nowhere") == (404, NOT_FOUND)
+    process.terminate()
+    output, _ = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert re.search(r"GET +/v1/users/1  200  'User 1' of 'Get user'", output)
+    assert "No matching requests" in output

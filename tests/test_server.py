@@ -1,0 +1,307 @@
+"""What an HTTP client sees: responses, headers, CORS, private mode, delays, dynamic values."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from mockpost.calllog import CallLog
+from mockpost.config import ServerConfig
+from mockpost.server import SERVER
+from tests.conftest import NOT_FOUND, Serve, collection, example, item
+
+SIMPLE = collection(item("users", example("list", "x/users", body='[{"id": 1}]')))
+
+
+async def test_not_found_body_is_postmans_byte_for_byte(serve: Serve) -> None:
+    client = await serve(SIMPLE)
+    response = await client.get("/nothing/here")
+    assert response.status == 404
+    assert response.headers["Content-Type"] == "application/json"
+    assert await response.read() == NOT_FOUND
+
+
+async def test_example_answers_with_its_code_status_text_headers_and_body(serve: Serve) -> None:
+    ex = example(
+        "created",
+        "x/orders",
+        method="POST",
+        code=201,
+        body='{"id": "o1"}',
+        headers=[
+            {"key": "Location", "value": "/orders/o1"},
+            {"key": "X-Off", "value": "no", "disabled": True},
+        ],
+    )
+    ex["status"] = "Created Just Now"
+    client = await serve(collection(item("orders", ex)))
+    response = await client.post("/orders")
+    assert response.status == 201
+    assert response.reason == "Created Just Now"
+    assert response.headers["Location"] == "/orders/o1"
+    assert "X-Off" not in response.headers
+    assert await response.read() == b'{"id": "o1"}'
+
+
+@pytest.mark.parametrize(
+    ("language", "content_type"),
+    [
+        ("json", "application/json"),
+        ("JSON", "application/json"),
+        ("xml", "application/xml"),
+        ("html", "text/html"),
+        ("Text", "text/plain"),
+    ],
+)
+async def test_content_type_is_derived_from_the_preview_language(
+    serve: Serve, language: str, content_type: str
+) -> None:
+    client = await serve(collection(item("r", example("e", "x/a", body="x", language=language))))
+    response = await client.get("/a")
+    assert response.headers["Content-Type"] == content_type
+
+
+async def test_the_examples_own_content_type_wins(serve: Serve) -> None:
+    ex = example(
+        "e",
+        "x/a",
+        body="a,b",
+        language="json",
+        headers=[{"key": "content-type", "value": "text/csv"}],
+    )
+    client = await serve(collection(item("r", ex)))
+    response = await client.get("/a")
+    assert response.headers.getall("Content-Type") == ["text/csv"]
+
+
+async def test_length_and_hop_by_hop_headers_are_computed_not_copied(serve: Serve) -> None:
+    ex = example(
+        "e",
+        "x/a",
+        body="hello",
+        headers=[
+            {"key": "Content-Length", "value": "999"},
+            {"key": "Transfer-Encoding", "value": "chunked"},
+            {"key": "Connection", "value": "close"},
+            {"key": "Content-Encoding", "value": "gzip"},
+            {"key": "Set-Cookie", "value": "a=1"},
+            {"key": "Set-Cookie", "value": "b=2"},
+        ],
+    )
+    client = await serve(collection(item("r", ex)))
+    response = await client.get("/a")
+    assert response.headers["Content-Length"] == "5"
+    assert "Content-Encoding" not in response.headers
+    assert response.headers.getall("Set-Cookie") == ["a=1", "b=2"]
+    assert await response.read() == b"hello"
+
+
+# CORS
+
+
+async def test_every_response_allows_any_origin(serve: Serve) -> None:
+    client = await serve(SIMPLE)
+    assert (await client.get("/users")).headers["Access-Control-Allow-Origin"] == "*"
+    assert (await client.get("/missing")).headers["Access-Control-Allow-Origin"] == "*"
+
+
+async def test_an_examples_own_allow_origin_wins(serve: Serve) -> None:
+    ex = example(
+        "e", "x/a", headers=[{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]
+    )
+    client = await serve(collection(item("r", ex)))
+    response = await client.get("/a")
+    assert response.headers.getall("Access-Control-Allow-Origin") == ["https://app.test"]
+
+
+async def test_preflight_gets_204_with_the_paths_methods_and_echoed_headers(
+    serve: Serve,
+) -> None:
+    client = await serve(
+        collection(
+            item(
+                "r",
+                example("a", "x/users"),
+                example("b", "x/users", method="POST"),
+                example("c", "x/other", method="DELETE"),
+            )
+        )
+    )
+    response = await client.options(
+        "/users",
+        headers={
+            "Origin": "https://app.test",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, x-mock-response-code",
+        },
+    )
+    assert response.status == 204
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Methods"] == "GET, POST"
+    assert response.headers["Access-Control-Allow-Headers"] == "content-type, x-mock-response-code"
+    assert int(response.headers["Access-Control-Max-Age"]) > 0
+
+
+async def test_preflight_is_answered_by_an_options_example_when_there_is_one(
+    serve: Serve,
+) -> None:
+    client = await serve(
+        collection(item("r", example("opts", "x/a", method="OPTIONS", code=200, body="custom")))
+    )
+    response = await client.options(
+        "/a", headers={"Origin": "o", "Access-Control-Request-Method": "GET"}
+    )
+    assert (response.status, await response.read()) == (200, b"custom")
+
+
+# Private mode
+
+
+async def test_private_mock_needs_the_api_key(serve: Serve) -> None:
+    client = await serve(SIMPLE, config=ServerConfig(api_key="s3cret"))
+    response = await client.get("/users")
+    assert response.status == 401
+    body = await response.json()
+    assert body["error"]["name"] == "unauthorizedError"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert (await client.get("/users", headers={"x-api-key": "wrong"})).status == 401
+    assert (await client.get("/users", headers={"x-api-key": "s3cret"})).status == 200
+
+
+async def test_preflight_needs_no_api_key(serve: Serve) -> None:
+    client = await serve(SIMPLE, config=ServerConfig(api_key="s3cret"))
+    response = await client.options(
+        "/users", headers={"Origin": "o", "Access-Control-Request-Method": "GET"}
+    )
+    assert response.status == 204
+
+
+# Delays and the server response
+
+
+async def timed(client: Any, path: str, **kwargs: Any) -> tuple[int, float]:
+    started = time.perf_counter()
+    response = await client.get(path, **kwargs)
+    await response.read()
+    return response.status, (time.perf_counter() - started) * 1000
+
+
+async def test_response_delay_header_waits_that_long(serve: Serve) -> None:
+    client = await serve(SIMPLE)
+    status, elapsed = await timed(client, "/users", headers={"x-mock-response-delay": "250"})
+    assert status == 200
+    assert elapsed >= 250
+
+
+async def test_server_delay_applies_and_the_calls_delay_wins(serve: Serve) -> None:
+    client = await serve(SIMPLE, config=ServerConfig(delay_ms=300))
+    assert (await timed(client, "/users"))[1] >= 300
+    _, elapsed = await timed(client, "/users", headers={"x-mock-response-delay": "1"})
+    assert elapsed < 300
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("x-mock-response-delay", "soon"),
+        ("x-mock-response-delay", "999999"),
+        ("x-mock-response-code", "abc"),
+        ("x-mock-response-code", "1000"),
+        ("x-mock-match-request-body", "maybe"),
+    ],
+)
+async def test_a_header_value_that_makes_no_sense_is_ignored_and_logged(
+    serve: Serve, header: str, value: str
+) -> None:
+    client = await serve(SIMPLE)
+    response = await client.get("/users", headers={header: value})
+    assert response.status == 200
+    record = client.app[SERVER].calls.last()
+    assert record is not None
+    assert any(header in note and value in note for note in record.notes)
+
+
+async def test_server_response_answers_every_call_with_that_5xx(serve: Serve) -> None:
+    client = await serve(SIMPLE, config=ServerConfig(server_response=503))
+    response = await client.get("/users")
+    assert response.status == 503
+    assert (await response.json())["error"]["name"] == "serverError"
+
+
+# Dynamic values
+
+
+async def test_dynamic_variables_are_fresh_per_occurrence(serve: Serve) -> None:
+    body = (
+        '{"a": "{{$guid}}", "b": "{{$randomUUID}}", "t": {{$timestamp}}, '
+        '"iso": "{{$isoTimestamp}}", "n": {{$randomInt}}, "keep": "{{$notAVariable}}"}'
+    )
+    ex = example("e", "x/a", body=body, headers=[{"key": "X-Request-Id", "value": "{{$guid}}"}])
+    client = await serve(collection(item("r", ex)))
+    response = await client.get("/a")
+    data = await response.json()
+    uuid.UUID(data["a"])
+    uuid.UUID(data["b"])
+    uuid.UUID(response.headers["X-Request-Id"])
+    assert data["a"] != data["b"] != response.headers["X-Request-Id"]
+    assert abs(data["t"] - time.time()) < 5
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", data["iso"])
+    assert 0 <= data["n"] <= 1000
+    assert data["keep"] == "{{$notAVariable}}"
+    assert (await (await client.get("/a")).json())["a"] != data["a"]
+
+
+async def test_seed_makes_dynamic_values_reproducible(serve: Serve) -> None:
+    data = collection(item("r", example("e", "x/a", body="{{$guid}} {{$randomInt}}")))
+    first = await serve(data, config=ServerConfig(seed=7))
+    second = await serve(data, config=ServerConfig(seed=7))
+    assert await (await first.get("/a")).read() == await (await second.get("/a")).read()
+
+
+# The call log
+
+
+async def test_every_call_is_logged_with_what_answered(serve: Serve) -> None:
+    calls = CallLog()
+    client = await serve(SIMPLE, calls=calls)
+    await client.get("/users?x=1", headers={"X-Trace": "t"})
+    await client.post("/nope", data=b"payload")
+    first, second = list(calls)
+    assert (first.method, first.path, first.query, first.status) == ("GET", "/users", "x=1", 200)
+    assert (first.example_name, first.request_name) == ("list", "users")
+    assert ("X-Trace", "t") in first.request_headers
+    assert first.response_body == b'[{"id": 1}]'
+    assert (second.status, second.matched, second.request_body) == (404, False, b"payload")
+
+
+async def test_a_call_cut_off_during_its_delay_is_still_logged(serve: Serve) -> None:
+    calls = CallLog()
+    client = await serve(SIMPLE, calls=calls)
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(client.get("/users", headers={"x-mock-response-delay": "2000"}), 0.2)
+    for _ in range(50):
+        if len(calls):
+            break
+        await asyncio.sleep(0.05)
+    record = calls.last()
+    assert record is not None
+    assert "the client went away during the delay" in record.notes
+
+
+async def test_a_malformed_body_never_causes_a_5xx(serve: Serve) -> None:
+    client = await serve(SIMPLE)
+    headers = {
+        "Content-Type": "multipart/form-data; boundary=xyz",
+        "x-mock-match-request-body": "true",
+    }
+    response = await client.post("/users", data=b"\xff\xfe not multipart", headers=headers)
+    assert response.status == 404
+    response = await client.get(
+        "/users", data=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 200
