@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -307,6 +307,22 @@ def _request(raw: Any) -> Request:
     )
 
 
+def _url_is_empty(url: Url) -> bool:
+    return not url.raw.strip() and not url.host and not url.path
+
+
+def _original_request(raw: Any, parent: Request) -> Request:
+    """An example's originalRequest; where it, its URL or its method is missing, the parent's."""
+    if raw is None:
+        return parent
+    original = _request(raw)
+    if _url_is_empty(original.url):
+        original = replace(original, url=parent.url)
+    if isinstance(raw, dict) and not raw.get("method"):
+        original = replace(original, method=parent.method)
+    return original
+
+
 def _code(raw: Any) -> int:
     if raw is None:
         return 200  # real exports save examples without a code; Postman serves them as 200
@@ -375,8 +391,7 @@ class _Loader:
         folders: tuple[str, ...],
         scopes: tuple[Mapping[str, str], ...],
     ) -> Example:
-        original = raw.get("originalRequest")
-        request = parent if original is None else _request(original)
+        request = _original_request(raw.get("originalRequest"), parent)
         body = raw.get("body")
         if body is not None and not isinstance(body, str):
             body = json.dumps(body)

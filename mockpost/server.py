@@ -198,6 +198,9 @@ async def handle(request: web.Request) -> web.StreamResponse:
     except web.HTTPRequestEntityTooLarge:
         body = b""
         notes += (f"request body over {MAX_REQUEST_BODY} bytes: not read",)
+    except Exception as exc:  # a broken upload still gets an answer and a log line
+        body = b""
+        notes += (f"request body could not be read: {type(exc).__name__}: {exc}",)
     try:
         call = _call_of(request, body)
         reply = answer(server, request, call)

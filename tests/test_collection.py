@@ -243,3 +243,17 @@ def test_collection_build_keeps_collection_order(write_json: Callable[..., Path]
     data = collection(item("r", example("one", "x/a"), example("two", "x/b")))
     index = build_index(load_collection(write_json(data)))
     assert [e.example.position for e in index.examples] == [0, 1]
+
+
+def test_original_request_with_empty_url_and_no_method_takes_the_parents(
+    make_index: Callable[..., Index],
+) -> None:
+    response = {
+        "name": "ex",
+        "code": 200,
+        "body": "x",
+        "originalRequest": {"header": [], "url": {"raw": ""}},
+    }
+    data = with_request({"method": "PUT", "url": "{{baseUrl}}/cookies/set"}, response)
+    index = make_index(data)
+    assert (index.examples[0].method, paths(index)) == ("PUT", ["/cookies/set"])
