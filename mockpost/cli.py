@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
+import sys
 from pathlib import Path
 
 import click
@@ -13,11 +15,12 @@ from mockpost import __version__
 from mockpost.calllog import CallLog
 from mockpost.collection import Collection, Environment, load_collection, load_environment
 from mockpost.config import DELAY_PRESETS, ServerConfig
-from mockpost.console import Banner, CallPrinter, make_console
+from mockpost.console import Banner, CallPrinter, make_console, print_report, routes_table
 from mockpost.directives import MAX_DELAY_MS, parse_delay
 from mockpost.errors import MockpostError
 from mockpost.index import build_index
 from mockpost.matching import MatchOptions
+from mockpost.report import build_report, find_routes, routes_json
 from mockpost.server import create_app
 
 
@@ -83,14 +86,18 @@ def main() -> None:
     """Serve a Postman collection's saved examples as a local mock API."""
 
 
-@main.command()
-@click.argument("collection", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+collection_argument = click.argument("collection", type=click.Path(dir_okay=False, path_type=Path))
+environment_option = click.option(
     "-e",
     "--environment",
     type=click.Path(dir_okay=False, path_type=Path),
     help="A Postman environment file; its values win over collection variables.",
 )
+
+
+@main.command()
+@collection_argument
+@environment_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -165,3 +172,34 @@ def serve(
         calls.subscribe(CallPrinter(console))
     app = create_app(build_index(loaded, env), config, calls)
     asyncio.run(_run(app, config, banner))
+
+
+@main.command()
+@collection_argument
+@environment_option
+def validate(collection: Path, environment: Path | None) -> None:
+    """Load COLLECTION as serve would and report what it holds.
+
+    Lists dropped examples, variables left unresolved in paths (wildcards), examples that
+    no plain call can reach, and example names used more than once. Exits 0 when the
+    collection can be served, 1 when it cannot (unreadable, or no saved example).
+    """
+    loaded, env = _load(collection, environment)
+    report = build_report(build_index(loaded, env))
+    print_report(make_console(), report)
+    if not report.servable:
+        sys.exit(1)
+
+
+@main.command()
+@collection_argument
+@environment_option
+@click.option("--json", "as_json", is_flag=True, help="Print the routes as JSON.")
+def routes(collection: Path, environment: Path | None, as_json: bool) -> None:
+    """List COLLECTION's endpoints as a user would call them, with their examples."""
+    loaded, env = _load(collection, environment)
+    found = find_routes(build_index(loaded, env))
+    if as_json:
+        click.echo(json.dumps(routes_json(found), indent=2, ensure_ascii=False))
+    else:
+        make_console().print(routes_table(found))

@@ -100,18 +100,74 @@ def headers_differ(
     return None
 
 
-def _pick(
-    scored: Iterable[tuple[float, IndexedExample, str, Mapping[str, str]]],
-) -> tuple[float, IndexedExample, str, Mapping[str, str]] | None:
-    best: tuple[float, IndexedExample, str, Mapping[str, str]] | None = None
-    for entry in scored:
-        if (
-            best is None
-            or entry[0] > best[0]
-            or (entry[0] == best[0] and best[1].code != 200 and entry[1].code == 200)
-        ):
-            best = entry
-    return best
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """An example that survived every step, with its score."""
+
+    score: float
+    example: IndexedExample
+    step: str
+    captures: Mapping[str, str]
+
+
+def beats(challenger: Scored, best: Scored) -> bool:
+    """Whether a later example takes the lead: a higher score, or a tie won by code 200."""
+    if challenger.score != best.score:
+        return challenger.score > best.score
+    return best.example.code != 200 and challenger.example.code == 200
+
+
+class PreparedCall:
+    """A call in the forms the steps compare, computed once for all candidates."""
+
+    __slots__ = (
+        "body",
+        "body_sent",
+        "call",
+        "fuzzy",
+        "header_names",
+        "match_body",
+        "path",
+        "query",
+    )
+
+    def __init__(self, call: Call, options: MatchOptions, directives: Directives) -> None:
+        self.call = call
+        self.path = CallPath.of(call.path)
+        self.query = Counter(call.query)
+        self.body = CallBody(call.body, call.content_type)
+        self.body_sent = bool(call.body.strip())
+        self.fuzzy = options.fuzzy
+        self.match_body = (
+            options.match_body if directives.match_body is None else directives.match_body
+        )
+        self.header_names = (
+            options.match_headers if directives.match_headers is None else directives.match_headers
+        )
+
+    def score(self, example: IndexedExample) -> Scored | None:
+        """Steps 4-6 for one example: its score, or None when a step drops it."""
+        found = score_path(example.path, self.path, fuzzy=self.fuzzy)
+        if found is None:
+            return None
+        if self.header_names and headers_differ(example, self.call, self.header_names):
+            return None
+        score = found.score + score_query(example.query, self.query)
+        if self.match_body:
+            if not bodies_equal(example.body, self.body):
+                return None
+        elif self.body_sent and bodies_equal(example.body, self.body):
+            score += EQUAL_BODY_BONUS
+        return Scored(score, example, found.step, found.captures)
+
+
+def score_example(
+    example: IndexedExample, call: Call, options: MatchOptions | None = None
+) -> Scored | None:
+    """How one example scores for a call (method and x-mock-response-* aside)."""
+    return PreparedCall(call, options or MatchOptions(), read_directives(call.headers)).score(
+        example
+    )
 
 
 def _by_id(candidates: Iterable[IndexedExample], wanted: str) -> IndexedExample | None:
@@ -130,8 +186,9 @@ def _by_name(candidates: Iterable[IndexedExample], wanted: str) -> IndexedExampl
     return next((e for e in named if e.code == 200), named[0] if named else None)
 
 
-def match(index: Index, call: Call, options: MatchOptions = MatchOptions()) -> Decision:
+def match(index: Index, call: Call, options: MatchOptions | None = None) -> Decision:
     """Choose the example that answers the call, or a decision with none and the reasons."""
+    options = options or MatchOptions()
     directives = read_directives(call.headers)
     notes = directives.notes
     candidates: Iterable[IndexedExample] = index.candidates(call.method)
@@ -149,44 +206,22 @@ def match(index: Index, call: Call, options: MatchOptions = MatchOptions()) -> D
             notes += (f"no {call.method} example is named {directives.response_name!r}",)
         return Decision(found, how="x-mock-response-name", directives=directives, notes=notes)
 
-    match_body = options.match_body if directives.match_body is None else directives.match_body
-    header_names = (
-        options.match_headers if directives.match_headers is None else directives.match_headers
-    )
-    path = CallPath.of(call.path)
-    sent_query = Counter(call.query)
-    body = CallBody(call.body, call.content_type)
-    body_sent = bool(call.body.strip())
-
-    def scored() -> Iterable[tuple[float, IndexedExample, str, Mapping[str, str]]]:
-        for example in candidates:
-            found = score_path(example.path, path, fuzzy=options.fuzzy)
-            if found is None:
-                continue
-            if header_names and headers_differ(example, call, header_names) is not None:
-                continue
-            score = found.score + score_query(example.query, sent_query)
-            if match_body:
-                if not bodies_equal(example.body, body):
-                    continue
-            elif body_sent and bodies_equal(example.body, body):
-                score += EQUAL_BODY_BONUS
-            yield score, example, found.step, found.captures
-
-    best = _pick(scored())
+    prepared = PreparedCall(call, options, directives)
+    best: Scored | None = None
+    for example in candidates:
+        scored = prepared.score(example)
+        if scored is not None and (best is None or beats(scored, best)):
+            best = scored
     if best is None:
-        return Decision(
-            None,
-            directives=directives,
-            notes=notes,
-            misses=explain(index, call, directives, options, match_body, header_names),
+        misses = explain(
+            index, call, directives, options, prepared.match_body, prepared.header_names
         )
-    score, example, step, captures = best
+        return Decision(None, directives=directives, notes=notes, misses=misses)
     return Decision(
-        example,
-        score=score,
-        path_step=step,
-        captures=captures,
+        best.example,
+        score=best.score,
+        path_step=best.step,
+        captures=best.captures,
         directives=directives,
         notes=notes,
     )

@@ -13,7 +13,8 @@
 
 Wildcards (`{{var}}` left unresolved, or `:var` without a value) also stand for their segment
 in the ID and distance steps, so that `/users/{{id}}/orders/123` still meets
-`/users/7/orders/456` at the ID step.
+`/users/7/orders/456` at the ID step, and `/users/{{id}}` meets `/users/7/` at 75 (the
+wildcard step itself needs the same trailing slash).
 """
 
 from __future__ import annotations
@@ -231,13 +232,14 @@ def score_path(pattern: PathPattern, call: CallPath, *, fuzzy: bool = True) -> P
         return PathMatch(85, "case-insensitive, trailing slash", NO_CAPTURES)
     if len(pattern.segments) != len(call.segments):
         return None
-    if pattern.wildcards:
+    same_slash = pattern.trailing_slash == call.trailing_slash
+    if pattern.wildcards and same_slash:
         captures = _match_segments(pattern, call, ids=False)
         if captures is not None:
             return PathMatch(80, "wildcard", captures)
     captures = _match_segments(pattern, call, ids=True)
     if captures is not None:
-        if pattern.trailing_slash == call.trailing_slash:
+        if same_slash:
             return PathMatch(79, "ID placeholder", captures)
         return PathMatch(75, "ID placeholder, trailing slash", captures)
     if fuzzy:

@@ -25,6 +25,7 @@ from mockpost.paths import CallPath, compile_path, is_id, score_path
         ),
         pytest.param("/blobs/0123456789abcdef", "/blobs/fedcba9876543210", 79, id="hex-id-79"),
         pytest.param("/users/7/orders", "/users/123/orders/", 75, id="id-and-trailing-slash-75"),
+        pytest.param("/users/{{id}}", "/users/carol/", 75, id="wildcard-and-trailing-slash-75"),
         pytest.param("/customers/list", "/customer/list", 70, id="document-distance-70"),
     ],
 )

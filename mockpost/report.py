@@ -1,0 +1,157 @@
+"""What a collection holds, as `validate` and `routes` report it.
+
+The key tool is `replay_call`: the plain call an example stands for (its method, its path with
+each wildcard filled, its query and its request body, encoded as a client would send it).
+An example that its own replay call does not reach can only be had with `x-mock-response-*`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from mockpost.index import Index, IndexedExample
+from mockpost.matching import Call, MatchOptions, match
+from mockpost.variables import TOKEN, unresolved
+
+WILDCARD_FILL = "w1ld"  # stands for a wildcard in replay calls: no ID, no common word
+_BOUNDARY = "mockpost-replay-boundary"
+
+
+def replay_path(example: IndexedExample) -> str:
+    """The example's path with every wildcard filled, as a real call would have it."""
+    return TOKEN.sub(WILDCARD_FILL, example.path.text)
+
+
+def _multipart(fields: Iterable[tuple[str, str]], files: Iterable[str]) -> bytes:
+    parts: list[str] = []
+    for key, value in fields:
+        parts.append(
+            f'--{_BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'
+        )
+    for key in files:
+        parts.append(
+            f'--{_BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"; '
+            f'filename="{key}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n'
+        )
+    parts.append(f"--{_BOUNDARY}--\r\n")
+    return "".join(parts).encode()
+
+
+def replay_body(example: IndexedExample) -> tuple[bytes, str]:
+    """The example's request body as a client would send it, with its Content-Type."""
+    body = example.body
+    declared = example.headers.get("content-type", "")
+    if body.mode == "urlencoded":
+        pairs = [pair for pair, n in body.fields.items() for _ in range(n)]
+        return urlencode(pairs).encode(), "application/x-www-form-urlencoded"
+    if body.mode == "formdata":
+        pairs = [pair for pair, n in body.fields.items() for _ in range(n)]
+        return _multipart(pairs, sorted(body.files)), f"multipart/form-data; boundary={_BOUNDARY}"
+    if body.mode == "graphql":
+        sent = {"query": body.graphql_query, "variables": body.graphql_variables or {}}
+        return json.dumps(sent).encode(), "application/json"
+    if body.mode == "raw" and body.text:
+        return body.text.encode("utf-8", "replace"), declared or "text/plain"
+    return b"", ""
+
+
+def replay_call(example: IndexedExample, extra_headers: dict[str, str] | None = None) -> Call:
+    """The plain call the example stands for: method, path, query and body."""
+    body, content_type = replay_body(example)
+    headers = {"content-type": content_type} if content_type else {}
+    headers.update(extra_headers or {})
+    query = tuple(pair for pair, n in example.query.items() for _ in range(n))
+    return Call(example.method, replay_path(example), query, headers, body)
+
+
+@dataclass(frozen=True, slots=True)
+class Shadowed:
+    """An example its own replay call does not reach: another answers it."""
+
+    example: IndexedExample
+    by: IndexedExample | None  # None: nothing answers (the example's own path fails)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    method: str
+    path: str
+    examples: tuple[IndexedExample, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    index: Index
+    routes: tuple[Route, ...]
+    unresolved: dict[str, int]  # wildcard variable -> how many example paths use it
+    shadowed: tuple[Shadowed, ...]
+    duplicate_names: dict[str, int]  # example name -> count, for names used more than once
+
+    @property
+    def servable(self) -> bool:
+        return bool(self.index.examples)
+
+
+def find_routes(index: Index) -> tuple[Route, ...]:
+    """Endpoints as a user calls them, in collection order: (method, path) with examples."""
+    grouped: dict[tuple[str, str], list[IndexedExample]] = {}
+    for example in index.examples:
+        grouped.setdefault((example.method, example.path.text), []).append(example)
+    return tuple(Route(m, p, tuple(e)) for (m, p), e in grouped.items())
+
+
+def find_shadowed(index: Index, options: MatchOptions | None = None) -> tuple[Shadowed, ...]:
+    out: list[Shadowed] = []
+    for example in index.examples:
+        decision = match(index, replay_call(example), options or MatchOptions())
+        if decision.example is not example:
+            out.append(Shadowed(example, decision.example))
+    return tuple(out)
+
+
+def unresolved_in_paths(index: Index) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for example in index.examples:
+        counts.update(set(unresolved(example.path.text)))
+    return dict(sorted(counts.items()))
+
+
+def duplicate_names(index: Index) -> dict[str, int]:
+    counts = Counter(e.name for e in index.examples)
+    return {name: n for name, n in counts.most_common() if n > 1}
+
+
+def build_report(index: Index, options: MatchOptions | None = None) -> Report:
+    return Report(
+        index=index,
+        routes=find_routes(index),
+        unresolved=unresolved_in_paths(index),
+        shadowed=find_shadowed(index, options),
+        duplicate_names=duplicate_names(index),
+    )
+
+
+def routes_json(routes: Iterable[Route]) -> list[dict[str, object]]:
+    """Routes as plain data for `routes --json`."""
+    return [
+        {
+            "method": route.method,
+            "path": route.path,
+            "wildcards": list(dict.fromkeys(m.group(1) for m in TOKEN.finditer(route.path))),
+            "examples": [
+                {
+                    "name": e.name,
+                    "code": e.code,
+                    "id": e.id,
+                    "request": e.example.request_name,
+                    "query": [[k, v] for (k, v), n in e.query.items() for _ in range(n)],
+                }
+                for e in route.examples
+            ],
+        }
+        for route in routes
+    ]

@@ -1,0 +1,115 @@
+"""`mockpost validate` and `mockpost routes`: what a collection holds, as a user reads it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mockpost.cli import main
+from mockpost.index import Index
+from mockpost.report import build_report, find_routes, replay_call, routes_json
+from tests.conftest import collection, example, item
+
+
+def shop() -> dict[str, object]:
+    return collection(
+        item(
+            "Get user",
+            example("User 1", "x/users/1"),
+            example("Any user", "x/users/{{id}}"),
+            example("Missing", "x/users/{{id}}", code=404),
+        ),
+        item("Create", example("Created", "x/users", method="POST", code=201)),
+        item("Copy", example("Created", "x/users", method="POST", code=201)),
+    )
+
+
+def test_replay_call_fills_wildcards_and_encodes_the_body(make_index: Callable[..., Index]) -> None:
+    body = {"mode": "urlencoded", "urlencoded": [{"key": "a", "value": "1 2"}]}
+    index = make_index(
+        collection(
+            item("r", example("e", "x/f/{{name}}.json?q=1", method="POST", request_body=body))
+        )
+    )
+    call = replay_call(index.examples[0])
+    assert (call.method, call.path, call.query) == ("POST", "/f/w1ld.json", (("q", "1"),))
+    assert (call.body, call.content_type) == (b"a=1+2", "application/x-www-form-urlencoded")
+
+
+def test_report_finds_wildcards_shadowed_examples_and_duplicate_names(
+    make_index: Callable[..., Index],
+) -> None:
+    report = build_report(make_index(shop()))
+    assert report.unresolved == {"id": 2}
+    shadowed = {(s.example.name, s.by.name if s.by else None) for s in report.shadowed}
+    assert shadowed == {("Missing", "Any user"), ("Created", "Created")}
+    assert report.duplicate_names == {"Created": 2}
+    assert report.servable
+
+
+def test_routes_group_examples_by_method_and_path(make_index: Callable[..., Index]) -> None:
+    routes = find_routes(make_index(shop()))
+    assert [(r.method, r.path, [e.name for e in r.examples]) for r in routes] == [
+        ("GET", "/users/1", ["User 1"]),
+        ("GET", "/users/{{id}}", ["Any user", "Missing"]),
+        ("POST", "/users", ["Created", "Created"]),
+    ]
+    assert routes_json(routes)[1]["wildcards"] == ["id"]
+
+
+def test_validate_prints_the_tables_and_exits_0(
+    runner: CliRunner, write_json: Callable[..., Path]
+) -> None:
+    result = runner.invoke(main, ["validate", str(write_json(shop()))])
+    assert result.exit_code == 0, result.output
+    assert "examples never chosen by path" in result.output
+    assert "{{id}}" in result.output
+    assert "OK: 5 examples can be served." in result.output
+
+
+def test_validate_lists_dropped_examples(
+    runner: CliRunner, write_json: Callable[..., Path]
+) -> None:
+    bad = example("Broken", "x/a")
+    bad["code"] = "soon"
+    path = write_json(collection(item("r", bad, example("ok"))))
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert "Dropped examples" in result.output
+    assert "status code 'soon' is not a number" in result.output
+
+
+def test_validate_exits_1_when_there_is_nothing_to_serve(
+    runner: CliRunner, write_json: Callable[..., Path]
+) -> None:
+    data = collection({"name": "r", "request": {"method": "GET", "url": "x/a"}})
+    result = runner.invoke(main, ["validate", str(write_json(data))])
+    assert result.exit_code == 1
+    assert "no saved examples" in result.output
+
+
+def test_validate_exits_1_on_a_broken_file(
+    runner: CliRunner, write_json: Callable[..., Path]
+) -> None:
+    path = write_json("{")
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {path}: is not valid JSON")
+
+
+def test_routes_as_json(runner: CliRunner, write_json: Callable[..., Path]) -> None:
+    result = runner.invoke(main, ["routes", str(write_json(shop())), "--json"])
+    assert result.exit_code == 0
+    routes = json.loads(result.output)
+    assert routes[1]["path"] == "/users/{{id}}"
+    assert [e["code"] for e in routes[1]["examples"]] == [200, 404]
+
+
+def test_routes_as_a_table(runner: CliRunner, write_json: Callable[..., Path]) -> None:
+    result = runner.invoke(main, ["routes", str(write_json(shop()))])
+    assert result.exit_code == 0
+    assert "/users/{{id}}" in result.output
+    assert "404 Missing" in result.output
