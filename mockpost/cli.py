@@ -37,6 +37,19 @@ def _delay(ctx: click.Context, param: click.Parameter, value: str) -> int:
     return delay
 
 
+def _locale(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A locale Faker knows."""
+    if value is None:
+        return None
+    from faker.config import AVAILABLE_LOCALES
+
+    if value not in AVAILABLE_LOCALES:
+        close = sorted(loc for loc in AVAILABLE_LOCALES if loc.split("_")[0] == value.split("_")[0])
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise click.BadParameter(f"{value!r} is not a locale Faker knows{hint}")
+    return value
+
+
 def _names(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     """Comma-separated header names, in lower case."""
     return tuple(n.strip().lower() for n in value.split(",") if n.strip())
@@ -137,7 +150,17 @@ environment_option = click.option(
     type=click.IntRange(500, 599),
     help="Answer every call with this 5xx, as Postman's active server response.",
 )
-@click.option("--seed", type=int, help="Make dynamic values ({{$guid}}...) reproducible.")
+@click.option(
+    "--seed",
+    type=int,
+    help="Make dynamic values ({{$guid}}, {{$randomFirstName}}, {{$timestamp}}...) the same "
+    "from run to run; the clock of a seeded run stands at 2025-01-01T00:00:00Z.",
+)
+@click.option(
+    "--locale",
+    callback=_locale,
+    help="Faker's locale for dynamic values, such as de_DE or fr_FR (default en_US).",
+)
 @click.option("--quiet", is_flag=True, help="Do not print a line per call.")
 def serve(
     collection: Path,
@@ -151,6 +174,7 @@ def serve(
     no_fuzzy: bool,
     server_response: int | None,
     seed: int | None,
+    locale: str | None,
     quiet: bool,
 ) -> None:
     """Serve COLLECTION's saved examples as Postman's mock server would."""
@@ -163,6 +187,7 @@ def serve(
         match=MatchOptions(match_body=match_body, match_headers=match_headers, fuzzy=not no_fuzzy),
         server_response=server_response,
         seed=seed,
+        locale=locale,
     )
     console = make_console()
     banner = Banner(console)

@@ -18,3 +18,4 @@ class ServerConfig:
     match: MatchOptions = field(default_factory=MatchOptions)
     server_response: int | None = None  # a 5xx that answers every call
     seed: int | None = None  # dynamic values reproducible from run to run
+    locale: str | None = None  # Faker's locale for dynamic values (default en_US)

@@ -174,6 +174,7 @@ def print_report(console: Console, report: Report) -> None:
     summary.add_row("wildcard variables", str(len(report.unresolved)))
     summary.add_row("examples never chosen by path", str(len(report.shadowed)))
     summary.add_row("duplicate example names", str(len(report.duplicate_names)))
+    summary.add_row("unknown {{$…}} variables", str(len(report.unknown_dynamic)))
     console.print(summary)
 
     if collection.dropped:
@@ -222,6 +223,13 @@ def print_report(console: Console, report: Report) -> None:
         table.add_column("examples", justify="right")
         for name, count in report.duplicate_names.items():
             table.add_row(Text(name), str(count))
+        console.print(table)
+    if report.unknown_dynamic:
+        table = Table(title="Unknown {{$…}} variables (served as written)", title_justify="left")
+        table.add_column("variable", style="magenta")
+        table.add_column("examples", justify="right")
+        for name, count in report.unknown_dynamic.items():
+            table.add_row(Text("{{" + name + "}}"), str(count))
         console.print(table)
     if not report.servable:
         console.print(

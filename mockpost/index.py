@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote
 
 from mockpost.bodies import (
+    NOT_JSON,
     ExpectedBody,
     expected_fields,
     expected_graphql,
     expected_raw,
+    parse_json,
 )
 from mockpost.collection import Body, Collection, Environment, Example, Pairs, Url
 from mockpost.paths import PathPattern, compile_path, path_of_url
-from mockpost.variables import Template, compile_template, resolve
+from mockpost.variables import TOKEN, Template, compile_template, resolve
 
 # Headers the server computes or that describe one connection: never copied from an example.
 SKIPPED_RESPONSE_HEADERS = frozenset(
@@ -153,6 +155,14 @@ def _reason(status: str) -> str | None:
     return None
 
 
+def _is_json(text: str, content_type: str, example: Example) -> bool:
+    """Whether a response body is JSON: declared so, or parses once its tokens are blanked."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media.endswith("json") or (not media and example.language == "json"):
+        return True
+    return "{{" in text and parse_json(TOKEN.sub("0", text)) is not NOT_JSON
+
+
 def _prepare_response(
     example: Example, lookup: Mapping[str, str], captures: frozenset[str]
 ) -> PreparedResponse:
@@ -171,7 +181,9 @@ def _prepare_response(
     if not has_content_type and example.language in CONTENT_TYPES:
         headers.append(("Content-Type", compile_template(CONTENT_TYPES[example.language])))
         has_content_type = True
-    body = compile_template(resolve(example.body, lookup), captures)
+    text = resolve(example.body, lookup)
+    content_type = next((v.render({}, str) for n, v in headers if n.lower() == "content-type"), "")
+    body = compile_template(text, captures, json_text=_is_json(text, content_type, example))
     return PreparedResponse(
         status=example.code,
         reason=_reason(example.status),

@@ -90,6 +90,7 @@ class Report:
     unresolved: dict[str, int]  # wildcard variable -> how many example paths use it
     shadowed: tuple[Shadowed, ...]
     duplicate_names: dict[str, int]  # example name -> count, for names used more than once
+    unknown_dynamic: dict[str, int]  # `{{$name}}` mockpost does not know -> examples using it
 
     @property
     def servable(self) -> bool:
@@ -120,6 +121,22 @@ def unresolved_in_paths(index: Index) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def unknown_dynamic(index: Index) -> dict[str, int]:
+    """`{{$…}}` tokens in responses that are neither dynamic variables nor templates."""
+    counts: Counter[str] = Counter()
+    for example in index.examples:
+        response = example.response
+        names: set[str] = set()
+        for template in (response.body, *(t for _, t in response.headers)):
+            for part in template.parts:
+                if isinstance(part, str):
+                    names.update(
+                        m.group(1) for m in TOKEN.finditer(part) if m.group(1).startswith("$")
+                    )
+        counts.update(names)
+    return dict(sorted(counts.items()))
+
+
 def duplicate_names(index: Index) -> dict[str, int]:
     counts = Counter(e.name for e in index.examples)
     return {name: n for name, n in counts.most_common() if n > 1}
@@ -132,6 +149,7 @@ def build_report(index: Index, options: MatchOptions | None = None) -> Report:
         unresolved=unresolved_in_paths(index),
         shadowed=find_shadowed(index, options),
         duplicate_names=duplicate_names(index),
+        unknown_dynamic=unknown_dynamic(index),
     )
 
 

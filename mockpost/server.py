@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from multidict import CIMultiDict
 
+from mockpost.bodies import CallBody
 from mockpost.calllog import CallLog, CallRecord, Closest, clip
 from mockpost.config import ServerConfig
 from mockpost.dynamic import DynamicValues
 from mockpost.index import Index
 from mockpost.matching import Call, Decision, match, methods_for_path
+from mockpost.templates import RequestView
 
 NOT_FOUND_BODY = (
     b'{"error":{"name":"mockRequestNotFoundError","message":"Double check your method and '
@@ -52,7 +54,14 @@ class MockServer:
     dynamic: DynamicValues = field(init=False)
 
     def __post_init__(self) -> None:
-        self.dynamic = DynamicValues(self.config.seed)
+        self.dynamic = DynamicValues(self.config.seed, self.config.locale)
+        self.dynamic.warm_up(
+            slot.name
+            for example in self.index.examples
+            for template in (example.response.body, *(t for _, t in example.response.headers))
+            for slot in template.slots
+            if slot.kind == "dynamic"
+        )
 
 
 SERVER = web.AppKey("server", MockServer)
@@ -97,16 +106,17 @@ def _preflight_reply(server: MockServer, request: web.Request) -> Reply:
     return Reply(204, headers=headers, how="preflight")
 
 
-def _example_reply(server: MockServer, decision: Decision) -> Reply:
+def _example_reply(server: MockServer, decision: Decision, call: Call) -> Reply:
     assert decision.example is not None
     response = decision.example.response
     captures = decision.captures
+    view = RequestView(call.path, call.query, call.headers, CallBody(call.body, call.content_type))
     headers: CIMultiDict[str] = CIMultiDict()
     for name, value in response.headers:
-        headers.add(name, value.render(captures, server.dynamic))
+        headers.add(name, value.render(captures, server.dynamic, view))
     body = response.static_body
     if body is None:
-        body = response.body.render(captures, server.dynamic).encode("utf-8", "replace")
+        body = response.body.render(captures, server.dynamic, view).encode("utf-8", "replace")
     return Reply(
         response.status, body, headers, response.reason, how=decision.how, decision=decision
     )
@@ -118,7 +128,7 @@ def answer(server: MockServer, request: web.Request, call: Call) -> Reply:
     if _is_preflight(request):
         decision = match(server.index, call, config.match)
         if decision.example is not None:
-            return _example_reply(server, decision)
+            return _example_reply(server, decision, call)
         return _preflight_reply(server, request)
     if config.api_key is not None:
         given = request.headers.get("x-api-key", "")
@@ -135,7 +145,7 @@ def answer(server: MockServer, request: web.Request, call: Call) -> Reply:
         reply = _json_reply(404, NOT_FOUND_BODY, decision.how)
         reply.decision = decision
         return reply
-    return _example_reply(server, decision)
+    return _example_reply(server, decision, call)
 
 
 def _call_of(request: web.Request, body: bytes) -> Call:

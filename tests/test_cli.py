@@ -154,7 +154,7 @@ def test_end_to_end_the_real_cli_serves_the_bundled_example(
 ) -> None:
     url, process, banner = running_mockpost
     assert "Bookshop API (mockpost example)" in banner
-    assert "8 requests, 8 with examples; 15 examples" in banner
+    assert "9 requests, 9 with examples; 16 examples" in banner
     status, body = get(f"{url}/v1/users/1")
     assert status == 200
     assert json.loads(body)["name"] == "Ada Lovelace"
@@ -167,3 +167,10 @@ def test_end_to_end_the_real_cli_serves_the_bundled_example(
     assert process.returncode == 0
     assert re.search(r"GET +/v1/users/1  200  'User 1' of 'Get user'", output)
     assert "No matching requests" in output
+
+
+def test_unknown_locale_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["serve", str(EXAMPLE), "--locale", "de_XX"])
+    assert result.exit_code == 2
+    assert "'de_XX' is not a locale Faker knows (did you mean" in result.output
+    assert "de_DE" in result.output

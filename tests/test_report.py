@@ -113,3 +113,14 @@ def test_routes_as_a_table(runner: CliRunner, write_json: Callable[..., Path]) -
     assert result.exit_code == 0
     assert "/users/{{id}}" in result.output
     assert "404 Missing" in result.output
+
+
+def test_validate_lists_unknown_dynamic_variables(
+    runner: CliRunner, write_json: Callable[..., Path]
+) -> None:
+    ex = example("e", "x/a", body='{"id": "{{$guid}}", "x": "{{$randomThing}}"}')
+    result = runner.invoke(main, ["validate", str(write_json(collection(item("r", ex))))])
+    assert result.exit_code == 0
+    assert "Unknown {{$…}} variables" in result.output
+    assert "{{$randomThing}}" in result.output
+    assert "{{$guid}}" not in result.output

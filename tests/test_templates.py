@@ -1,0 +1,161 @@
+"""Templates that read the call, through the real app: `{{$body 'a.b'}}` and friends."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockpost.templates import lookup, split_path
+from tests.conftest import Serve, collection, example, item
+
+
+def echo(body: str, method: str = "POST", raw: str = "x/echo/{{id}}", **kwargs: Any) -> Any:
+    return collection(item("echo", example("echo", raw, method=method, body=body, **kwargs)))
+
+
+async def answer(client: Any, path: str = "/echo/7", **kwargs: Any) -> str:
+    response = await client.post(path, **kwargs)
+    assert response.status == 200
+    return str(await response.text())
+
+
+async def test_body_template_inserts_the_whole_body(serve: Serve) -> None:
+    client = await serve(echo("got: {{$body}}", language="text"))
+    assert await answer(client, data=b"hello there") == "got: hello there"
+
+
+@pytest.mark.parametrize(
+    ("template", "sent", "expected"),
+    [
+        pytest.param("{{$body 'user.name'}}", {"user": {"name": "Ada"}}, "Ada", id="object-path"),
+        pytest.param(
+            "{{$body 'items.1.id'}}", {"items": [{"id": 1}, {"id": 2}]}, "2", id="array-index"
+        ),
+        pytest.param(
+            "{{$body 'a\\.b'}}", {"a.b": "dotted", "a": {"b": "nested"}}, "dotted", id="escaped-dot"
+        ),
+        pytest.param("{{$body 'user'}}", {"user": {"n": 1}}, '{"n":1}', id="object-as-json"),
+        pytest.param("{{$body 'ok'}}", {"ok": True}, "true", id="boolean-as-json"),
+        pytest.param("{{$body 'missing' 'anonymous'}}", {}, "anonymous", id="default"),
+        pytest.param("{{$body 'missing'}}", {}, "", id="missing-without-default"),
+        pytest.param("{{$body 'user.name' 'x'}}", {"user": "flat"}, "x", id="path-through-text"),
+    ],
+)
+async def test_body_template_reads_a_value_by_object_path(
+    serve: Serve, template: str, sent: Any, expected: str
+) -> None:
+    client = await serve(echo(f"[{template}]", language="text"))
+    assert await answer(client, json=sent) == f"[{expected}]"
+
+
+async def test_body_template_reads_form_fields(serve: Serve) -> None:
+    client = await serve(echo("{{$body 'name'}}", language="text"))
+    assert await answer(client, data={"name": "Grace"}) == "Grace"
+
+
+async def test_query_path_and_header_templates(serve: Serve) -> None:
+    body = (
+        "q={{$queryParams 'q'}} seg={{$pathSegments '1'}} h={{$headers 'X-Trace'}} "
+        "none={{$queryParams 'nope' 'dflt'}} all={{$pathSegments}}"
+    )
+    client = await serve(echo(body, language="text"))
+    text = await answer(client, "/echo/42?q=books&q=more", headers={"x-trace": "t-1"})
+    assert text == 'q=books seg=42 h=t-1 none=dflt all=["echo","42"]'
+
+
+async def test_templates_work_in_response_headers(serve: Serve) -> None:
+    data = echo("", headers=[{"key": "X-Echo", "value": "{{$queryParams 'id'}}"}])
+    client = await serve(data)
+    response = await client.post("/echo/1?id=abc")
+    assert response.headers["X-Echo"] == "abc"
+
+
+async def test_json_body_stays_valid_json_when_the_template_is_inside_quotes(
+    serve: Serve,
+) -> None:
+    body = (
+        '{"said": "{{$body \'text\'}}", "id": "{{id}}", "n": {{$body \'n\'}}, '
+        '"lines": "{{$randomLoremLines}}"}'
+    )
+    client = await serve(echo(body))
+    tricky = 'he said "hi"\\ and left\nthe room'
+    text = await answer(client, "/echo/a%22b", json={"text": tricky, "n": 3})
+    data = json.loads(text)
+    assert data["said"] == tricky
+    assert data["id"] == 'a"b'
+    assert data["n"] == 3
+    assert data["lines"]
+
+
+async def test_request_data_is_inserted_as_data_never_expanded(serve: Serve) -> None:
+    client = await serve(echo("{{$body 'x'}}|{{id}}", language="text"))
+    text = await answer(client, "/echo/{{$randomInt}}", json={"x": "{{$guid}} {{$body}}"})
+    assert text == "{{$guid}} {{$body}}|{{$randomInt}}"
+
+
+async def test_unknown_dollar_variable_is_served_as_written(serve: Serve) -> None:
+    client = await serve(echo("{{$notKnown}} {{$body 'a' 'b' 'c' 'd'x}}", language="text"))
+    assert await answer(client) == "{{$notKnown}} {{$body 'a' 'b' 'c' 'd'x}}"
+
+
+def test_object_path_syntax() -> None:
+    assert split_path("a.b\\.c.0") == ["a", "b.c", "0"]
+    assert lookup({"a": [{"b": 5}]}, "a.0.b") == 5
+
+
+# Reproducible dynamic values across two real server runs.
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "bookshop.postman_collection.json"
+
+
+def serve_once(seed: int) -> list[bytes]:
+    """Start the real CLI with --seed, make the same calls, return the bodies."""
+    import urllib.request
+
+    command = [
+        sys.executable,
+        "-m",
+        "mockpost",
+        "serve",
+        str(EXAMPLE),
+        "--port",
+        "0",
+        "--seed",
+        str(seed),
+        "--quiet",
+    ]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT, env=env
+    ) as process:
+        assert process.stdout is not None
+        try:
+            deadline = time.monotonic() + 20
+            url = None
+            while url is None and time.monotonic() < deadline:
+                found = re.search(r"Listening on (http://\S+)", process.stdout.readline())
+                url = found.group(1) if found else None
+            assert url is not None
+            bodies = []
+            for path in ("/v1/users/5", "/v1/users/6", "/v1/users/5"):
+                with urllib.request.urlopen(url + path, timeout=10) as response:
+                    bodies.append(response.read())
+            return bodies
+        finally:
+            process.terminate()
+
+
+def test_seed_gives_the_same_answers_in_two_server_runs() -> None:
+    first, second = serve_once(7), serve_once(7)
+    assert first == second
+    assert first[0] != first[2]  # fresh values per call, the same sequence per run
+    assert json.loads(first[0])["fetchedAt"] == "2025-01-01T00:00:00.000Z"
