@@ -11,14 +11,14 @@ from pathlib import Path
 import click
 from aiohttp import web
 
-from mockpost import __version__
+from mockpost import __version__, startup
 from mockpost.calllog import CallLog
-from mockpost.collection import Collection, Environment, load_collection, load_environment
+from mockpost.collection import Collection, Environment
 from mockpost.config import DELAY_PRESETS, ServerConfig
 from mockpost.console import Banner, CallPrinter, make_console, print_report, routes_table
 from mockpost.directives import MAX_DELAY_MS, parse_delay
 from mockpost.errors import MockpostError
-from mockpost.index import build_index
+from mockpost.index import Index
 from mockpost.matching import MatchOptions
 from mockpost.report import build_report, find_routes, routes_json
 from mockpost.server import create_app
@@ -57,13 +57,11 @@ def _names(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str,
 
 def _load(
     collection_path: Path, environment_path: Path | None
-) -> tuple[Collection, Environment | None]:
+) -> tuple[Collection, Environment | None, Index]:
     try:
-        collection = load_collection(collection_path)
-        environment = load_environment(environment_path) if environment_path else None
+        return startup.load(collection_path, environment_path)
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None
-    return collection, environment
 
 
 def _url(host: str, port: int) -> str:
@@ -178,7 +176,7 @@ def serve(
     quiet: bool,
 ) -> None:
     """Serve COLLECTION's saved examples as Postman's mock server would."""
-    loaded, env = _load(collection, environment)
+    loaded, env, index = _load(collection, environment)
     config = ServerConfig(
         host=host,
         port=port,
@@ -195,7 +193,8 @@ def serve(
     calls = CallLog()
     if not quiet:
         calls.subscribe(CallPrinter(console))
-    app = create_app(build_index(loaded, env), config, calls)
+    app = create_app(index, config, calls)
+    startup.freeze()
     asyncio.run(_run(app, config, banner))
 
 
@@ -209,8 +208,7 @@ def validate(collection: Path, environment: Path | None) -> None:
     no plain call can reach, and example names used more than once. Exits 0 when the
     collection can be served, 1 when it cannot (unreadable, or no saved example).
     """
-    loaded, env = _load(collection, environment)
-    report = build_report(build_index(loaded, env))
+    report = build_report(_load(collection, environment)[2])
     print_report(make_console(), report)
     if not report.servable:
         sys.exit(1)
@@ -222,8 +220,7 @@ def validate(collection: Path, environment: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the routes as JSON.")
 def routes(collection: Path, environment: Path | None, as_json: bool) -> None:
     """List COLLECTION's endpoints as a user would call them, with their examples."""
-    loaded, env = _load(collection, environment)
-    found = find_routes(build_index(loaded, env))
+    found = find_routes(_load(collection, environment)[2])
     if as_json:
         click.echo(json.dumps(routes_json(found), indent=2, ensure_ascii=False))
     else:

@@ -13,12 +13,14 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from mockpost.errors import LoadError
-from mockpost.schema import COLLECTION_SCHEMA, ENVIRONMENT_SCHEMA
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+from mockpost.schema import COLLECTION_SCHEMA, ENVIRONMENT_SCHEMA, collection_looks_valid
 
 Pairs = tuple[tuple[str, str], ...]
 
@@ -140,6 +142,8 @@ def _read_json(path: Path) -> Any:
 
 
 def _check(source: str, data: Any, schema: dict[str, Any], what: str) -> None:
+    import jsonschema  # only needed to check environments and to explain a broken collection
+
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is None:
@@ -150,7 +154,7 @@ def _check(source: str, data: Any, schema: dict[str, Any], what: str) -> None:
     raise LoadError(source, f"{_describe(error)}", where)
 
 
-def _describe(error: jsonschema.ValidationError) -> str:
+def _describe(error: ValidationError) -> str:
     found = type(error.instance).__name__
     names = {"str": "a string", "dict": "an object", "list": "an array", "NoneType": "null"}
     found = names.get(found, f"a {found}")
@@ -172,11 +176,14 @@ def _text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def _variables(raw: Any) -> dict[str, str]:
+NO_VARIABLES: Mapping[str, str] = MappingProxyType({})  # shared, so scopes compare by id
+
+
+def _variables(raw: Any) -> Mapping[str, str]:
     """A `variable` list: enabled entries, by key (v2.0 files may use `id`)."""
+    if not isinstance(raw, list) or not raw:
+        return NO_VARIABLES
     out: dict[str, str] = {}
-    if not isinstance(raw, list):
-        return out
     for entry in raw:
         if not isinstance(entry, dict) or entry.get("disabled") is True:
             continue
@@ -431,26 +438,30 @@ def _schema_version(info: Mapping[str, Any]) -> str:
 def load_collection(path: str | Path) -> Collection:
     """Read a Postman Collection v2.0/v2.1 file; raise `LoadError` if it cannot be served."""
     path = Path(path)
-    source = str(path)
-    data = _read_json(path)
+    return parse_collection(_read_json(path), str(path))
+
+
+def parse_collection(data: Any, source: str = "<collection>") -> Collection:
+    """A collection from its parsed JSON; `source` names it in errors."""
     if isinstance(data, dict) and "collection" in data and "info" not in data:
         data = data["collection"]  # the Postman API wraps exports in {"collection": {...}}
     if isinstance(data, dict) and "values" in data and "item" not in data:
         raise LoadError(source, "is an environment file, not a collection (pass it with -e)")
     if isinstance(data, dict) and "requests" in data and "item" not in data:
         raise LoadError(source, "is a Postman v1 collection; export it again as v2.1")
-    _check(source, data, COLLECTION_SCHEMA, "Postman collection")
+    if not collection_looks_valid(data):
+        _check(source, data, COLLECTION_SCHEMA, "Postman collection")
     info = data["info"]
     schema = _text(info.get("schema"))
     if schema and "collection" in schema and not _schema_version(info):
         raise LoadError(source, f"unsupported collection schema {schema!r}", "$.info.schema")
-    collection_id = _text(info.get("_postman_id")) or path.name
+    collection_id = _text(info.get("_postman_id")) or _text(info.get("name")) or source
     variables = _variables(data.get("variable"))
     loader = _Loader(source, collection_id)
     loader.walk(data["item"], "$.item", (), (variables,))
     return Collection(
         source=source,
-        name=_text(info.get("name")) or path.name,
+        name=_text(info.get("name")) or Path(source).name,
         schema_version=_schema_version(info),
         requests=tuple(loader.requests),
         examples=tuple(loader.examples),

@@ -8,8 +8,9 @@ nothing dynamic).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote
 
@@ -22,7 +23,7 @@ from mockpost.bodies import (
     parse_json,
 )
 from mockpost.collection import Body, Collection, Environment, Example, Pairs, Url
-from mockpost.paths import PathPattern, compile_path, path_of_url
+from mockpost.paths import CallPath, PathPattern, compile_path, path_of_url
 from mockpost.variables import TOKEN, Template, compile_template, resolve
 
 # Headers the server computes or that describe one connection: never copied from an example.
@@ -41,6 +42,9 @@ SKIPPED_RESPONSE_HEADERS = frozenset(
         "content-encoding",
     }
 )
+
+# RFC 9110 token characters: anything else could not be sent as a header name.
+HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -70,6 +74,7 @@ class IndexedExample:
     headers: Mapping[str, str]  # the example request's headers, lower-case names
     body: ExpectedBody
     response: PreparedResponse
+    position: int  # in collection order, which breaks ties
 
     @property
     def id(self) -> str:
@@ -85,66 +90,185 @@ class IndexedExample:
 
 
 @dataclass(frozen=True, slots=True)
+class ShapeGroup:
+    """Examples of one segment count whose flexible segments (wildcards, IDs) sit at the same
+    places, keyed by the text of their other segments: a call can only meet them at the
+    wildcard or ID steps if its segments at those places are the same text."""
+
+    fixed: tuple[int, ...]  # positions of the literal, non-ID segments
+    members: Mapping[tuple[str, ...], tuple[IndexedExample, ...]]
+
+    def near(self, segments: tuple[str, ...]) -> tuple[IndexedExample, ...]:
+        return self.members.get(tuple([segments[i] for i in self.fixed]), ())
+
+
+@dataclass(frozen=True, slots=True)
+class MethodIndex:
+    """One method's examples, arranged so that a call finds its candidates by lookups.
+
+    `near` gives every example that can match at steps 100 to 75: the exact and case steps
+    need the same path once lower-cased and stripped of trailing slashes; the wildcard and ID
+    steps need the same segment count and the same literal segments. The distance step can
+    meet any example with as many segments: `by_count` holds those, for the rare scan.
+    """
+
+    examples: tuple[IndexedExample, ...]
+    by_path: Mapping[str, tuple[IndexedExample, ...]]  # stripped, lower-case path
+    shapes: Mapping[int, tuple[ShapeGroup, ...]]  # segment count -> groups with flexibility
+    by_count: Mapping[int, tuple[IndexedExample, ...]]
+
+    def near(self, path: CallPath) -> Iterable[IndexedExample]:
+        """Candidates for steps 100-75, in collection order."""
+        same = self.by_path.get(path.stripped_lower, ())
+        groups = self.shapes.get(len(path.segments), ())
+        if not groups:
+            return same
+        found: list[IndexedExample] = list(same)
+        for group in groups:
+            found.extend(group.near(path.segments))
+        if len(found) > 1:
+            unique = {e.position: e for e in found}
+            return [unique[p] for p in sorted(unique)]
+        return found
+
+
+def _method_index(examples: tuple[IndexedExample, ...]) -> MethodIndex:
+    by_path: dict[str, list[IndexedExample]] = {}
+    by_count: dict[int, list[IndexedExample]] = {}
+    groups: dict[tuple[int, tuple[int, ...]], dict[tuple[str, ...], list[IndexedExample]]] = {}
+    for indexed in examples:
+        pattern = indexed.path
+        by_path.setdefault(pattern.stripped_lower, []).append(indexed)
+        by_count.setdefault(len(pattern.segments), []).append(indexed)
+        fixed = tuple(
+            i for i, seg in enumerate(pattern.segments) if seg.regex is None and not seg.is_id
+        )
+        if len(fixed) == len(pattern.segments):
+            continue  # no flexible segment: only the exact and case steps can match it
+        key = tuple(pattern.segments[i].text for i in fixed)
+        group = groups.setdefault((len(pattern.segments), fixed), {})
+        group.setdefault(key, []).append(indexed)
+    shapes: dict[int, list[ShapeGroup]] = {}
+    for (count, fixed), members in groups.items():
+        frozen = {key: tuple(found) for key, found in members.items()}
+        shapes.setdefault(count, []).append(ShapeGroup(fixed, frozen))
+    return MethodIndex(
+        examples=examples,
+        by_path={key: tuple(found) for key, found in by_path.items()},
+        shapes={count: tuple(found) for count, found in shapes.items()},
+        by_count={count: tuple(found) for count, found in by_count.items()},
+    )
+
+
+EMPTY_METHOD = MethodIndex((), {}, {}, {})
+
+
+@dataclass(frozen=True, slots=True)
 class Index:
     collection: Collection
     environment: Environment | None
     examples: tuple[IndexedExample, ...]
-    by_method: Mapping[str, tuple[IndexedExample, ...]]
+    methods: Mapping[str, MethodIndex]
     by_id: Mapping[str, IndexedExample]
 
+    @property
+    def by_method(self) -> Mapping[str, tuple[IndexedExample, ...]]:
+        return {method: entry.examples for method, entry in self.methods.items()}
+
+    def method(self, method: str) -> MethodIndex:
+        return self.methods.get(method.upper(), EMPTY_METHOD)
+
     def candidates(self, method: str) -> tuple[IndexedExample, ...]:
-        return self.by_method.get(method.upper(), ())
+        """Every example of the method, in collection order."""
+        return self.method(method).examples
 
 
-def _path_variable(segment: str, variables: Mapping[str, str], lookup: Mapping[str, str]) -> str:
+Resolve = Callable[[str], str]
+
+
+class Resolver:
+    """Variables resolved against one chain of scopes, each distinct text once.
+
+    Examples of one request, or of one folder, share their scopes: a collection of 20,000
+    examples has a handful of chains, and the same base URLs and headers recur in all.
+    """
+
+    __slots__ = ("_cache", "lookup")
+
+    def __init__(self, lookup: Mapping[str, str]) -> None:
+        self.lookup = lookup
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        if "{{" not in text:
+            return text
+        found = self._cache.get(text)
+        if found is None:
+            found = self._cache[text] = resolve(text, self.lookup)
+        return found
+
+
+def _resolver_for(
+    example: Example, environment: Environment | None, resolvers: dict[tuple[int, ...], Resolver]
+) -> Resolver:
+    # The scopes live as long as the collection, so their ids name them for this build.
+    key = tuple(id(scope) for scope in example.scopes)
+    found = resolvers.get(key)
+    if found is None:
+        lookup: dict[str, str] = {}
+        for scope in reversed(example.scopes):  # collection first, the request's own last
+            lookup.update(scope)
+        if environment is not None:
+            lookup.update(environment.values)
+        found = resolvers[key] = Resolver(lookup)
+    return found
+
+
+def _path_variable(segment: str, variables: Mapping[str, str], res: Resolve) -> str:
     """`:name` becomes its value; with no value it becomes the wildcard `{{name}}`."""
     if len(segment) < 2 or not segment.startswith(":"):
         return segment
     name = segment[1:]
-    value = resolve(variables.get(name, ""), lookup)
+    value = res(variables.get(name, ""))
     return value if value else "{{" + name + "}}"
 
 
-def url_path(url: Url, lookup: Mapping[str, str]) -> str:
+def url_path(url: Url, res: Resolve) -> str:
     """The path an example answers, variables resolved, `:var` replaced or made wildcards."""
     if url.path is not None:
-        host = resolve(".".join(url.host or ()), lookup)
-        path = resolve("/".join(url.path), lookup)
+        host = res(".".join(url.host or ()))
+        path = res("/".join(url.path))
         text = f"{host}/{path}" if host else f"/{path}"
     else:
-        text = resolve(url.raw, lookup)
+        text = res(url.raw)
     path = path_of_url(text)
     variables = dict(url.variables)
     if ":" in path:
-        path = "/".join(_path_variable(s, variables, lookup) for s in path.split("/"))
+        path = "/".join(_path_variable(s, variables, res) for s in path.split("/"))
     return path
 
 
-def url_query(url: Url, lookup: Mapping[str, str]) -> Pairs:
+def url_query(url: Url, res: Resolve) -> Pairs:
     if url.query is not None:
-        return tuple(
-            (unquote(resolve(k, lookup)), unquote(resolve(v, lookup))) for k, v in url.query
-        )
-    raw = resolve(url.raw, lookup)
+        return tuple((unquote(res(k)), unquote(res(v))) for k, v in url.query)
+    raw = res(url.raw)
     if "?" not in raw:
         return ()
     query = raw.split("?", 1)[1].split("#", 1)[0]
     return tuple(parse_qsl(query, keep_blank_values=True))
 
 
-def _expected_body(body: Body, lookup: Mapping[str, str]) -> ExpectedBody:
+def _expected_body(body: Body, res: Resolve) -> ExpectedBody:
     def pairs(fields: Pairs) -> Pairs:
-        return tuple((resolve(k, lookup), resolve(v, lookup)) for k, v in fields)
+        return tuple((res(k), res(v)) for k, v in fields)
 
     if body.mode in ("urlencoded", "formdata"):
         return expected_fields(body.mode, pairs(body.fields), body.files)
     if body.mode == "graphql":
-        return expected_graphql(
-            resolve(body.graphql_query, lookup), resolve(body.graphql_variables, lookup)
-        )
+        return expected_graphql(res(body.graphql_query), res(body.graphql_variables))
     if body.mode == "file":
         return ExpectedBody(mode="file")
-    return expected_raw(resolve(body.raw, lookup))
+    return expected_raw(res(body.raw))
 
 
 def _reason(status: str) -> str | None:
@@ -163,25 +287,23 @@ def _is_json(text: str, content_type: str, example: Example) -> bool:
     return "{{" in text and parse_json(TOKEN.sub("0", text)) is not NOT_JSON
 
 
-def _prepare_response(
-    example: Example, lookup: Mapping[str, str], captures: frozenset[str]
-) -> PreparedResponse:
+def _prepare_response(example: Example, res: Resolve, captures: frozenset[str]) -> PreparedResponse:
     headers: list[tuple[str, Template]] = []
     names: set[str] = set()
     for key, value in example.headers:
         name = key.strip()
         if not name or name.lower() in SKIPPED_RESPONSE_HEADERS:
             continue
-        if not all(33 <= ord(c) <= 126 and c != ":" for c in name):
+        if HEADER_NAME.fullmatch(name) is None:
             continue  # not a valid header name: it could not be sent
-        value = resolve(value, lookup).replace("\r", " ").replace("\n", " ")
+        value = res(value).replace("\r", " ").replace("\n", " ")
         headers.append((name, compile_template(value, captures)))
         names.add(name.lower())
     has_content_type = "content-type" in names
     if not has_content_type and example.language in CONTENT_TYPES:
         headers.append(("Content-Type", compile_template(CONTENT_TYPES[example.language])))
         has_content_type = True
-    text = resolve(example.body, lookup)
+    text = res(example.body)
     content_type = next((v.render({}, str) for n, v in headers if n.lower() == "content-type"), "")
     body = compile_template(text, captures, json_text=_is_json(text, content_type, example))
     return PreparedResponse(
@@ -195,31 +317,36 @@ def _prepare_response(
     )
 
 
-def index_example(example: Example, environment: Environment | None) -> IndexedExample:
-    lookup: dict[str, str] = {}
-    for scope in reversed(example.scopes):  # collection first, the request's own last
-        lookup.update(scope)
-    if environment is not None:
-        lookup.update(environment.values)
+def index_example(
+    example: Example,
+    environment: Environment | None,
+    position: int = 0,
+    resolvers: dict[tuple[int, ...], Resolver] | None = None,
+) -> IndexedExample:
+    res = _resolver_for(example, environment, {} if resolvers is None else resolvers)
     request = example.request
-    path = compile_path(url_path(request.url, lookup))
+    path = compile_path(url_path(request.url, res))
     headers: dict[str, str] = {}
     for key, value in request.headers:
-        headers.setdefault(key.strip().lower(), resolve(value, lookup))
+        headers.setdefault(key.strip().lower(), res(value))
     return IndexedExample(
         example=example,
         method=request.method,
         path=path,
-        query=Counter(url_query(request.url, lookup)),
+        query=Counter(url_query(request.url, res)),
         headers=headers,
-        body=_expected_body(request.body, lookup),
-        response=_prepare_response(example, lookup, frozenset(path.wildcards)),
+        body=_expected_body(request.body, res),
+        response=_prepare_response(example, res, frozenset(path.wildcards)),
+        position=position,
     )
 
 
 def build_index(collection: Collection, environment: Environment | None = None) -> Index:
-    """Compile every example of the collection, in collection order."""
-    examples = tuple(index_example(e, environment) for e in collection.examples)
+    """Compile every example of the collection, in collection order, and arrange them."""
+    resolvers: dict[tuple[int, ...], Resolver] = {}
+    examples = tuple(
+        index_example(e, environment, i, resolvers) for i, e in enumerate(collection.examples)
+    )
     by_method: dict[str, list[IndexedExample]] = {}
     by_id: dict[str, IndexedExample] = {}
     for indexed in examples:
@@ -229,6 +356,6 @@ def build_index(collection: Collection, environment: Environment | None = None) 
         collection=collection,
         environment=environment,
         examples=examples,
-        by_method={m: tuple(v) for m, v in by_method.items()},
+        methods={m: _method_index(tuple(found)) for m, found in by_method.items()},
         by_id=by_id,
     )

@@ -19,6 +19,8 @@ from mockpost.paths import CallPath, score_path, similarity
 
 Pairs = tuple[tuple[str, str], ...]
 EQUAL_BODY_BONUS = 5
+DISTANCE_SCORE = 70  # the last path step
+ALL_QUERY_MATCH = 10.0  # the most query parameters add
 MAX_MISSES = 3
 STAGE_WEIGHT = 0.1  # each step an example got through counts as 10% more path likeness
 
@@ -72,7 +74,7 @@ class Decision:
 def score_query(expected: Counter[tuple[str, str]], sent: Counter[tuple[str, str]]) -> float:
     """+10 when all pairs match, +10 x percentage when some do, - missing (max 10) when none."""
     if not expected and not sent:
-        return 10.0
+        return ALL_QUERY_MATCH
     matches = sum((expected & sent).values())
     left_expected = Counter(k for (k, _), n in (expected - sent).items() for _ in range(n))
     left_sent = Counter(k for (k, _), n in (sent - expected).items() for _ in range(n))
@@ -145,6 +147,12 @@ class PreparedCall:
             options.match_headers if directives.match_headers is None else directives.match_headers
         )
 
+    @property
+    def distance_ceiling(self) -> float:
+        """The most an example matched by document distance can score for this call."""
+        bonus = EQUAL_BODY_BONUS if self.body_sent and not self.match_body else 0
+        return DISTANCE_SCORE + ALL_QUERY_MATCH + bonus
+
     def score(self, example: IndexedExample) -> Scored | None:
         """Steps 4-6 for one example: its score, or None when a step drops it."""
         found = score_path(example.path, self.path, fuzzy=self.fuzzy)
@@ -186,15 +194,26 @@ def _by_name(candidates: Iterable[IndexedExample], wanted: str) -> IndexedExampl
     return next((e for e in named if e.code == 200), named[0] if named else None)
 
 
-def match(index: Index, call: Call, options: MatchOptions | None = None) -> Decision:
-    """Choose the example that answers the call, or a decision with none and the reasons."""
-    options = options or MatchOptions()
-    directives = read_directives(call.headers)
+def _best(
+    prepared: PreparedCall, examples: Iterable[IndexedExample], code: int | None
+) -> Scored | None:
+    """The winner among examples taken in collection order (the tie rule depends on it)."""
+    best: Scored | None = None
+    for example in examples:
+        if code is not None and example.code != code:
+            continue
+        scored = prepared.score(example)
+        if scored is not None and (best is None or beats(scored, best)):
+            best = scored
+    return best
+
+
+def _headers_decide(index: Index, call: Call, directives: Directives) -> Decision | None:
+    """Steps 3.2 and 3.3: x-mock-response-id and -name decide alone when present."""
     notes = directives.notes
     candidates: Iterable[IndexedExample] = index.candidates(call.method)
     if directives.code is not None:
         candidates = [e for e in candidates if e.code == directives.code]
-
     if directives.response_id is not None:
         found = _by_id(candidates, directives.response_id)
         if found is None:
@@ -205,26 +224,66 @@ def match(index: Index, call: Call, options: MatchOptions | None = None) -> Deci
         if found is None:
             notes += (f"no {call.method} example is named {directives.response_name!r}",)
         return Decision(found, how="x-mock-response-name", directives=directives, notes=notes)
+    return None
 
-    prepared = PreparedCall(call, options, directives)
-    best: Scored | None = None
-    for example in candidates:
-        scored = prepared.score(example)
-        if scored is not None and (best is None or beats(scored, best)):
-            best = scored
+
+def _decision(
+    index: Index,
+    call: Call,
+    options: MatchOptions,
+    directives: Directives,
+    prepared: PreparedCall,
+    best: Scored | None,
+) -> Decision:
     if best is None:
         misses = explain(
             index, call, directives, options, prepared.match_body, prepared.header_names
         )
-        return Decision(None, directives=directives, notes=notes, misses=misses)
+        return Decision(None, directives=directives, notes=directives.notes, misses=misses)
     return Decision(
         best.example,
         score=best.score,
         path_step=best.step,
         captures=best.captures,
         directives=directives,
-        notes=notes,
+        notes=directives.notes,
     )
+
+
+def match(index: Index, call: Call, options: MatchOptions | None = None) -> Decision:
+    """Choose the example that answers the call, or a decision with none and the reasons.
+
+    The index gives the examples that can match at steps 100 to 75; the distance step (70),
+    which needs a scan of the examples with as many segments, runs only when none of those
+    scores above what a distance match could reach. The answer is the scan's (`match_by_scan`).
+    """
+    options = options or MatchOptions()
+    directives = read_directives(call.headers)
+    decided = _headers_decide(index, call, directives)
+    if decided is not None:
+        return decided
+    prepared = PreparedCall(call, options, directives)
+    entry = index.method(call.method)
+    best = _best(prepared, entry.near(prepared.path), directives.code)
+    if options.fuzzy and (best is None or best.score <= prepared.distance_ceiling):
+        pool = entry.by_count.get(len(prepared.path.segments), ())
+        best = _best(prepared, pool, directives.code)
+    return _decision(index, call, options, directives, prepared, best)
+
+
+def match_by_scan(index: Index, call: Call, options: MatchOptions | None = None) -> Decision:
+    """Postman's algorithm as written: every example of the method, in collection order.
+
+    The reference the indexed `match` must always agree with (see the property test).
+    """
+    options = options or MatchOptions()
+    directives = read_directives(call.headers)
+    decided = _headers_decide(index, call, directives)
+    if decided is not None:
+        return decided
+    prepared = PreparedCall(call, options, directives)
+    best = _best(prepared, index.candidates(call.method), directives.code)
+    return _decision(index, call, options, directives, prepared, best)
 
 
 def explain(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 from mockpost.variables import TOKEN
@@ -62,6 +63,8 @@ def collapse_slashes(path: str) -> str:
 
 def _outside_tokens_find(text: str, mark: str) -> int:
     """Index of mark in text, not counting occurrences inside `{{…}}`."""
+    if "{{" not in text:
+        return text.find(mark)
     depth_free = TOKEN.sub(lambda m: "_" * len(m.group(0)), text)
     return depth_free.find(mark)
 
@@ -97,7 +100,11 @@ class PathPattern:
         return bool(self.wildcards)
 
 
+@lru_cache(maxsize=1 << 16)
 def _segment_pattern(segment: str) -> SegmentPattern:
+    """A segment compiled once (cached: the same segments recur across examples)."""
+    if "{{" not in segment:
+        return SegmentPattern(segment, None, (), is_id(segment))
     names = tuple(m.group(1) for m in TOKEN.finditer(segment))
     if not names:
         return SegmentPattern(segment, None, (), is_id(segment))
@@ -111,6 +118,7 @@ def _segment_pattern(segment: str) -> SegmentPattern:
     return SegmentPattern(segment, re.compile("".join(pattern), re.DOTALL), names, False)
 
 
+@lru_cache(maxsize=1 << 14)
 def compile_path(text: str) -> PathPattern:
     """Compile an example's path (variables resolved; `{{name}}` left are wildcards)."""
     stripped = text.rstrip("/")
@@ -127,32 +135,42 @@ def compile_path(text: str) -> PathPattern:
     )
 
 
-@dataclass(frozen=True, slots=True)
 class CallPath:
-    """The incoming path in every form the steps compare, computed once per call."""
+    """The incoming path in every form the steps compare, computed once per call.
 
-    text: str
-    stripped: str
-    lower: str
-    stripped_lower: str
-    trailing_slash: bool
-    segments: tuple[str, ...]
-    ids: tuple[bool, ...]
+    `ids` (which segments are alphanumeric IDs) is worked out only if a step needs it.
+    """
+
+    __slots__ = (
+        "_ids",
+        "lower",
+        "segments",
+        "stripped",
+        "stripped_lower",
+        "text",
+        "trailing_slash",
+    )
+
+    def __init__(self, path: str) -> None:
+        path = collapse_slashes(path or "/")
+        stripped = path.rstrip("/")
+        self.text = path
+        self.stripped = stripped
+        self.lower = path.lower()
+        self.stripped_lower = stripped.lower()
+        self.trailing_slash = stripped != path
+        self.segments = tuple(stripped.split("/")[1:]) if stripped else ()
+        self._ids: tuple[bool, ...] | None = None
 
     @classmethod
     def of(cls, path: str) -> CallPath:
-        path = collapse_slashes(path or "/")
-        stripped = path.rstrip("/")
-        segments = split_segments(path)
-        return cls(
-            text=path,
-            stripped=stripped,
-            lower=path.lower(),
-            stripped_lower=stripped.lower(),
-            trailing_slash=stripped != path,
-            segments=segments,
-            ids=tuple(is_id(s) for s in segments),
-        )
+        return cls(path)
+
+    @property
+    def ids(self) -> tuple[bool, ...]:
+        if self._ids is None:
+            self._ids = tuple(is_id(s) for s in self.segments)
+        return self._ids
 
 
 @dataclass(frozen=True, slots=True)

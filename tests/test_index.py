@@ -1,0 +1,161 @@
+"""The indexed matcher gives exactly the answers of a plain scan of every example."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mockpost.collection import parse_collection
+from mockpost.index import build_index
+from mockpost.matching import Call, MatchOptions, match, match_by_scan
+from mockpost.paths import CallPath
+from tests.conftest import collection, example, item
+
+# Segments chosen to meet at every path step: words in two cases, IDs of each kind, wildcards
+# (whole and inside a segment), near-misses for the distance step.
+SEGMENTS = [
+    "users",
+    "Users",
+    "user",
+    "orders",
+    "7",
+    "123",
+    "0123456789abcdef0",
+    "3f1c5a52-8d0e-4b8e-9d8a-5d8f0c2b7a10",
+    "{{id}}",
+    "{{name}}.json",
+    "report.json",
+]
+QUERIES = ["", "?a=1", "?a=2", "?a=1&b=2", "?b=2"]
+CALL_SEGMENTS = [s for s in SEGMENTS if "{{" not in s] + ["42", "ORDERS", "x"]
+
+
+def _path(segments: list[str], slash: bool) -> str:
+    return "/" + "/".join(segments) + ("/" if slash and segments else "")
+
+
+example_paths = st.builds(_path, st.lists(st.sampled_from(SEGMENTS), max_size=4), st.booleans())
+random_call_paths = st.builds(
+    _path, st.lists(st.sampled_from(CALL_SEGMENTS), max_size=4), st.booleans()
+)
+
+
+@st.composite
+def collections(draw: Any) -> tuple[dict[str, Any], list[str]]:
+    examples = []
+    paths = []
+    for i in range(draw(st.integers(min_value=1, max_value=12))):
+        path = draw(example_paths)
+        paths.append(path)
+        body = draw(st.sampled_from([None, '{"n": 1}', '{"n": 2}']))
+        examples.append(
+            example(
+                f"e{i}",
+                "{{baseUrl}}" + path + draw(st.sampled_from(QUERIES)),
+                method=draw(st.sampled_from(["GET", "POST"])),
+                code=draw(st.sampled_from([200, 201, 404, 500])),
+                body=f"e{i}",
+                request_body={"mode": "raw", "raw": body} if body else None,
+            )
+        )
+    return collection(*(item(f"r{i}", e) for i, e in enumerate(examples))), paths
+
+
+def _mutate(draw: Any, path: str) -> str:
+    """A call a user could send for an example's path: close to it in one way or several."""
+    slash = path.endswith("/") and path != "/"
+    segments = [s for s in path.split("/") if s]
+    for _ in range(draw(st.integers(min_value=0, max_value=3))):
+        kind = draw(st.sampled_from(["other id", "typo", "slash", "case", "segment"]))
+        where = draw(st.integers(min_value=0, max_value=max(len(segments) - 1, 0)))
+        if kind == "slash":
+            slash = not slash
+        elif not segments:
+            continue
+        elif kind == "other id":
+            segments[where] = draw(st.sampled_from(["42", "7", "ffffffffffffffff1"]))
+        elif kind == "typo":
+            text = segments[where]
+            if not text:
+                continue
+            at = draw(st.integers(min_value=0, max_value=len(text) - 1))
+            segments[where] = text[:at] + draw(st.sampled_from(["q", "", "xy"])) + text[at + 1 :]
+        elif kind == "case":
+            segments[where] = segments[where].swapcase()
+        else:
+            segments[where] = draw(st.sampled_from(CALL_SEGMENTS))
+    filled = [
+        s.replace("{{id}}", draw(st.sampled_from(["9", "abc"]))).replace("{{name}}", "r")
+        for s in segments
+    ]
+    return _path([s for s in filled if s], slash)
+
+
+@st.composite
+def calls(draw: Any, paths: list[str]) -> Call:
+    if draw(st.integers(min_value=0, max_value=4)) == 0:
+        path = draw(random_call_paths)
+    else:
+        path = _mutate(draw, draw(st.sampled_from(paths)))
+    query = draw(st.sampled_from([(), (("a", "1"),), (("a", "2"), ("b", "2")), (("c", "3"),)]))
+    headers = draw(st.sampled_from([{}, {}, {"x-mock-response-code": "404"}]))
+    return Call(
+        method=draw(st.sampled_from(["GET", "POST", "get"])),
+        path=path,
+        query=query,
+        headers=headers,
+        body=draw(st.sampled_from([b"", b'{"n": 1}', b'{"n":2}'])),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(made=collections(), data=st.data(), fuzzy=st.booleans(), match_body=st.booleans())
+def test_indexed_matching_answers_exactly_as_a_plain_scan(
+    made: tuple[dict[str, Any], list[str]], data: st.DataObject, fuzzy: bool, match_body: bool
+) -> None:
+    document, paths = made
+    index = build_index(parse_collection(document))
+    options = MatchOptions(match_body=match_body, fuzzy=fuzzy)
+    for _ in range(5):
+        call = data.draw(calls(paths))
+        indexed, scanned = match(index, call, options), match_by_scan(index, call, options)
+        assert indexed.example is scanned.example, call
+        assert (indexed.score, indexed.path_step, indexed.captures) == (
+            scanned.score,
+            scanned.path_step,
+            scanned.captures,
+        ), call
+
+
+def test_a_wildcard_call_finds_its_example_among_thousands_by_lookup() -> None:
+    data = collection(
+        *(item(f"r{i}", example(f"e{i}", f"x/resource{i}/items/{{{{id}}}}")) for i in range(500))
+    )
+    entry = build_index(parse_collection(data)).method("GET")
+    assert [e.name for e in entry.near(CallPath("/resource321/items/9"))] == ["e321"]
+    assert [e.name for e in entry.near(CallPath("/RESOURCE321/items/9"))] == []
+
+
+def test_the_same_path_in_another_case_or_with_a_slash_is_a_lookup_too() -> None:
+    data = collection(item("a", example("a", "x/Users/me")), item("b", example("b", "x/other")))
+    entry = build_index(parse_collection(data)).method("get")
+    assert [e.name for e in entry.near(CallPath("/users/ME/"))] == ["a"]
+
+
+def test_a_document_distance_match_still_wins_a_tie_it_is_owed() -> None:
+    # The indexed lookup finds the 404 at 75 + 10 = 85; the scan also finds the 200 by distance
+    # at 70 + 10 + 5 (equal body) = 85. A tie goes to the 200: the distance step must run.
+    data = collection(
+        item(
+            "b",
+            example("b", "x/users/{{id}}", code=404, request_body={"mode": "raw", "raw": "2"}),
+        ),
+        item("a", example("a", "x/users/itemz", request_body={"mode": "raw", "raw": "1"})),
+    )
+    index = build_index(parse_collection(data))
+    call = Call(method="GET", path="/users/items/", body=b"1")
+    assert match_by_scan(index, call).example is index.examples[1]
+    assert match(index, call).score == 85
+    assert match(index, call).example is match_by_scan(index, call).example
