@@ -7,7 +7,6 @@ unsubscribed rather than allowed to break serving.
 from __future__ import annotations
 
 import logging
-import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ class Closest:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
 class CallRecord:
     received: float  # Unix time
     method: str
@@ -70,7 +69,6 @@ class CallLog:
     total: int = 0
     _records: deque[CallRecord] = field(init=False)
     _listeners: list[Listener] = field(default_factory=list, init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
         self._records = deque(maxlen=self.capacity)
@@ -79,23 +77,20 @@ class CallLog:
         self._listeners.append(listener)
 
     def record(self, call: CallRecord) -> None:
-        with self._lock:
-            self._records.append(call)
-            self.total += 1
-        for listener in list(self._listeners):
+        self._records.append(call)
+        self.total += 1
+        for listener in self._listeners:
             try:
                 listener(call)
             except Exception:  # a broken listener must never break serving
                 log.exception("call log listener %r failed; it is unsubscribed", listener)
-                self._listeners.remove(listener)
+                self._listeners = [x for x in self._listeners if x is not listener]
 
     def __iter__(self) -> Iterator[CallRecord]:
-        with self._lock:
-            return iter(list(self._records))
+        return iter(list(self._records))
 
     def __len__(self) -> int:
         return len(self._records)
 
     def last(self) -> CallRecord | None:
-        with self._lock:
-            return self._records[-1] if self._records else None
+        return self._records[-1] if self._records else None

@@ -69,9 +69,21 @@ def _url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-async def _run(app: web.Application, config: ServerConfig, banner: Banner) -> None:
+FLUSH_EVERY = 0.1  # seconds between prints of the call log
+
+
+async def _flush_every(printer: CallPrinter) -> None:
+    while True:
+        await asyncio.sleep(FLUSH_EVERY)
+        printer.flush()
+
+
+async def _run(
+    app: web.Application, config: ServerConfig, banner: Banner, printer: CallPrinter | None
+) -> None:
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
+    flushing = asyncio.create_task(_flush_every(printer)) if printer is not None else None
     try:
         site = web.TCPSite(runner, config.host, config.port, reuse_address=True)
         try:
@@ -89,6 +101,10 @@ async def _run(app: web.Application, config: ServerConfig, banner: Banner) -> No
         await stop.wait()
     finally:
         await runner.cleanup()
+        if flushing is not None:
+            flushing.cancel()
+        if printer is not None:
+            printer.flush()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -191,11 +207,12 @@ def serve(
     banner = Banner(console)
     banner.loaded(loaded, env, __version__)
     calls = CallLog()
-    if not quiet:
-        calls.subscribe(CallPrinter(console))
+    printer = None if quiet else CallPrinter(console)
+    if printer is not None:
+        calls.subscribe(printer)
     app = create_app(index, config, calls)
     startup.freeze()
-    asyncio.run(_run(app, config, banner))
+    asyncio.run(_run(app, config, banner, printer))
 
 
 @main.command()

@@ -8,6 +8,7 @@ dropped with a reason; a file whose structure cannot be served raises `LoadError
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Mapping, Sequence
@@ -161,6 +162,15 @@ def _describe(error: ValidationError) -> str:
     if error.validator in ("type", "anyOf"):
         return f"unexpected value, found {found}"
     return error.message
+
+
+def stable_id(name: str) -> str:
+    """`str(uuid.uuid5(uuid.NAMESPACE_URL, name))`, without building UUID objects."""
+    digest = bytearray(hashlib.sha1(uuid.NAMESPACE_URL.bytes + name.encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    x = digest.hex()
+    return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
 def _text(value: Any) -> str:
@@ -385,7 +395,11 @@ class _Loader:
         for j, response in enumerate(responses):
             here = f"{where}.response[{j}]"
             try:
-                self.examples.append(self.example(response, here, request, name, folders, scopes))
+                self.examples.append(
+                    self.example(
+                        response, here, request, name, folders, scopes, item.get("request")
+                    )
+                )
             except _Unservable as exc:
                 self.drop(here, response, str(exc))
 
@@ -397,15 +411,20 @@ class _Loader:
         request_name: str,
         folders: tuple[str, ...],
         scopes: tuple[Mapping[str, str], ...],
+        parent_raw: Any = None,
     ) -> Example:
-        request = _original_request(raw.get("originalRequest"), parent)
+        original = raw.get("originalRequest")
+        if original is not None and original == parent_raw:
+            request = parent  # saved as the request itself: read once (a deep == is cheap)
+        else:
+            request = _original_request(original, parent)
         body = raw.get("body")
         if body is not None and not isinstance(body, str):
             body = json.dumps(body)
         example_id = raw.get("id")
         if not isinstance(example_id, str) or not example_id:
             # Postman gives every example an id on import; ours are stable across runs.
-            example_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.collection_id}/{where}"))
+            example_id = stable_id(f"{self.collection_id}/{where}")
         return Example(
             id=example_id,
             name=_text(raw.get("name")),

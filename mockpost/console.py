@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter, deque
+from functools import lru_cache
 from typing import TextIO
 
 from rich.console import Console
@@ -84,45 +86,117 @@ class Banner:
 
 
 class CallPrinter:
-    """A call-log listener that prints one line per call (more when nothing matched)."""
+    """A call-log listener that prints one line per call (more when nothing matched).
 
-    def __init__(self, console: Console) -> None:
+    Recording a call only queues it; `flush` (every 0.1 s from the server's loop, and once at
+    the end) prints the queue, so printing never holds up a call. To a file or a pipe every
+    call gets its plain-text line. On a terminal, a flush with more than `max_lines` calls
+    prints one summary line that says how many calls it stands for, then the calls nothing
+    answered or that got a 5xx, up to `max_shown`. At most `limit` calls wait between
+    flushes; any beyond are counted in a summary line, not kept.
+    """
+
+    def __init__(
+        self,
+        console: Console,
+        *,
+        max_lines: int = 20,
+        max_shown: int = 5,
+        limit: int = 50_000,
+    ) -> None:
         self.console = console
+        self.max_lines = max_lines
+        self.max_shown = max_shown
+        self.limit = limit
+        self._pending: deque[CallRecord] = deque()
+        self._overflow: Counter[int] = Counter()
+        self._since = time.monotonic()
 
     def __call__(self, record: CallRecord) -> None:
-        self.console.print(render_call(record))
+        if len(self._pending) < self.limit:
+            self._pending.append(record)
+        else:
+            self._overflow[record.status] += 1
+
+    def flush(self) -> None:
+        """Print what is queued."""
+        pending, self._pending = self._pending, deque()
+        overflow, self._overflow = self._overflow, Counter()
+        elapsed, self._since = time.monotonic() - self._since, time.monotonic()
+        if not pending and not overflow:
+            return
+        if not self.console.is_terminal:
+            lines = [plain_call(record) for record in pending]
+            if overflow:
+                lines.append(_summary(overflow, elapsed, "not logged one by one: over the limit"))
+            self.console.file.write("\n".join(lines) + "\n")
+            self.console.file.flush()
+            return
+        if len(pending) <= self.max_lines and not overflow:
+            for record in pending:
+                self.console.print(render_call(record))
+            return
+        statuses = overflow + Counter(record.status for record in pending)
+        shown = [r for r in pending if not r.matched or r.status >= 500][: self.max_shown]
+        self.console.print(Text(_summary(statuses, elapsed, "summarised"), style="dim"))
+        for record in shown:
+            self.console.print(render_call(record))
+
+
+def _summary(statuses: Counter[int], elapsed: float, what: str) -> str:
+    calls = sum(statuses.values())
+    counts = ", ".join(f"{n:,} x {status}" for status, n in sorted(statuses.items()))
+    return f"... {calls:,} calls in {elapsed:.1f} s {what}: {counts}"
+
+
+@lru_cache(maxsize=4)
+def _clock(second: int) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(second))
+
+
+def call_parts(record: CallRecord) -> list[tuple[str, str]]:
+    """The lines for one call as (text, style) parts."""
+    clock = _clock(int(record.received))
+    millis = int(record.received * 1000) % 1000
+    target = record.path + (f"?{record.query}" if record.query else "")
+    parts = [
+        (f"{clock}.{millis:03d} ", "dim"),
+        (f"{record.method:<7}", "bold"),
+        (target, ""),
+        (f"  {record.status}", _status_style(record.status)),
+    ]
+    if record.matched:
+        parts.append((f"  {record.example_name!r}", "cyan"))
+        if record.request_name:
+            parts.append((f" of {record.request_name!r}", "dim"))
+        if record.how == "score" and record.score is not None:
+            parts.append((f"  score {record.score:g} ({record.path_step})", ""))
+        else:
+            parts.append((f"  by {record.how}", ""))
+    elif record.how in ("score", "x-mock-response-id", "x-mock-response-name"):
+        parts.append(("  No matching requests", "bold red"))
+    else:
+        parts.append((f"  {record.how}", "magenta"))
+    parts.append((f"  {record.duration_ms:.1f} ms", "dim"))
+    for note in record.notes:
+        parts += [("\n    note: ", "yellow"), (note, "")]
+    for near in record.closest:
+        parts += [
+            ("\n    closest: ", "red"),
+            (f"{near.method} {near.path} {near.name!r}", ""),
+            (f" - {near.reason}", "red"),
+        ]
+    return parts
 
 
 def render_call(record: CallRecord) -> Text:
     """The lines for one call, as `Text` (request data never read as markup)."""
-    clock = time.strftime("%H:%M:%S", time.localtime(record.received))
-    millis = int(record.received * 1000) % 1000
-    line = Text(f"{clock}.{millis:03d} ", style="dim")
-    line.append(f"{record.method:<7}", style="bold")
-    target = record.path + (f"?{record.query}" if record.query else "")
-    line.append(target)
-    line.append(f"  {record.status}", style=_status_style(record.status))
-    if record.matched:
-        line.append(f"  {record.example_name!r}", style="cyan")
-        if record.request_name:
-            line.append(f" of {record.request_name!r}", style="dim")
-        if record.how == "score" and record.score is not None:
-            line.append(f"  score {record.score:g} ({record.path_step})")
-        else:
-            line.append(f"  by {record.how}")
-    elif record.how in ("score", "x-mock-response-id", "x-mock-response-name"):
-        line.append("  No matching requests", style="bold red")
-    else:
-        line.append(f"  {record.how}", style="magenta")
-    line.append(f"  {record.duration_ms:.1f} ms", style="dim")
-    for note in record.notes:
-        line.append("\n    note: ", style="yellow")
-        line.append(note)
-    for near in record.closest:
-        line.append("\n    closest: ", style="red")
-        line.append(f"{near.method} {near.path} {near.name!r}")
-        line.append(f" - {near.reason}", style="red")
-    return line
+    return Text.assemble(*call_parts(record))
+
+
+def plain_call(record: CallRecord) -> str:
+    """The lines for one call, as plain text (for files and pipes)."""
+    return "".join(text for text, _ in call_parts(record))
 
 
 def _example_label(example: IndexedExample) -> Text:

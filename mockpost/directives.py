@@ -32,8 +32,25 @@ def parse_delay(value: str) -> int | None:
     return delay if 1 <= delay <= MAX_DELAY_MS else None
 
 
+NAMES = (
+    "x-mock-response-code",
+    "x-mock-match-request-body",
+    "x-mock-match-request-headers",
+    "x-mock-response-delay",
+    "x-mock-response-id",
+    "x-mock-response-name",
+)
+NONE = Directives()
+
+
+def has_directives(headers: Mapping[str, str]) -> bool:
+    return any(name in headers for name in NAMES)
+
+
 def read_directives(headers: Mapping[str, str]) -> Directives:
     """Directives from a call's headers (names in lower case)."""
+    if not has_directives(headers):
+        return NONE  # most calls: nothing to read
     notes: list[str] = []
 
     def ignored(name: str, value: str, why: str) -> None:

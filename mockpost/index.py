@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeGuard
 from urllib.parse import parse_qsl, unquote
 
 from mockpost.bodies import (
@@ -22,7 +24,7 @@ from mockpost.bodies import (
     expected_raw,
     parse_json,
 )
-from mockpost.collection import Body, Collection, Environment, Example, Pairs, Url
+from mockpost.collection import Body, Collection, Environment, Example, Pairs, Request, Url
 from mockpost.paths import CallPath, PathPattern, compile_path, path_of_url
 from mockpost.variables import TOKEN, Template, compile_template, resolve
 
@@ -54,6 +56,9 @@ CONTENT_TYPES = {
 }
 
 
+Resolve = Callable[[str], str]
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedResponse:
     status: int
@@ -61,24 +66,62 @@ class PreparedResponse:
     headers: tuple[tuple[str, Template], ...]
     body: Template
     static_body: bytes | None  # the encoded body, when it holds nothing dynamic
+    static_headers: tuple[tuple[str, str], ...] | None  # the headers, when none is dynamic
     has_content_type: bool
     has_cors_origin: bool
+    reads_request: bool  # a template reads the call ($body, $headers...)
+    dynamic_names: frozenset[str]  # the {{$…}} variables its templates use
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class IndexedExample:
-    example: Example
-    method: str
-    path: PathPattern
-    query: Counter[tuple[str, str]]
-    headers: Mapping[str, str]  # the example request's headers, lower-case names
-    body: ExpectedBody
-    response: PreparedResponse
-    position: int  # in collection order, which breaks ties
+    """An example as matching compares it, and its response, prepared on first use.
+
+    Start-up prepares what matching needs for every example; an example's response (headers
+    cleaned, body compiled and encoded) is prepared the first time it is served, once: a
+    collection of 20,000 examples starts without preparing 20,000 responses.
+    """
+
+    __slots__ = ("_resolve", "_response", "body", "example", "headers", "method", "path", "query")
+
+    def __init__(
+        self,
+        example: Example,
+        path: PathPattern,
+        query: Counter[tuple[str, str]],
+        headers: Mapping[str, str],  # the example request's headers, lower-case names
+        body: ExpectedBody,
+        resolve: Resolve,
+    ) -> None:
+        self.example = example
+        self.method = example.request.method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self._resolve = resolve
+        self._response: PreparedResponse | None = None
+
+    @property
+    def response(self) -> PreparedResponse:
+        if self._response is None:
+            captures = frozenset(self.path.wildcards)
+            self._response = _prepare_response(self.example, self._resolve, captures)
+        return self._response
+
+    @property
+    def may_be_dynamic(self) -> bool:
+        """Whether its response may hold `{{$…}}` variables (a cheap look, before preparing)."""
+        example = self.example
+        return "{{$" in example.body or any("{{$" in value for _, value in example.headers)
 
     @property
     def id(self) -> str:
         return self.example.id
+
+    @property
+    def position(self) -> int:
+        """In collection order, which breaks ties."""
+        return self.example.position
 
     @property
     def name(self) -> str:
@@ -183,9 +226,6 @@ class Index:
         return self.method(method).examples
 
 
-Resolve = Callable[[str], str]
-
-
 class Resolver:
     """Variables resolved against one chain of scopes, each distinct text once.
 
@@ -287,6 +327,12 @@ def _is_json(text: str, content_type: str, example: Example) -> bool:
     return "{{" in text and parse_json(TOKEN.sub("0", text)) is not NOT_JSON
 
 
+@lru_cache(maxsize=4096)
+def _header_template(value: str, captures: frozenset[str]) -> Template:
+    """Header values recur across examples (Content-Type above all): compiled once each."""
+    return compile_template(value, captures)
+
+
 def _prepare_response(example: Example, res: Resolve, captures: frozenset[str]) -> PreparedResponse:
     headers: list[tuple[str, Template]] = []
     names: set[str] = set()
@@ -297,7 +343,7 @@ def _prepare_response(example: Example, res: Resolve, captures: frozenset[str]) 
         if HEADER_NAME.fullmatch(name) is None:
             continue  # not a valid header name: it could not be sent
         value = res(value).replace("\r", " ").replace("\n", " ")
-        headers.append((name, compile_template(value, captures)))
+        headers.append((name, _header_template(value, captures)))
         names.add(name.lower())
     has_content_type = "content-type" in names
     if not has_content_type and example.language in CONTENT_TYPES:
@@ -306,46 +352,75 @@ def _prepare_response(example: Example, res: Resolve, captures: frozenset[str]) 
     text = res(example.body)
     content_type = next((v.render({}, str) for n, v in headers if n.lower() == "content-type"), "")
     body = compile_template(text, captures, json_text=_is_json(text, content_type, example))
+    slots = [slot for template in (body, *(t for _, t in headers)) for slot in template.slots]
+    static_headers = tuple((name, template.static) for name, template in headers)
     return PreparedResponse(
         status=example.code,
         reason=_reason(example.status),
         headers=tuple(headers),
         body=body,
         static_body=body.static.encode() if body.static is not None else None,
+        static_headers=static_headers if _all_text(static_headers) else None,
         has_content_type=has_content_type,
         has_cors_origin="access-control-allow-origin" in names,
+        reads_request=any(slot.kind == "request" for slot in slots),
+        dynamic_names=frozenset(slot.name for slot in slots if slot.kind == "dynamic"),
+    )
+
+
+def _all_text(
+    headers: tuple[tuple[str, str | None], ...],
+) -> TypeGuard[tuple[tuple[str, str], ...]]:
+    return all(value is not None for _, value in headers)
+
+
+@dataclass(frozen=True, slots=True)
+class _Matched:
+    """What matching compares of an example's request: the same for equal requests."""
+
+    path: PathPattern
+    query: Counter[tuple[str, str]]
+    headers: Mapping[str, str]
+    body: ExpectedBody
+
+
+NO_QUERY: Counter[tuple[str, str]] = Counter()  # shared by every call and example without one
+
+
+def _matched(request: Request, res: Resolve) -> _Matched:
+    headers: dict[str, str] = {}
+    for key, value in request.headers:
+        headers.setdefault(key.strip().lower(), res(value))
+    query = url_query(request.url, res)
+    return _Matched(
+        path=compile_path(url_path(request.url, res)),
+        query=Counter(query) if query else NO_QUERY,
+        headers=headers,
+        body=_expected_body(request.body, res),
     )
 
 
 def index_example(
     example: Example,
     environment: Environment | None,
-    position: int = 0,
     resolvers: dict[tuple[int, ...], Resolver] | None = None,
+    requests: dict[tuple[int, Request], _Matched] | None = None,
 ) -> IndexedExample:
     res = _resolver_for(example, environment, {} if resolvers is None else resolvers)
-    request = example.request
-    path = compile_path(url_path(request.url, res))
-    headers: dict[str, str] = {}
-    for key, value in request.headers:
-        headers.setdefault(key.strip().lower(), res(value))
-    return IndexedExample(
-        example=example,
-        method=request.method,
-        path=path,
-        query=Counter(url_query(request.url, res)),
-        headers=headers,
-        body=_expected_body(request.body, res),
-        response=_prepare_response(example, res, frozenset(path.wildcards)),
-        position=position,
-    )
+    requests = {} if requests is None else requests
+    key = (id(res), example.request)  # examples of one request often repeat it exactly
+    matched = requests.get(key)
+    if matched is None:
+        matched = requests[key] = _matched(example.request, res)
+    return IndexedExample(example, matched.path, matched.query, matched.headers, matched.body, res)
 
 
 def build_index(collection: Collection, environment: Environment | None = None) -> Index:
     """Compile every example of the collection, in collection order, and arrange them."""
     resolvers: dict[tuple[int, ...], Resolver] = {}
+    requests: dict[tuple[int, Request], _Matched] = {}
     examples = tuple(
-        index_example(e, environment, i, resolvers) for i, e in enumerate(collection.examples)
+        index_example(e, environment, resolvers, requests) for e in collection.examples
     )
     by_method: dict[str, list[IndexedExample]] = {}
     by_id: dict[str, IndexedExample] = {}

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from mockpost.bodies import CallBody, bodies_equal
-from mockpost.directives import Directives, read_directives
-from mockpost.index import Index, IndexedExample
+from mockpost.directives import Directives, has_directives, read_directives
+from mockpost.index import NO_QUERY, Index, IndexedExample
 from mockpost.paths import CallPath, score_path, similarity
 
 Pairs = tuple[tuple[str, str], ...]
@@ -25,7 +25,7 @@ MAX_MISSES = 3
 STAGE_WEIGHT = 0.1  # each step an example got through counts as 10% more path likeness
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
 class Call:
     """An incoming HTTP call, as the core sees it (header names in lower case)."""
 
@@ -59,7 +59,7 @@ class Miss:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
 class Decision:
     example: IndexedExample | None
     score: float = 0.0
@@ -102,7 +102,7 @@ def headers_differ(
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
 class Scored:
     """An example that survived every step, with its score."""
 
@@ -123,7 +123,7 @@ class PreparedCall:
     """A call in the forms the steps compare, computed once for all candidates."""
 
     __slots__ = (
-        "body",
+        "_body",
         "body_sent",
         "call",
         "fuzzy",
@@ -136,9 +136,9 @@ class PreparedCall:
     def __init__(self, call: Call, options: MatchOptions, directives: Directives) -> None:
         self.call = call
         self.path = CallPath.of(call.path)
-        self.query = Counter(call.query)
-        self.body = CallBody(call.body, call.content_type)
-        self.body_sent = bool(call.body.strip())
+        self.query = Counter(call.query) if call.query else NO_QUERY
+        self._body: CallBody | None = None
+        self.body_sent = bool(call.body) and bool(call.body.strip())
         self.fuzzy = options.fuzzy
         self.match_body = (
             options.match_body if directives.match_body is None else directives.match_body
@@ -146,6 +146,13 @@ class PreparedCall:
         self.header_names = (
             options.match_headers if directives.match_headers is None else directives.match_headers
         )
+
+    @property
+    def body(self) -> CallBody:
+        """The body, read only when a step compares bodies."""
+        if self._body is None:
+            self._body = CallBody(self.call.body, self.call.content_type)
+        return self._body
 
     @property
     def distance_ceiling(self) -> float:
@@ -269,6 +276,33 @@ def match(index: Index, call: Call, options: MatchOptions | None = None) -> Deci
         pool = entry.by_count.get(len(prepared.path.segments), ())
         best = _best(prepared, pool, directives.code)
     return _decision(index, call, options, directives, prepared, best)
+
+
+class Matcher:
+    """`match` for one index and set of options, remembering its answers to plain calls.
+
+    A plain call sends no body and no `x-mock-*` header, and the server matches no header:
+    its answer then depends only on method, path and query, and the index never changes, so
+    the decision is kept (up to `capacity` calls; the memory is then emptied and refilled).
+    """
+
+    def __init__(self, index: Index, options: MatchOptions, capacity: int = 1 << 16) -> None:
+        self.index = index
+        self.options = options
+        self.capacity = capacity
+        self._known: dict[tuple[str, str, Pairs], Decision] = {}
+
+    def __call__(self, call: Call) -> Decision:
+        if call.body or self.options.match_headers or has_directives(call.headers):
+            return match(self.index, call, self.options)
+        key = (call.method, call.path, call.query)
+        found = self._known.get(key)
+        if found is None:
+            found = match(self.index, call, self.options)
+            if len(self._known) >= self.capacity:
+                self._known.clear()
+            self._known[key] = found
+        return found
 
 
 def match_by_scan(index: Index, call: Call, options: MatchOptions | None = None) -> Decision:

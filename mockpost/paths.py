@@ -173,7 +173,7 @@ class CallPath:
         return self._ids
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
 class PathMatch:
     score: int
     step: str

@@ -11,17 +11,18 @@ import asyncio
 import hmac
 import logging
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from aiohttp import web
-from multidict import CIMultiDict
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from mockpost.bodies import CallBody
 from mockpost.calllog import CallLog, CallRecord, Closest, clip
 from mockpost.config import ServerConfig
 from mockpost.dynamic import DynamicValues
 from mockpost.index import Index
-from mockpost.matching import Call, Decision, match, methods_for_path
+from mockpost.matching import Call, Decision, Matcher, methods_for_path
 from mockpost.templates import RequestView
 
 NOT_FOUND_BODY = (
@@ -52,16 +53,16 @@ class MockServer:
     config: ServerConfig
     calls: CallLog
     dynamic: DynamicValues = field(init=False)
+    match: Matcher = field(init=False)
 
     def __post_init__(self) -> None:
+        self.match = Matcher(self.index, self.config.match)
         self.dynamic = DynamicValues(self.config.seed, self.config.locale)
-        self.dynamic.warm_up(
-            slot.name
-            for example in self.index.examples
-            for template in (example.response.body, *(t for _, t in example.response.headers))
-            for slot in template.slots
-            if slot.kind == "dynamic"
-        )
+        names: set[str] = set()
+        for example in self.index.examples:
+            if example.may_be_dynamic:
+                names |= example.response.dynamic_names
+        self.dynamic.warm_up(names)
 
 
 SERVER = web.AppKey("server", MockServer)
@@ -110,10 +111,18 @@ def _example_reply(server: MockServer, decision: Decision, call: Call) -> Reply:
     assert decision.example is not None
     response = decision.example.response
     captures = decision.captures
-    view = RequestView(call.path, call.query, call.headers, CallBody(call.body, call.content_type))
-    headers: CIMultiDict[str] = CIMultiDict()
-    for name, value in response.headers:
-        headers.add(name, value.render(captures, server.dynamic, view))
+    view = None
+    if response.reads_request:
+        view = RequestView(
+            call.path, call.query, call.headers, CallBody(call.body, call.content_type)
+        )
+    headers: CIMultiDict[str]
+    if response.static_headers is not None:
+        headers = CIMultiDict(response.static_headers)
+    else:
+        headers = CIMultiDict()
+        for name, value in response.headers:
+            headers.add(name, value.render(captures, server.dynamic, view))
     body = response.static_body
     if body is None:
         body = response.body.render(captures, server.dynamic, view).encode("utf-8", "replace")
@@ -126,7 +135,7 @@ def answer(server: MockServer, request: web.Request, call: Call) -> Reply:
     """What to send back for a call (no waiting, no I/O)."""
     config = server.config
     if _is_preflight(request):
-        decision = match(server.index, call, config.match)
+        decision = server.match(call)
         if decision.example is not None:
             return _example_reply(server, decision, call)
         return _preflight_reply(server, request)
@@ -140,7 +149,7 @@ def answer(server: MockServer, request: web.Request, call: Call) -> Reply:
             b"with " + str(config.server_response).encode() + b' (--server-response)."}}'
         )
         return _json_reply(config.server_response, body, "--server-response")
-    decision = match(server.index, call, config.match)
+    decision = server.match(call)
     if decision.example is None:
         reply = _json_reply(404, NOT_FOUND_BODY, decision.how)
         reply.decision = decision
@@ -148,16 +157,37 @@ def answer(server: MockServer, request: web.Request, call: Call) -> Reply:
     return _example_reply(server, decision, call)
 
 
+class CallHeaders(Mapping[str, str]):
+    """A call's headers as the core reads them: any case, repeated ones joined by ", ".
+
+    A view over aiohttp's headers: nothing is copied for the calls that read none.
+    """
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: CIMultiDictProxy[str]) -> None:
+        self._raw = raw
+
+    def __getitem__(self, name: str) -> str:
+        values = self._raw.getall(name)
+        return values[0] if len(values) == 1 else ", ".join(values)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(name.lower() for name in self._raw))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(name.lower() for name in self._raw))
+
+
 def _call_of(request: web.Request, body: bytes) -> Call:
-    headers: dict[str, str] = {}
-    for name, value in request.headers.items():
-        key = name.lower()
-        headers[key] = f"{headers[key]}, {value}" if key in headers else value
     return Call(
         method=request.method.upper(),
         path=request.path,
-        query=tuple(request.query.items()),
-        headers=headers,
+        query=tuple(request.query.items()) if request.query_string else (),
+        headers=CallHeaders(request.headers),
         body=body,
     )
 
@@ -172,10 +202,12 @@ def _record(
 ) -> CallRecord:
     decision = reply.decision
     example = decision.example if decision is not None else None
-    closest = tuple(
-        Closest(m.example.method, m.example.path.text, m.example.name, m.reason)
-        for m in (decision.misses if decision is not None else ())
-    )
+    closest: tuple[Closest, ...] = ()
+    if decision is not None and decision.misses:
+        closest = tuple(
+            Closest(m.example.method, m.example.path.text, m.example.name, m.reason)
+            for m in decision.misses
+        )
     return CallRecord(
         received=received,
         method=request.method,
@@ -204,7 +236,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
     received, started = time.time(), time.perf_counter()
     notes: tuple[str, ...] = ()
     try:
-        body = await request.read()
+        body = await request.read() if request.body_exists else b""
     except web.HTTPRequestEntityTooLarge:
         body = b""
         notes += (f"request body over {MAX_REQUEST_BODY} bytes: not read",)

@@ -38,6 +38,8 @@ def load(
 
 
 def freeze() -> None:
-    """Keep everything built so far out of later garbage collections."""
-    gc.collect()
+    """Keep everything built so far out of later garbage collections.
+
+    No collection first: loading leaves no cycles worth a pass over 20,000 examples.
+    """
     gc.freeze()

@@ -14,7 +14,9 @@ from tests.conftest import collection, example, item
 
 def printed(record: CallRecord) -> str:
     out = io.StringIO()
-    CallPrinter(make_console(out))(record)
+    printer = CallPrinter(make_console(out))
+    printer(record)
+    printer.flush()
     return out.getvalue()
 
 

@@ -1,0 +1,307 @@
+"""Benchmark mockpost against a plain aiohttp app that returns fixed bytes.
+
+    .venv/bin/python bench/run.py            # 3 interleaved rounds of 5 s per target
+    .venv/bin/python bench/run.py --rounds 5 --duration 10 --connections 64
+
+It generates a 10-request and a 10,000-request collection (two examples each, half with a
+wildcard segment: 20 and 20,000 examples), starts the plain app and mockpost on each (mockpost
+with its default call log, sent to a file), and drives each with wrk over a rotating set of
+paths that the examples answer (a Python load generator when wrk is missing: slower, so only
+the ratios mean much). Rounds are interleaved so that noise from a shared machine falls on
+every target alike; the figures printed are medians over rounds. Start-up is timed from
+process start to the port accepting connections, with the 20,000-example collection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> float:
+    """Seconds until the port accepts a connection."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with {process.returncode} before listening")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.05):
+                return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.002)
+    raise SystemExit(f"server not listening on {port} after {timeout} s")
+
+
+def rss_mib(pid: int, field_name: str = "VmRSS") -> float:
+    """Resident memory of a process and its children (the workers), in MiB."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    total = 0.0
+    for one in pids:
+        for line in Path(f"/proc/{one}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
+@dataclass
+class Server:
+    name: str
+    command: list[str]
+    paths: list[str]
+    log: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    startup: float = 0.0
+
+    def start(self) -> None:
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [*self.command, "--port", str(self.port)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        self.startup = wait_listening(self.port, self.process)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@dataclass
+class Run:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    bad: int  # non-2xx answers and socket errors
+
+
+LUA = """
+local paths = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99),
+    e.status + e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def wrk_run(server: Server, duration: float, connections: int, workdir: Path) -> Run:
+    script = workdir / f"{server.port}.lua"
+    if not script.exists():
+        script.write_text(LUA % ", ".join(json.dumps(p) for p in server.paths))
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{max(1, round(duration))}s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{server.port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    requests, micros, p50, p99, bad = (int(x) for x in line.split()[1:])
+    return Run(requests / (micros / 1e6), p50 / 1000, p99 / 1000, requests, bad)
+
+
+async def _client(port: int, paths: list[str], offset: int, until: float, out: list[float]) -> int:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    bad = 0
+    n = offset
+    try:
+        while time.perf_counter() < until:
+            path = paths[n % len(paths)]
+            n += 1
+            sent = time.perf_counter()
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            out.append(time.perf_counter() - sent)
+            if not head.startswith(b"HTTP/1.1 2"):
+                bad += 1
+    finally:
+        writer.close()
+    return bad
+
+
+def python_run(server: Server, duration: float, connections: int, workdir: Path) -> Run:
+    async def drive() -> Run:
+        latencies: list[float] = []
+        started = time.perf_counter()
+        until = started + duration
+        bads = await asyncio.gather(
+            *(
+                _client(server.port, server.paths, i * 7, until, latencies)
+                for i in range(connections)
+            )
+        )
+        elapsed = time.perf_counter() - started
+        latencies.sort()
+        return Run(
+            len(latencies) / elapsed,
+            latencies[len(latencies) // 2] * 1000,
+            latencies[int(len(latencies) * 0.99)] * 1000,
+            len(latencies),
+            sum(bads),
+        )
+
+    return asyncio.run(drive())
+
+
+def startup_times(command: list[str], times: int, workdir: Path) -> tuple[list[float], float]:
+    """Start-up to listening, `times` runs, and the memory once listening (MiB)."""
+    found: list[float] = []
+    memory = 0.0
+    for i in range(times):
+        server = Server("mockpost startup", command, [], workdir / f"startup{i}.log")
+        server.start()
+        time.sleep(0.2)
+        assert server.process is not None
+        memory = rss_mib(server.process.pid)
+        server.stop()
+        found.append(server.startup)
+    return found, memory
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1, help="mockpost --workers")
+    parser.add_argument("--python-load", action="store_true", help="do not use wrk")
+    args = parser.parse_args()
+
+    use_wrk = shutil.which("wrk") is not None and not args.python_load
+    drive = wrk_run if use_wrk else python_run
+    workdir = Path(tempfile.mkdtemp(prefix="mockpost-bench-"))
+    mockpost = [PYTHON, "-m", "mockpost", "serve"]
+    extra = ["--workers", str(args.workers)] if args.workers > 1 else []
+    servers: list[Server] = []
+    for size in (10, 10_000):
+        collection, paths = generate(size)
+        file = workdir / f"bench{size}.postman_collection.json"
+        file.write_text(json.dumps(collection))
+        servers.append(
+            Server(
+                f"mockpost, {size} requests",
+                [*mockpost, str(file), *extra],
+                paths,
+                workdir / f"mockpost{size}.log",
+            )
+        )
+    small_paths = servers[0].paths
+    servers.insert(
+        0, Server("plain aiohttp", [PYTHON, str(HERE / "plain.py")], small_paths, workdir / "p.log")
+    )
+
+    print(f"machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    load = "wrk -t1" if use_wrk else "Python load generator"
+    print(
+        f"load: {load}, {args.connections} connections, {args.duration:g} s per run, "
+        f"{args.rounds} interleaved rounds; logs in {workdir}"
+    )
+    runs: dict[str, list[Run]] = {s.name: [] for s in servers}
+    memory: dict[str, float] = {}
+    try:
+        for server in servers:
+            server.start()
+        for server in servers:
+            drive(server, 1.0, args.connections, workdir)  # warm-up
+        for round_number in range(args.rounds):
+            order = servers if round_number % 2 == 0 else list(reversed(servers))
+            for server in order:
+                runs[server.name].append(drive(server, args.duration, args.connections, workdir))
+        for server in servers:
+            assert server.process is not None
+            memory[server.name] = rss_mib(server.process.pid, "VmHWM")
+    finally:
+        for server in servers:
+            server.stop()
+
+    startup_command = [*servers[2].command, "--quiet"]
+    startups, startup_memory = startup_times(startup_command, 3, workdir)
+
+    def median(name: str, attribute: str) -> float:
+        return statistics.median(getattr(r, attribute) for r in runs[name])
+
+    ceiling = median("plain aiohttp", "rps")
+    print()
+    print(
+        f"{'target':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'peak MiB':>10}"
+        f"{'vs plain':>10}{'non-2xx':>9}"
+    )
+    for server in servers:
+        name = server.name
+        rps = median(name, "rps")
+        bad = sum(r.bad for r in runs[name])
+        print(
+            f"{name:<28}{rps:>9.0f}{median(name, 'p50_ms'):>9.2f}{median(name, 'p99_ms'):>9.2f}"
+            f"{memory[name]:>10.0f}{rps / ceiling:>10.2f}{bad:>9}"
+        )
+    small, big = median(servers[1].name, "rps"), median(servers[2].name, "rps")
+    print()
+    print(f"10,000 requests vs 10 requests: {big / small:.2f}")
+    print(
+        f"start-up to listening, 20,000 examples: median {statistics.median(startups):.2f} s "
+        f"(runs: {', '.join(f'{s:.2f}' for s in startups)}); memory once listening "
+        f"{startup_memory:.0f} MiB"
+    )
+    print(
+        "per-round req/s: "
+        + "; ".join(
+            f"{name}: {', '.join(f'{r.rps:.0f}' for r in found)}" for name, found in runs.items()
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
