@@ -216,6 +216,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per run")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--warm-up", type=float, default=3.0, help="seconds per target")
     parser.add_argument("--workers", type=int, default=1, help="mockpost --workers")
     parser.add_argument("--python-load", action="store_true", help="do not use wrk")
     args = parser.parse_args()
@@ -254,8 +255,8 @@ def main() -> None:
     try:
         for server in servers:
             server.start()
-        for server in servers:
-            drive(server, 1.0, args.connections, workdir)  # warm-up
+        for server in servers:  # warm-up: long enough to call every path at least once
+            drive(server, args.warm_up, args.connections, workdir)
         for round_number in range(args.rounds):
             order = servers if round_number % 2 == 0 else list(reversed(servers))
             for server in order:

@@ -196,6 +196,16 @@ def render_call(record: CallRecord) -> Text:
 
 def plain_call(record: CallRecord) -> str:
     """The lines for one call, as plain text (for files and pipes)."""
+    if record.how == "score" and record.score is not None and not record.notes:
+        # The common line, written at once: a busy server logs thousands a second.
+        received = record.received
+        target = record.path + (f"?{record.query}" if record.query else "")
+        of = f" of {record.request_name!r}" if record.request_name else ""
+        return (
+            f"{_clock(int(received))}.{int(received * 1000) % 1000:03d} {record.method:<7}"
+            f"{target}  {record.status}  {record.example_name!r}{of}  score {record.score:g} "
+            f"({record.path_step})  {record.duration_ms:.1f} ms"
+        )
     return "".join(text for text, _ in call_parts(record))
 
 

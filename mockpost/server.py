@@ -68,7 +68,7 @@ class MockServer:
 SERVER = web.AppKey("server", MockServer)
 
 
-@dataclass
+@dataclass(slots=True)
 class Reply:
     """An answer, before it becomes an aiohttp response, with what the log says of it."""
 
@@ -201,32 +201,39 @@ def _record(
     notes: tuple[str, ...],
 ) -> CallRecord:
     decision = reply.decision
-    example = decision.example if decision is not None else None
+    example = None
+    score = None
+    step = ""
     closest: tuple[Closest, ...] = ()
-    if decision is not None and decision.misses:
-        closest = tuple(
-            Closest(m.example.method, m.example.path.text, m.example.name, m.reason)
-            for m in decision.misses
-        )
+    if decision is not None:
+        example = decision.example
+        step = decision.path_step
+        if example is not None:
+            score = decision.score
+        elif decision.misses:
+            closest = tuple(
+                Closest(m.example.method, m.example.path.text, m.example.name, m.reason)
+                for m in decision.misses
+            )
     return CallRecord(
-        received=received,
-        method=request.method,
-        path=request.path,
-        query=request.query_string,
-        status=reply.status,
-        duration_ms=(time.perf_counter() - started) * 1000,
-        example_name=example.name if example is not None else None,
-        request_name=example.example.request_name if example is not None else None,
-        example_id=example.id if example is not None else None,
-        score=decision.score if decision is not None and example is not None else None,
-        how=reply.how,
-        path_step=decision.path_step if decision is not None else "",
-        notes=notes,
-        closest=closest,
-        request_headers=tuple(request.headers.items()),
-        request_body=clip(body),
-        response_headers=tuple(reply.headers.items()),
-        response_body=clip(reply.body),
+        received,
+        request.method,
+        request.path,
+        request.query_string,
+        reply.status,
+        (time.perf_counter() - started) * 1000,
+        example.name if example is not None else None,
+        example.example.request_name if example is not None else None,
+        example.id if example is not None else None,
+        score,
+        reply.how,
+        step,
+        notes,
+        closest,
+        tuple(request.headers.items()),
+        clip(body),
+        tuple(reply.headers.items()),
+        clip(reply.body),
     )
 
 
@@ -250,7 +257,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
         log.exception("failed to answer %s %s", request.method, request.path)
         reply = _json_reply(500, INTERNAL_ERROR_BODY, "internal error")
         notes += (f"mockpost failed: {type(exc).__name__}: {exc}",)
-    if reply.decision is not None:
+    if reply.decision is not None and reply.decision.notes:
         notes += reply.decision.notes
     reply.headers.setdefault("Access-Control-Allow-Origin", "*")
     delay = server.config.delay_ms

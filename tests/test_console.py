@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from rich.console import Console
 
 from mockpost.calllog import CallRecord, Closest
 from mockpost.collection import load_collection
-from mockpost.console import Banner, CallPrinter, make_console, render_call
+from mockpost.console import Banner, CallPrinter, make_console, plain_call, render_call
 from tests.conftest import collection, example, item
 
 
@@ -104,3 +107,71 @@ def test_banner_names_the_collection_counts_and_dropped_examples(
     assert "1 requests, 1 with examples; 1 examples" in text
     assert "dropped $.item[0].response[1] 'bad': status code 'abc' is not a number" in text
     assert "http://127.0.0.1:9999" in text
+
+
+def _calls(count: int, status: int = 200, **extra: Any) -> list[CallRecord]:
+    fields: dict[str, Any] = {"example_name": "ok", "score": 110, "how": "score"}
+    fields.update(extra)
+    return [
+        CallRecord(
+            received=1700000000.5 + i,
+            method="GET",
+            path=f"/items/{i}",
+            query="",
+            status=status,
+            duration_ms=0.5,
+            path_step="exact",
+            **fields,
+        )
+        for i in range(count)
+    ]
+
+
+def test_log_lines_in_a_file_are_the_terminal_lines_without_colours() -> None:
+    records = [
+        *_calls(2, request_name="List items"),
+        *_calls(1, request_name=None),
+        *_calls(1, 404, example_name=None, score=None),
+        *_calls(1, notes=("ignored x-mock-response-code: 'x' (not a status code 100..599)",)),
+    ]
+    for record in records:
+        terminal = io.StringIO()
+        make_console(terminal).print(render_call(record))
+        assert plain_call(record) + "\n" == terminal.getvalue()
+
+
+def test_a_file_gets_every_call_once_per_flush_and_nothing_before() -> None:
+    out = io.StringIO()
+    printer = CallPrinter(make_console(out))
+    for record in _calls(500):
+        printer(record)
+    assert out.getvalue() == ""  # recording a call never waits for printing
+    printer.flush()
+    assert out.getvalue().count("\n") == 500
+    printer.flush()
+    assert out.getvalue().count("\n") == 500
+
+
+def test_a_busy_terminal_gets_a_summary_that_counts_the_calls_and_shows_the_failures() -> None:
+    out = io.StringIO()
+    printer = CallPrinter(Console(file=out, force_terminal=True, width=300, soft_wrap=True))
+    for record in [*_calls(90), *_calls(8, 404, example_name=None, score=None), *_calls(2, 500)]:
+        printer(record)
+    printer.flush()
+    lines = out.getvalue().splitlines()
+    assert "100 calls in" in lines[0]
+    assert "90 x 200, 8 x 404, 2 x 500" in lines[0]
+    assert len(lines) == 1 + 5  # the first five failures, each on its own line
+    assert all("No matching requests" in line for line in lines[1:])
+
+
+def test_calls_over_the_limit_are_counted_not_kept() -> None:
+    out = io.StringIO()
+    printer = CallPrinter(make_console(out), limit=10)
+    for record in _calls(25):
+        printer(record)
+    printer.flush()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 11
+    assert "15 calls in" in lines[-1]
+    assert "not logged one by one" in lines[-1]
