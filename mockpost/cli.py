@@ -6,6 +6,7 @@ import asyncio
 import json
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -22,6 +23,7 @@ from mockpost.index import Index
 from mockpost.matching import MatchOptions
 from mockpost.report import build_report, find_routes, routes_json
 from mockpost.server import create_app
+from mockpost.workers import Supervisor, reserve_port
 
 
 def _delay(ctx: click.Context, param: click.Parameter, value: str) -> int:
@@ -176,6 +178,14 @@ environment_option = click.option(
     help="Faker's locale for dynamic values, such as de_DE or fr_FR (default en_US).",
 )
 @click.option("--quiet", is_flag=True, help="Do not print a line per call.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Serve with this many processes on one port (SO_REUSEPORT), for machines with "
+    "more cores; one call log.",
+)
 def serve(
     collection: Path,
     environment: Path | None,
@@ -190,6 +200,7 @@ def serve(
     seed: int | None,
     locale: str | None,
     quiet: bool,
+    workers: int,
 ) -> None:
     """Serve COLLECTION's saved examples as Postman's mock server would."""
     loaded, env, index = _load(collection, environment)
@@ -210,9 +221,49 @@ def serve(
     printer = None if quiet else CallPrinter(console)
     if printer is not None:
         calls.subscribe(printer)
+    if workers > 1:
+        _serve_workers(index, config, workers, calls, banner, printer)
+        return
     app = create_app(index, config, calls)
     startup.freeze()
     asyncio.run(_run(app, config, banner, printer))
+
+
+def _serve_workers(
+    index: Index,
+    config: ServerConfig,
+    workers: int,
+    calls: CallLog,
+    banner: Banner,
+    printer: CallPrinter | None,
+) -> None:
+    try:
+        reserved = reserve_port(config.host, config.port)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {_url(config.host, config.port)}: {exc.strerror or exc}"
+        ) from None
+    with reserved:
+        config = replace(config, port=reserved.getsockname()[1])
+        supervisor = Supervisor(index, config, workers, calls)
+        startup.freeze()
+        supervisor.start()
+        why = supervisor.wait_ready()
+        if why is not None:
+            supervisor.kill()
+            raise click.ClickException(f"cannot listen on {_url(config.host, config.port)}: {why}")
+        banner.listening(_url(config.host, config.port), workers)
+        asyncio.run(_supervise(supervisor, printer))
+    if supervisor.notes:
+        raise click.ClickException("; ".join(dict.fromkeys(supervisor.notes)))
+
+
+async def _supervise(supervisor: Supervisor, printer: CallPrinter | None) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await supervisor.run(stop, printer.flush if printer is not None else lambda: None)
 
 
 @main.command()

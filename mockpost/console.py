@@ -78,9 +78,11 @@ class Banner:
                 )
             )
 
-    def listening(self, url: str) -> None:
+    def listening(self, url: str, workers: int = 1) -> None:
         line = Text("Listening on ")
         line.append(url, style="bold underline")
+        if workers > 1:
+            line.append(f" with {workers} worker processes")
         line.append("  (Ctrl+C to stop)")
         self.console.print(line)
 
@@ -120,7 +122,8 @@ class CallPrinter:
 
     def flush(self) -> None:
         """Print what is queued."""
-        pending, self._pending = self._pending, deque()
+        pending = sorted(self._pending, key=_received)  # workers' batches come interleaved
+        self._pending = deque()
         overflow, self._overflow = self._overflow, Counter()
         elapsed, self._since = time.monotonic() - self._since, time.monotonic()
         if not pending and not overflow:
@@ -141,6 +144,10 @@ class CallPrinter:
         self.console.print(Text(_summary(statuses, elapsed, "summarised"), style="dim"))
         for record in shown:
             self.console.print(render_call(record))
+
+
+def _received(record: CallRecord) -> float:
+    return record.received
 
 
 def _summary(statuses: Counter[int], elapsed: float, what: str) -> str:

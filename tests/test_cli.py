@@ -100,6 +100,15 @@ def running_mockpost() -> Iterator[tuple[str, subprocess.Popen[str], str]]:
 
     Gives its URL, the process and what it printed up to the URL.
     """
+    yield from start_mockpost("--delay", "3g")
+
+
+@pytest.fixture
+def mockpost_with_workers() -> Iterator[tuple[str, subprocess.Popen[str], str]]:
+    yield from start_mockpost("--workers", "2")
+
+
+def start_mockpost(*options: str) -> Iterator[tuple[str, subprocess.Popen[str], str]]:
     env = {**os.environ, "MOCKPOST_API_KEY": "", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [
@@ -112,8 +121,7 @@ def running_mockpost() -> Iterator[tuple[str, subprocess.Popen[str], str]]:
             str(EXAMPLE_ENV),
             "--port",
             "0",
-            "--delay",
-            "3g",
+            *options,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -174,3 +182,24 @@ def test_unknown_locale_is_a_usage_error(runner: CliRunner) -> None:
     assert result.exit_code == 2
     assert "'de_XX' is not a locale Faker knows (did you mean" in result.output
     assert "de_DE" in result.output
+
+
+def test_workers_answer_on_one_port_and_every_call_reaches_the_one_log(
+    mockpost_with_workers: tuple[str, subprocess.Popen[str], str],
+) -> None:
+    url, process, banner = mockpost_with_workers
+    assert "with 2 worker processes" in banner
+    for i in range(20):
+        assert get(f"{url}/v1/users/1?n={i}")[0] == 200
+    assert get(f"{url}/v1/nowhere") == (404, NOT_FOUND)
+    process.terminate()
+    output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0
+    assert len(re.findall(r"GET +/v1/users/1\?n=\d+  200", output)) == 20
+    assert "No matching requests" in output
+
+
+def test_zero_workers_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["serve", str(EXAMPLE), "--workers", "0"])
+    assert result.exit_code == 2
+    assert "--workers" in result.output
