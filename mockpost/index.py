@@ -213,6 +213,7 @@ class Index:
     examples: tuple[IndexedExample, ...]
     methods: Mapping[str, MethodIndex]
     by_id: Mapping[str, IndexedExample]
+    explain_paths: tuple[str, ...]  # each example's path as `explain` compares it
 
     @property
     def by_method(self) -> Mapping[str, tuple[IndexedExample, ...]]:
@@ -433,4 +434,5 @@ def build_index(collection: Collection, environment: Environment | None = None) 
         examples=examples,
         methods={m: _method_index(tuple(found)) for m, found in by_method.items()},
         by_id=by_id,
+        explain_paths=tuple(e.path.stripped_lower[:200] for e in examples),
     )

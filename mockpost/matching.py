@@ -12,6 +12,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from mockpost.bodies import CallBody, bodies_equal
 from mockpost.directives import Directives, has_directives, read_directives
 from mockpost.index import NO_QUERY, Index, IndexedExample
@@ -69,6 +72,9 @@ class Decision:
     directives: Directives = field(default_factory=Directives)
     notes: tuple[str, ...] = ()
     misses: tuple[Miss, ...] = ()
+    # What the server built from this decision, when it is the same every time: a decision
+    # the Matcher remembers then answers its repeats without building anything again.
+    memo: object = None
 
 
 def score_query(expected: Counter[tuple[str, str]], sent: Counter[tuple[str, str]]) -> float:
@@ -320,6 +326,11 @@ def match_by_scan(index: Index, call: Call, options: MatchOptions | None = None)
     return _decision(index, call, options, directives, prepared, best)
 
 
+EXPLAIN_FIRST = 50  # examples looked at closely first, by path likeness
+EXPLAIN_MOST = 1000  # and at most this many: the explanation of a 404 stays cheap
+MAX_STAGE = 4
+
+
 def explain(
     index: Index,
     call: Call,
@@ -328,22 +339,71 @@ def explain(
     match_body: bool,
     header_names: tuple[str, ...],
 ) -> tuple[Miss, ...]:
-    """The examples closest to a call that nothing answered, each with what dropped it."""
+    """The examples closest to a call that nothing answered, each with what dropped it.
+
+    Closeness is path likeness plus a little for each step passed. rapidfuzz ranks every
+    example's path in one pass in C; only the likeliest are examined step by step, and more
+    only when one further down could still make the top (never more than EXPLAIN_MOST:
+    past that, the closest are those among the EXPLAIN_MOST likeliest paths).
+    """
+    sent = CallPath.of(call.path).stripped_lower[:200]
+    paths = index.explain_paths
+    taken = process.extract(
+        sent, paths, scorer=Levenshtein.normalized_similarity, limit=EXPLAIN_FIRST
+    )
+    top = _closest(
+        index, [i for _, _, i in taken], call, directives, options, match_body, header_names
+    )
+    if len(taken) == len(paths):
+        return top
+    reach = STAGE_WEIGHT * MAX_STAGE + 1e-9
+    if len(top) == MAX_MISSES and top[-1].closeness > taken[-1][1] + reach:
+        return top  # nothing further down can climb above the third
+    cutoff = max(top[-1].closeness - reach, 0.0) if len(top) == MAX_MISSES else 0.0
+    wider = process.extract(
+        sent,
+        paths,
+        scorer=Levenshtein.normalized_similarity,
+        limit=EXPLAIN_MOST,
+        score_cutoff=cutoff,
+    )
+    return _closest(
+        index, [i for _, _, i in wider], call, directives, options, match_body, header_names
+    )
+
+
+def _closest(
+    index: Index,
+    positions: list[int],
+    call: Call,
+    directives: Directives,
+    options: MatchOptions,
+    match_body: bool,
+    header_names: tuple[str, ...],
+) -> tuple[Miss, ...]:
+    """The closest distinct misses among the examples at these positions.
+
+    Nothing answered the call: an example past method and code that no header or body rule
+    could drop was dropped by its path, which needs no second look.
+    """
+    path_decides = not header_names and not match_body
     path = CallPath.of(call.path)
     body = CallBody(call.body, call.content_type)
     method = call.method.upper()
+    sent = path.stripped_lower[:200]
     misses: list[Miss] = []
-    for example in index.examples:
-        closeness = similarity(example.path.stripped_lower[:200], path.stripped_lower[:200])
+    for position in sorted(positions):  # collection order, for the stable sort below
+        example = index.examples[position]
+        closeness = similarity(example.path.stripped_lower[:200], sent)
         if example.method != method:
             stage, reason = 0, f"method is {example.method}, not {method}"
         elif directives.code is not None and example.code != directives.code:
             stage, reason = 1, f"code is {example.code}, not {directives.code}"
-        elif score_path(example.path, path, fuzzy=options.fuzzy) is None:
+        elif path_decides or score_path(example.path, path, fuzzy=options.fuzzy) is None:
             stage, reason = 2, f"path {example.path.text} does not match"
         elif (differ := headers_differ(example, call, header_names)) is not None:
-            name, expected, sent = differ
-            stage, reason = 3, f"header {name}: expected {expected!r}, got {sent!r}"
+            name, expected, got = differ
+            stage, reason = 3, f"header {name}: expected {expected!r}, got {got!r}"
         elif match_body and not bodies_equal(example.body, body):
             stage, reason = 4, "request body differs"
         else:
@@ -357,6 +417,19 @@ def explain(
         if len(distinct) == MAX_MISSES:
             break
     return tuple(distinct.values())
+
+
+def explain_by_scan(
+    index: Index,
+    call: Call,
+    directives: Directives,
+    options: MatchOptions,
+    match_body: bool,
+    header_names: tuple[str, ...],
+) -> tuple[Miss, ...]:
+    """`explain` over every example: the reference the pruned one must agree with."""
+    everything = list(range(len(index.examples)))
+    return _closest(index, everything, call, directives, options, match_body, header_names)
 
 
 def methods_for_path(index: Index, path: str, fuzzy: bool = True) -> tuple[str, ...]:

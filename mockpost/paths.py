@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
+from rapidfuzz.distance import Levenshtein
+
 from mockpost.variables import TOKEN
 
 ID_SEGMENT = re.compile(
@@ -217,16 +219,12 @@ def similarity(a: str, b: str) -> float:
 
 
 def levenshtein(a: str, b: str) -> int:
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost))
-        previous = current
-    return previous[-1]
+    """Edit distance (insertions, deletions, substitutions), computed by rapidfuzz in C++.
+
+    It runs for the distance step and to explain every unanswered call against every
+    example: hundreds of times faster than the same loop in Python.
+    """
+    return Levenshtein.distance(a, b)
 
 
 def _distance_form(pattern: PathPattern, call: CallPath) -> str:

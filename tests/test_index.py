@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mockpost import matching
 from mockpost.collection import parse_collection
+from mockpost.directives import read_directives
 from mockpost.index import build_index
 from mockpost.matching import Call, MatchOptions, match, match_by_scan
 from mockpost.paths import CallPath
@@ -159,3 +162,31 @@ def test_a_document_distance_match_still_wins_a_tie_it_is_owed() -> None:
     assert match_by_scan(index, call).example is index.examples[1]
     assert match(index, call).score == 85
     assert match(index, call).example is match_by_scan(index, call).example
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    made=collections(),
+    data=st.data(),
+    first=st.integers(min_value=1, max_value=6),
+    match_body=st.booleans(),
+    header_names=st.sampled_from([(), ("x-a",)]),
+)
+def test_the_closest_examples_of_an_unanswered_call_are_those_of_a_full_scan(
+    made: tuple[dict[str, Any], list[str]],
+    data: st.DataObject,
+    first: int,
+    match_body: bool,
+    header_names: tuple[str, ...],
+) -> None:
+    document, paths = made
+    index = build_index(parse_collection(document))
+    call = data.draw(calls(paths))
+    directives = read_directives(call.headers)
+    args = (index, call, directives, MatchOptions(), match_body, header_names)
+    with patch.object(matching, "EXPLAIN_FIRST", first):  # prune even small collections
+        pruned = matching.explain(*args)
+    scanned = matching.explain_by_scan(*args)
+    assert [(m.example, m.reason, m.closeness) for m in pruned] == [
+        (m.example, m.reason, m.closeness) for m in scanned
+    ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mockpost.paths import CallPath, compile_path, is_id, score_path
+from mockpost.paths import CallPath, compile_path, is_id, levenshtein, score_path
 
 
 @pytest.mark.parametrize(
@@ -95,3 +97,21 @@ def test_wildcards_also_stand_in_the_id_step() -> None:
 )
 def test_what_counts_as_an_alphanumeric_id(segment: str, expected: bool) -> None:
     assert is_id(segment) is expected
+
+
+def _textbook_levenshtein(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    a=st.text(alphabet="/abcXY0129-_", max_size=30), b=st.text(alphabet="/abcXY0129-_", max_size=30)
+)
+def test_distance_step_uses_plain_edit_distance(a: str, b: str) -> None:
+    assert levenshtein(a, b) == _textbook_levenshtein(a, b)
