@@ -272,7 +272,7 @@ def main() -> None:
     startups, startup_memory = startup_times(startup_command, 3, workdir)
 
     def median(name: str, attribute: str) -> float:
-        return statistics.median(getattr(r, attribute) for r in runs[name])
+        return float(statistics.median(getattr(r, attribute) for r in runs[name]))
 
     ceiling = median("plain aiohttp", "rps")
     print()
