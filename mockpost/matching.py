@@ -9,7 +9,7 @@ order. When nothing is left, `explain` says, for the closest examples, what drop
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -250,7 +250,7 @@ def _decision(
 ) -> Decision:
     if best is None:
         misses = explain(
-            index, call, directives, options, prepared.match_body, prepared.header_names
+            Unanswered(index, call, directives, options, prepared.match_body, prepared.header_names)
         )
         return Decision(None, directives=directives, notes=directives.notes, misses=misses)
     return Decision(
@@ -270,18 +270,33 @@ def match(index: Index, call: Call, options: MatchOptions | None = None) -> Deci
     which needs a scan of the examples with as many segments, runs only when none of those
     scores above what a distance match could reach. The answer is the scan's (`match_by_scan`).
     """
-    options = options or MatchOptions()
+    return _match(index, call, options or MatchOptions(), _indexed_best)
+
+
+Chooser = Callable[[Index, PreparedCall, int | None], Scored | None]
+
+
+def _match(index: Index, call: Call, options: MatchOptions, choose: Chooser) -> Decision:
     directives = read_directives(call.headers)
     decided = _headers_decide(index, call, directives)
     if decided is not None:
         return decided
     prepared = PreparedCall(call, options, directives)
-    entry = index.method(call.method)
-    best = _best(prepared, entry.near(prepared.path), directives.code)
-    if options.fuzzy and (best is None or best.score <= prepared.distance_ceiling):
-        pool = entry.by_count.get(len(prepared.path.segments), ())
-        best = _best(prepared, pool, directives.code)
+    best = choose(index, prepared, directives.code)
     return _decision(index, call, options, directives, prepared, best)
+
+
+def _indexed_best(index: Index, prepared: PreparedCall, code: int | None) -> Scored | None:
+    entry = index.method(prepared.call.method)
+    best = _best(prepared, entry.near(prepared.path), code)
+    if prepared.fuzzy and (best is None or best.score <= prepared.distance_ceiling):
+        pool = entry.by_count.get(len(prepared.path.segments), ())
+        best = _best(prepared, pool, code)
+    return best
+
+
+def _scanned_best(index: Index, prepared: PreparedCall, code: int | None) -> Scored | None:
+    return _best(prepared, index.candidates(prepared.call.method), code)
 
 
 class Matcher:
@@ -316,14 +331,7 @@ def match_by_scan(index: Index, call: Call, options: MatchOptions | None = None)
 
     The reference the indexed `match` must always agree with (see the property test).
     """
-    options = options or MatchOptions()
-    directives = read_directives(call.headers)
-    decided = _headers_decide(index, call, directives)
-    if decided is not None:
-        return decided
-    prepared = PreparedCall(call, options, directives)
-    best = _best(prepared, index.candidates(call.method), directives.code)
-    return _decision(index, call, options, directives, prepared, best)
+    return _match(index, call, options or MatchOptions(), _scanned_best)
 
 
 EXPLAIN_FIRST = 50  # examples looked at closely first, by path likeness
@@ -331,14 +339,19 @@ EXPLAIN_MOST = 1000  # and at most this many: the explanation of a 404 stays che
 MAX_STAGE = 4
 
 
-def explain(
-    index: Index,
-    call: Call,
-    directives: Directives,
-    options: MatchOptions,
-    match_body: bool,
-    header_names: tuple[str, ...],
-) -> tuple[Miss, ...]:
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """A call that no example answered, with the rules it was matched by."""
+
+    index: Index
+    call: Call
+    directives: Directives
+    options: MatchOptions
+    match_body: bool
+    header_names: tuple[str, ...]
+
+
+def explain(question: Unanswered) -> tuple[Miss, ...]:
     """The examples closest to a call that nothing answered, each with what dropped it.
 
     Closeness is path likeness plus a little for each step passed. rapidfuzz ranks every
@@ -346,14 +359,12 @@ def explain(
     only when one further down could still make the top (never more than EXPLAIN_MOST:
     past that, the closest are those among the EXPLAIN_MOST likeliest paths).
     """
-    sent = CallPath.of(call.path).stripped_lower[:200]
-    paths = index.explain_paths
+    sent = CallPath.of(question.call.path).stripped_lower[:200]
+    paths = question.index.explain_paths
     taken = process.extract(
         sent, paths, scorer=Levenshtein.normalized_similarity, limit=EXPLAIN_FIRST
     )
-    top = _closest(
-        index, [i for _, _, i in taken], call, directives, options, match_body, header_names
-    )
+    top = _closest(question, [i for _, _, i in taken])
     if len(taken) == len(paths):
         return top
     reach = STAGE_WEIGHT * MAX_STAGE + 1e-9
@@ -367,25 +378,17 @@ def explain(
         limit=EXPLAIN_MOST,
         score_cutoff=cutoff,
     )
-    return _closest(
-        index, [i for _, _, i in wider], call, directives, options, match_body, header_names
-    )
+    return _closest(question, [i for _, _, i in wider])
 
 
-def _closest(
-    index: Index,
-    positions: list[int],
-    call: Call,
-    directives: Directives,
-    options: MatchOptions,
-    match_body: bool,
-    header_names: tuple[str, ...],
-) -> tuple[Miss, ...]:
+def _closest(question: Unanswered, positions: list[int]) -> tuple[Miss, ...]:
     """The closest distinct misses among the examples at these positions.
 
     Nothing answered the call: an example past method and code that no header or body rule
     could drop was dropped by its path, which needs no second look.
     """
+    index, call, directives = question.index, question.call, question.directives
+    header_names, match_body = question.header_names, question.match_body
     path_decides = not header_names and not match_body
     path = CallPath.of(call.path)
     body = CallBody(call.body, call.content_type)
@@ -399,7 +402,7 @@ def _closest(
             stage, reason = 0, f"method is {example.method}, not {method}"
         elif directives.code is not None and example.code != directives.code:
             stage, reason = 1, f"code is {example.code}, not {directives.code}"
-        elif path_decides or score_path(example.path, path, fuzzy=options.fuzzy) is None:
+        elif path_decides or score_path(example.path, path, fuzzy=question.options.fuzzy) is None:
             stage, reason = 2, f"path {example.path.text} does not match"
         elif (differ := headers_differ(example, call, header_names)) is not None:
             name, expected, got = differ
@@ -419,17 +422,9 @@ def _closest(
     return tuple(distinct.values())
 
 
-def explain_by_scan(
-    index: Index,
-    call: Call,
-    directives: Directives,
-    options: MatchOptions,
-    match_body: bool,
-    header_names: tuple[str, ...],
-) -> tuple[Miss, ...]:
+def explain_by_scan(question: Unanswered) -> tuple[Miss, ...]:
     """`explain` over every example: the reference the pruned one must agree with."""
-    everything = list(range(len(index.examples)))
-    return _closest(index, everything, call, directives, options, match_body, header_names)
+    return _closest(question, list(range(len(question.index.examples))))
 
 
 def methods_for_path(index: Index, path: str, fuzzy: bool = True) -> tuple[str, ...]:

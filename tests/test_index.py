@@ -183,10 +183,12 @@ def test_the_closest_examples_of_an_unanswered_call_are_those_of_a_full_scan(
     index = build_index(parse_collection(document))
     call = data.draw(calls(paths))
     directives = read_directives(call.headers)
-    args = (index, call, directives, MatchOptions(), match_body, header_names)
+    question = matching.Unanswered(
+        index, call, directives, MatchOptions(), match_body, header_names
+    )
     with patch.object(matching, "EXPLAIN_FIRST", first):  # prune even small collections
-        pruned = matching.explain(*args)
-    scanned = matching.explain_by_scan(*args)
+        pruned = matching.explain(question)
+    scanned = matching.explain_by_scan(question)
     assert [(m.example, m.reason, m.closeness) for m in pruned] == [
         (m.example, m.reason, m.closeness) for m in scanned
     ]
