@@ -245,7 +245,7 @@ def _serve_workers(
         ) from None
     with reserved:
         config = replace(config, port=reserved.getsockname()[1])
-        supervisor = Supervisor(index, config, workers, calls)
+        supervisor = Supervisor(index, config, workers, calls, banner.warn)
         startup.freeze()
         supervisor.start()
         why = supervisor.wait_ready()
@@ -253,17 +253,17 @@ def _serve_workers(
             supervisor.kill()
             raise click.ClickException(f"cannot listen on {_url(config.host, config.port)}: {why}")
         banner.listening(_url(config.host, config.port), workers)
-        asyncio.run(_supervise(supervisor, printer))
-    if supervisor.notes:
-        raise click.ClickException("; ".join(dict.fromkeys(supervisor.notes)))
+        asked = asyncio.run(_supervise(supervisor, printer))
+    if not asked:
+        raise click.ClickException("every worker process stopped unexpectedly")
 
 
-async def _supervise(supervisor: Supervisor, printer: CallPrinter | None) -> None:
+async def _supervise(supervisor: Supervisor, printer: CallPrinter | None) -> bool:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await supervisor.run(stop, printer.flush if printer is not None else lambda: None)
+    return await supervisor.run(stop, printer.flush if printer is not None else lambda: None)
 
 
 @main.command()

@@ -78,6 +78,9 @@ class Banner:
                 )
             )
 
+    def warn(self, message: str) -> None:
+        self.console.print(Text(message, style="yellow"))
+
     def listening(self, url: str, workers: int = 1) -> None:
         line = Text("Listening on ")
         line.append(url, style="bold underline")

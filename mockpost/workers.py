@@ -111,14 +111,21 @@ def _worker_main(index: Index, config: ServerConfig, conn: Connection) -> None:
 class Supervisor:
     """The parent: starts the workers, gathers their calls, stops them."""
 
-    def __init__(self, index: Index, config: ServerConfig, workers: int, calls: CallLog) -> None:
+    def __init__(
+        self,
+        index: Index,
+        config: ServerConfig,
+        workers: int,
+        calls: CallLog,
+        warn: Callable[[str], None] = lambda _: None,
+    ) -> None:
         self.index = index
         self.config = config
         self.count = workers
         self.calls = calls
+        self.warn = warn  # told at once when a worker stops unasked
         self.processes: list[multiprocessing.process.BaseProcess] = []
         self.conns: list[Connection] = []
-        self.notes: list[str] = []
 
     def start(self) -> None:
         """Fork the workers; the caller has reserved the port in config."""
@@ -161,8 +168,11 @@ class Supervisor:
         for record in batch:
             self.calls.record(record)
 
-    async def run(self, stop: asyncio.Event, flush: Callable[[], None]) -> None:
-        """Gather calls until `stop`, then stop the workers and gather their last calls."""
+    async def run(self, stop: asyncio.Event, flush: Callable[[], None]) -> bool:
+        """Gather calls until `stop`, then stop the workers and gather their last calls.
+
+        False when it ended because every worker had stopped unasked.
+        """
         loop = asyncio.get_running_loop()
         open_conns = set(self.conns)
         all_closed = asyncio.Event()
@@ -171,7 +181,8 @@ class Supervisor:
             loop.remove_reader(conn.fileno())
             open_conns.discard(conn)
             if not stop.is_set():
-                self.notes.append("a worker stopped unexpectedly")
+                left = len(open_conns)
+                self.warn(f"a worker process stopped unexpectedly; {left} left serving")
             if not open_conns:
                 all_closed.set()
 
@@ -192,3 +203,4 @@ class Supervisor:
             if process.is_alive():
                 process.kill()
         flush()
+        return stop.is_set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -203,3 +204,25 @@ def test_zero_workers_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(main, ["serve", str(EXAMPLE), "--workers", "0"])
     assert result.exit_code == 2
     assert "--workers" in result.output
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_a_worker_that_dies_is_reported_and_the_others_keep_serving(
+    mockpost_with_workers: tuple[str, subprocess.Popen[str], str],
+) -> None:
+    url, process, _ = mockpost_with_workers
+    workers = _children(process.pid)
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)
+    time.sleep(0.5)
+    for _ in range(5):
+        assert get(f"{url}/v1/users/1")[0] == 200
+    os.kill(workers[1], signal.SIGKILL)
+    output, _ = process.communicate(timeout=15)
+    assert "a worker process stopped unexpectedly; 1 left serving" in output
+    assert "every worker process stopped unexpectedly" in output
+    assert process.returncode == 1
