@@ -35,8 +35,17 @@ Ready = tuple[str, str]  # ("ready", "") or ("error", why)
 
 
 def reserve_port(host: str, port: int) -> socket.socket:
-    """A socket bound (not listening) with SO_REUSEPORT: the port every worker will share."""
+    """A socket bound (not listening) with SO_REUSEPORT: the port every worker will share.
+
+    A port some other program already uses with SO_REUSEPORT (another `mockpost --workers`)
+    would be shared with it without a word: a bind without that option says first whether
+    the port is free (raises OSError when it is not).
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    if port:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

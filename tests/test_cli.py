@@ -83,14 +83,23 @@ def test_bad_options_are_usage_errors(runner: CliRunner, args: list[str], messag
     assert message in result.output
 
 
-def test_port_in_use_is_one_line_and_exit_1(runner: CliRunner) -> None:
+@pytest.mark.parametrize("reuse_port", [False, True])
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_port_in_use_is_one_line_and_exit_1(
+    runner: CliRunner, workers: str, reuse_port: bool
+) -> None:
     import socket
 
     with socket.socket() as taken:
+        # Another server, perhaps another mockpost --workers (which sets SO_REUSEPORT too):
+        # workers must not silently share its port.
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, int(reuse_port))
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = runner.invoke(main, ["serve", str(EXAMPLE), "--port", str(port)])
+        result = runner.invoke(
+            main, ["serve", str(EXAMPLE), "--port", str(port), "--workers", workers]
+        )
     assert result.exit_code == 1
     assert f"Error: cannot listen on http://127.0.0.1:{port}" in result.output
 
