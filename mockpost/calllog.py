@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
-Pairs = tuple[tuple[str, str], ...]
+NO_HEADERS: Mapping[str, str] = MappingProxyType({})
 MAX_BODY_KEPT = 64 * 1024
 
 log = logging.getLogger("mockpost.calllog")
@@ -43,9 +44,10 @@ class CallRecord:
     path_step: str = ""
     notes: tuple[str, ...] = ()
     closest: tuple[Closest, ...] = ()
-    request_headers: Pairs = ()
+    # The headers as sent and as answered: read-only views, every value kept (`.items()`).
+    request_headers: Mapping[str, str] = field(default_factory=lambda: NO_HEADERS)
     request_body: bytes = b""
-    response_headers: Pairs = ()
+    response_headers: Mapping[str, str] = field(default_factory=lambda: NO_HEADERS)
     response_body: bytes = b""
 
     @property

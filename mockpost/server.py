@@ -238,9 +238,9 @@ def _record(
         step,
         notes,
         closest,
-        tuple(request.headers.items()),
+        request.headers,  # immutable: kept as it is
         clip(body),
-        tuple(reply.headers.items()),
+        reply.headers,  # complete: nothing changes it from here on
         clip(reply.body),
     )
 

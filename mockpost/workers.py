@@ -68,9 +68,9 @@ class _Batcher:
         self.pending.append(
             replace(
                 record,
-                request_headers=(),
+                request_headers={},  # a plain dict: what crosses the pipe must pickle
                 request_body=b"",
-                response_headers=(),
+                response_headers={},
                 response_body=b"",
             )
         )

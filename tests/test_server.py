@@ -274,7 +274,8 @@ async def test_every_call_is_logged_with_what_answered(serve: Serve) -> None:
     first, second = list(calls)
     assert (first.method, first.path, first.query, first.status) == ("GET", "/users", "x=1", 200)
     assert (first.example_name, first.request_name) == ("list", "users")
-    assert ("X-Trace", "t") in first.request_headers
+    assert ("X-Trace", "t") in first.request_headers.items()
+    assert first.response_headers["Content-Type"] == "application/json"
     assert first.response_body == b'[{"id": 1}]'
     assert (second.status, second.matched, second.request_body) == (404, False, b"payload")
 
