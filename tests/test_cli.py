@@ -23,6 +23,7 @@ from tests.conftest import NOT_FOUND
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "bookshop.postman_collection.json"
 EXAMPLE_ENV = ROOT / "examples" / "bookshop.postman_environment.json"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_help_lists_every_serve_option(runner: CliRunner) -> None:
@@ -39,9 +40,12 @@ def test_help_lists_every_serve_option(runner: CliRunner) -> None:
         "--no-fuzzy",
         "--server-response",
         "--seed",
+        "--locale",
         "--quiet",
+        "--workers",
     ):
         assert option in result.output
+        assert option in README, f"{option} is not in the README"
 
 
 def test_missing_collection_is_one_line_and_exit_1(runner: CliRunner, tmp_path: Path) -> None:
