@@ -28,31 +28,88 @@ class Closest:
     reason: str
 
 
-@dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
-class CallRecord:
-    received: float  # Unix time
-    method: str
-    path: str
-    query: str
+@dataclass(frozen=True, slots=True, eq=False)
+class Outcome:
+    """How a call was answered. The repeats of a plain call share one: it is built once.
+
+    Compared and hashed by identity: a printer can remember what it made of one cheaply.
+    """
+
     status: int
-    duration_ms: float
+    how: str = ""  # "score", "x-mock-response-id", "preflight", "unauthorized"...
     example_name: str | None = None  # None: no example answered
     request_name: str | None = None
     example_id: str | None = None
     score: float | None = None
-    how: str = ""  # "score", "x-mock-response-id", "preflight", "unauthorized"...
     path_step: str = ""
-    notes: tuple[str, ...] = ()
     closest: tuple[Closest, ...] = ()
-    # The headers as sent and as answered: read-only views, every value kept (`.items()`).
-    request_headers: Mapping[str, str] = field(default_factory=lambda: NO_HEADERS)
-    request_body: bytes = b""
+    # The headers as answered: a read-only view, every value kept (`.items()`).
     response_headers: Mapping[str, str] = field(default_factory=lambda: NO_HEADERS)
     response_body: bytes = b""
 
     @property
     def matched(self) -> bool:
         return self.example_name is not None
+
+
+@dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
+class CallRecord:
+    """One call: what was asked, when, how long answering took, and how it was answered."""
+
+    received: float  # Unix time
+    method: str
+    path: str
+    query: str
+    duration_ms: float
+    outcome: Outcome
+    notes: tuple[str, ...] = ()
+    # The headers as sent: a read-only view, every value kept (`.items()`).
+    request_headers: Mapping[str, str] = field(default_factory=lambda: NO_HEADERS)
+    request_body: bytes = b""
+
+    @property
+    def status(self) -> int:
+        return self.outcome.status
+
+    @property
+    def how(self) -> str:
+        return self.outcome.how
+
+    @property
+    def example_name(self) -> str | None:
+        return self.outcome.example_name
+
+    @property
+    def request_name(self) -> str | None:
+        return self.outcome.request_name
+
+    @property
+    def example_id(self) -> str | None:
+        return self.outcome.example_id
+
+    @property
+    def score(self) -> float | None:
+        return self.outcome.score
+
+    @property
+    def path_step(self) -> str:
+        return self.outcome.path_step
+
+    @property
+    def closest(self) -> tuple[Closest, ...]:
+        return self.outcome.closest
+
+    @property
+    def response_headers(self) -> Mapping[str, str]:
+        return self.outcome.response_headers
+
+    @property
+    def response_body(self) -> bytes:
+        return self.outcome.response_body
+
+    @property
+    def matched(self) -> bool:
+        return self.outcome.example_name is not None
 
 
 Listener = Callable[[CallRecord], None]

@@ -72,9 +72,6 @@ class Decision:
     directives: Directives = field(default_factory=Directives)
     notes: tuple[str, ...] = ()
     misses: tuple[Miss, ...] = ()
-    # What the server built from this decision, when it is the same every time: a decision
-    # the Matcher remembers then answers its repeats without building anything again.
-    memo: object = None
 
 
 def score_query(expected: Counter[tuple[str, str]], sent: Counter[tuple[str, str]]) -> float:

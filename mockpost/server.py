@@ -18,8 +18,9 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from mockpost.bodies import CallBody
-from mockpost.calllog import CallLog, CallRecord, Closest, clip
+from mockpost.calllog import CallLog, CallRecord, Closest, Outcome, clip
 from mockpost.config import ServerConfig
+from mockpost.directives import has_directives
 from mockpost.dynamic import DynamicValues
 from mockpost.index import Index
 from mockpost.matching import Call, Decision, Matcher, methods_for_path
@@ -41,31 +42,9 @@ JSON = "application/json"
 ALL_METHODS = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"
 PREFLIGHT_MAX_AGE = "86400"
 MAX_REQUEST_BODY = 64 * 1024 * 1024
+REPLIES_KEPT = 1 << 16  # complete replies to plain calls kept; then emptied and refilled
 
 log = logging.getLogger("mockpost.server")
-
-
-@dataclass
-class MockServer:
-    """What the handler needs: the index, the options, the call log, dynamic values."""
-
-    index: Index
-    config: ServerConfig
-    calls: CallLog
-    dynamic: DynamicValues = field(init=False)
-    match: Matcher = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.match = Matcher(self.index, self.config.match)
-        self.dynamic = DynamicValues(self.config.seed, self.config.locale)
-        names: set[str] = set()
-        for example in self.index.examples:
-            if example.may_be_dynamic:
-                names |= example.response.dynamic_names
-        self.dynamic.warm_up(names)
-
-
-SERVER = web.AppKey("server", MockServer)
 
 
 @dataclass(slots=True)
@@ -79,6 +58,49 @@ class Reply:
     how: str = "score"
     decision: Decision | None = None
     notes: tuple[str, ...] = ()
+    final: bool = False  # the same, complete, for every repeat of the call
+    outcome: Outcome | None = None  # what the call log says of it, made when first logged
+
+
+PlainKey = tuple[str, str, str]  # method, path, query string
+
+
+@dataclass
+class MockServer:
+    """What the handler needs: the index, the options, the call log, dynamic values.
+
+    `replies` keeps the complete reply to a plain call (no body, no `x-mock-*` header, not
+    OPTIONS) whose example holds nothing that changes from call to call: its repeats are
+    answered without building the call or matching it again. Only where nothing but method,
+    path and query decide the answer: no API key, no active server response, no header
+    matching.
+    """
+
+    index: Index
+    config: ServerConfig
+    calls: CallLog
+    dynamic: DynamicValues = field(init=False)
+    match: Matcher = field(init=False)
+    replies: dict[PlainKey, Reply] = field(init=False, default_factory=dict)
+    keeps_replies: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        config = self.config
+        self.match = Matcher(self.index, config.match)
+        self.keeps_replies = (
+            config.api_key is None
+            and config.server_response is None
+            and not config.match.match_headers
+        )
+        self.dynamic = DynamicValues(self.config.seed, self.config.locale)
+        names: set[str] = set()
+        for example in self.index.examples:
+            if example.may_be_dynamic:
+                names |= example.response.dynamic_names
+        self.dynamic.warm_up(names)
+
+
+SERVER = web.AppKey("server", MockServer)
 
 
 def _json_reply(status: int, body: bytes, how: str) -> Reply:
@@ -108,8 +130,6 @@ def _preflight_reply(server: MockServer, request: web.Request) -> Reply:
 
 
 def _example_reply(server: MockServer, decision: Decision, call: Call) -> Reply:
-    if isinstance(decision.memo, Reply):
-        return decision.memo
     assert decision.example is not None
     response = decision.example.response
     captures = decision.captures
@@ -131,11 +151,8 @@ def _example_reply(server: MockServer, decision: Decision, call: Call) -> Reply:
     reply = Reply(
         response.status, body, headers, response.reason, how=decision.how, decision=decision
     )
-    if not response.reads_request and not response.dynamic_names:
-        # Nothing in it changes from call to call (the captures are the decision's own): keep
-        # it, complete, with the decision. Nothing changes a reply once it is complete.
-        headers.setdefault("Access-Control-Allow-Origin", "*")
-        decision.memo = reply
+    # Nothing in it changes from call to call: the captures come from the path.
+    reply.final = not response.reads_request and not response.dynamic_names
     return reply
 
 
@@ -161,6 +178,7 @@ def answer(server: MockServer, request: web.Request, call: Call) -> Reply:
     if decision.example is None:
         reply = _json_reply(404, NOT_FOUND_BODY, decision.how)
         reply.decision = decision
+        reply.final = True
         return reply
     return _example_reply(server, decision, call)
 
@@ -200,6 +218,30 @@ def _call_of(request: web.Request, body: bytes) -> Call:
     )
 
 
+def _outcome(reply: Reply) -> Outcome:
+    """What the call log says of a reply."""
+    decision = reply.decision
+    example = decision.example if decision is not None else None
+    closest: tuple[Closest, ...] = ()
+    if decision is not None and example is None:
+        closest = tuple(
+            Closest(m.example.method, m.example.path.text, m.example.name, m.reason)
+            for m in decision.misses
+        )
+    return Outcome(
+        reply.status,
+        how=reply.how,
+        example_name=example.name if example is not None else None,
+        request_name=example.example.request_name if example is not None else None,
+        example_id=example.id if example is not None else None,
+        score=decision.score if decision is not None and example is not None else None,
+        path_step=decision.path_step if decision is not None else "",
+        closest=closest,
+        response_headers=reply.headers,  # complete: nothing changes it from here on
+        response_body=clip(reply.body),
+    )
+
+
 def _record(
     request: web.Request,
     body: bytes,
@@ -208,69 +250,81 @@ def _record(
     started: float,
     notes: tuple[str, ...],
 ) -> CallRecord:
-    decision = reply.decision
-    example = None
-    score = None
-    step = ""
-    closest: tuple[Closest, ...] = ()
-    if decision is not None:
-        example = decision.example
-        step = decision.path_step
-        if example is not None:
-            score = decision.score
-        elif decision.misses:
-            closest = tuple(
-                Closest(m.example.method, m.example.path.text, m.example.name, m.reason)
-                for m in decision.misses
-            )
+    if reply.outcome is None:
+        reply.outcome = _outcome(reply)  # once: the repeats of a kept reply share it
     return CallRecord(
         received,
         request.method,
         request.path,
         request.query_string,
-        reply.status,
         (time.perf_counter() - started) * 1000,
-        example.name if example is not None else None,
-        example.example.request_name if example is not None else None,
-        example.id if example is not None else None,
-        score,
-        reply.how,
-        step,
+        reply.outcome,
         notes,
-        closest,
         request.headers,  # immutable: kept as it is
         clip(body),
-        reply.headers,  # complete: nothing changes it from here on
-        clip(reply.body),
     )
+
+
+def _plain_key(server: MockServer, request: web.Request) -> PlainKey | None:
+    """The key under which a plain call's reply may be kept, or None for any other call."""
+    if (
+        not server.keeps_replies
+        or request.body_exists
+        or request.method == "OPTIONS"
+        or has_directives(request.headers)
+    ):
+        return None
+    return (request.method, request.path, request.query_string)
+
+
+async def _read_body(request: web.Request) -> tuple[bytes, tuple[str, ...]]:
+    """The call's body, and a note when it could not be read (the call is answered anyway)."""
+    if not request.body_exists:
+        return b"", ()
+    try:
+        return await request.read(), ()
+    except web.HTTPRequestEntityTooLarge:
+        return b"", (f"request body over {MAX_REQUEST_BODY} bytes: not read",)
+    except Exception as exc:  # a broken upload still gets an answer and a log line
+        return b"", (f"request body could not be read: {type(exc).__name__}: {exc}",)
+
+
+def _answer_safely(
+    server: MockServer, request: web.Request, body: bytes
+) -> tuple[Reply, tuple[str, ...]]:
+    """`answer`, or a 500 with a note when mockpost itself fails: never a lost call."""
+    notes: tuple[str, ...] = ()
+    try:
+        reply = answer(server, request, _call_of(request, body))
+        if reply.decision is not None:
+            notes = reply.decision.notes
+    except Exception as exc:  # a bug must not cost the call its log line
+        log.exception("failed to answer %s %s", request.method, request.path)
+        reply = _json_reply(500, INTERNAL_ERROR_BODY, "internal error")
+        notes = (f"mockpost failed: {type(exc).__name__}: {exc}",)
+    reply.headers.setdefault("Access-Control-Allow-Origin", "*")
+    return reply, notes
 
 
 async def handle(request: web.Request) -> web.StreamResponse:
     """The one handler: every call gets an answer and a record in the call log."""
     server = request.app[SERVER]
     received, started = time.time(), time.perf_counter()
+    key = _plain_key(server, request)
+    reply = server.replies.get(key) if key is not None else None
+    body = b""
     notes: tuple[str, ...] = ()
-    try:
-        body = await request.read() if request.body_exists else b""
-    except web.HTTPRequestEntityTooLarge:
-        body = b""
-        notes += (f"request body over {MAX_REQUEST_BODY} bytes: not read",)
-    except Exception as exc:  # a broken upload still gets an answer and a log line
-        body = b""
-        notes += (f"request body could not be read: {type(exc).__name__}: {exc}",)
-    try:
-        call = _call_of(request, body)
-        reply = answer(server, request, call)
-    except Exception as exc:  # a bug must not cost the call its log line
-        log.exception("failed to answer %s %s", request.method, request.path)
-        reply = _json_reply(500, INTERNAL_ERROR_BODY, "internal error")
-        notes += (f"mockpost failed: {type(exc).__name__}: {exc}",)
-    if reply.decision is not None and reply.decision.notes:
-        notes += reply.decision.notes
-    reply.headers.setdefault("Access-Control-Allow-Origin", "*")
     delay = server.config.delay_ms
-    if reply.decision is not None and reply.decision.directives.delay_ms is not None:
-        delay = reply.decision.directives.delay_ms
+    if reply is None:
+        body, notes = await _read_body(request)
+        reply, answer_notes = _answer_safely(server, request, body)
+        notes += answer_notes
+        if key is not None and reply.final:
+            if len(server.replies) >= REPLIES_KEPT:
+                server.replies.clear()
+            server.replies[key] = reply
+        if reply.decision is not None and reply.decision.directives.delay_ms is not None:
+            delay = reply.decision.directives.delay_ms
     try:
         if delay:
             await asyncio.sleep(delay / 1000)

@@ -65,15 +65,9 @@ class _Batcher:
         self.pending: list[CallRecord] = []
 
     def __call__(self, record: CallRecord) -> None:
-        self.pending.append(
-            replace(
-                record,
-                request_headers={},  # a plain dict: what crosses the pipe must pickle
-                request_body=b"",
-                response_headers={},
-                response_body=b"",
-            )
-        )
+        # Plain dicts for headers: what crosses the pipe must pickle.
+        outcome = replace(record.outcome, response_headers={}, response_body=b"")
+        self.pending.append(replace(record, outcome=outcome, request_headers={}, request_body=b""))
 
     def send(self) -> None:
         if self.pending:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Callable
@@ -10,10 +11,19 @@ from typing import Any
 
 from rich.console import Console
 
-from mockpost.calllog import CallRecord, Closest
+from mockpost.calllog import CallRecord, Closest, Outcome
 from mockpost.collection import load_collection
 from mockpost.console import Banner, CallPrinter, make_console, plain_call, render_call
 from tests.conftest import collection, example, item
+
+OUTCOME_FIELDS = {f.name for f in dataclasses.fields(Outcome)}
+
+
+def call_record(**fields: Any) -> CallRecord:
+    """A record from the fields a log line shows, whether of the call or of its outcome."""
+    outcome = Outcome(**{k: v for k, v in fields.items() if k in OUTCOME_FIELDS})
+    rest = {k: v for k, v in fields.items() if k not in OUTCOME_FIELDS}
+    return CallRecord(outcome=outcome, **rest)
 
 
 def printed(record: CallRecord) -> str:
@@ -25,7 +35,7 @@ def printed(record: CallRecord) -> str:
 
 
 def test_matched_call_line_shows_method_path_status_example_score_and_time() -> None:
-    record = CallRecord(
+    record = call_record(
         received=0,
         method="GET",
         path="/users/7",
@@ -49,7 +59,7 @@ def test_matched_call_line_shows_method_path_status_example_score_and_time() -> 
 
 
 def test_unmatched_call_shows_no_matching_requests_and_the_closest_examples() -> None:
-    record = CallRecord(
+    record = call_record(
         received=0,
         method="PUT",
         path="/users",
@@ -68,7 +78,7 @@ def test_unmatched_call_shows_no_matching_requests_and_the_closest_examples() ->
 
 
 def test_request_data_is_printed_as_it_is_never_as_markup() -> None:
-    record = CallRecord(
+    record = call_record(
         received=0,
         method="GET",
         path="/[bold]x[/bold]",
@@ -81,7 +91,7 @@ def test_request_data_is_printed_as_it_is_never_as_markup() -> None:
 
 
 def test_long_lines_are_not_wrapped() -> None:
-    record = CallRecord(
+    record = call_record(
         received=0,
         method="GET",
         path="/" + "a" * 300,
@@ -114,7 +124,7 @@ def _calls(count: int, status: int = 200, **extra: Any) -> list[CallRecord]:
     fields: dict[str, Any] = {"example_name": "ok", "score": 110, "how": "score"}
     fields.update(extra)
     return [
-        CallRecord(
+        call_record(
             received=1700000000.5 + i,
             method="GET",
             path=f"/items/{i}",
@@ -134,6 +144,16 @@ def test_log_lines_in_a_file_are_the_terminal_lines_without_colours() -> None:
         *_calls(1, request_name=None),
         *_calls(1, 404, example_name=None, score=None),
         *_calls(1, notes=("ignored x-mock-response-code: 'x' (not a status code 100..599)",)),
+        *_calls(
+            1,
+            404,
+            example_name=None,
+            score=None,
+            notes=("ignored x-mock-response-delay: 'soon' (not a number of ms 1..180000)",),
+            closest=(Closest("GET", "/items", "list", "method is GET, not PUT"),),
+        ),
+        *_calls(1, how="x-mock-response-name", score=None),
+        *_calls(1, 401, how="private mode: no valid x-api-key", example_name=None, score=None),
     ]
     for record in records:
         terminal = io.StringIO()

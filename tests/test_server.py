@@ -15,6 +15,11 @@ from mockpost.config import ServerConfig
 from mockpost.server import SERVER
 from tests.conftest import NOT_FOUND, Serve, collection, example, item
 
+
+def raw_body(text: str) -> dict[str, Any]:
+    return {"mode": "raw", "raw": text}
+
+
 SIMPLE = collection(item("users", example("list", "x/users", body='[{"id": 1}]')))
 
 
@@ -306,3 +311,73 @@ async def test_a_malformed_body_never_causes_a_5xx(serve: Serve) -> None:
         "/users", data=b"{not json", headers={"Content-Type": "application/json"}
     )
     assert response.status == 200
+
+
+# Repeated calls: a plain call's complete reply is kept, and only a plain repeat gets it
+
+
+USERS = collection(
+    item(
+        "user",
+        example("one", "x/users/{{userId}}", body='{"id": "{{userId}}"}'),
+        example("gone", "x/users/{{userId}}", code=404, body='{"gone": "{{userId}}"}'),
+    ),
+    item(
+        "by body",
+        example("ada", "x/people", method="POST", body="ada", request_body=raw_body("ada")),
+        example("bob", "x/people", method="POST", body="bob", request_body=raw_body("bob")),
+    ),
+)
+
+
+async def test_a_repeated_call_gets_the_same_answer_and_every_repeat_is_logged(
+    serve: Serve,
+) -> None:
+    calls = CallLog()
+    client = await serve(USERS, calls=calls)
+    answers = [await (await client.get("/users/7")).read() for _ in range(3)]
+    assert answers == [b'{"id": "7"}'] * 3
+    assert (await client.get("/users/8")).headers["Access-Control-Allow-Origin"] == "*"
+    assert await (await client.get("/users/8")).read() == b'{"id": "8"}'
+    assert await (await client.get("/users/7")).read() == b'{"id": "7"}'
+    assert len(calls) == 6
+    assert {(r.path, r.example_name, r.score) for r in calls} == {
+        ("/users/7", "one", 90),
+        ("/users/8", "one", 90),
+    }
+
+
+async def test_a_repeat_with_an_x_mock_header_or_a_body_is_matched_again(serve: Serve) -> None:
+    client = await serve(USERS)
+    assert (await client.get("/users/7")).status == 200
+    response = await client.get("/users/7", headers={"x-mock-response-code": "404"})
+    assert (response.status, await response.read()) == (404, b'{"gone": "7"}')
+    assert (await client.get("/users/7")).status == 200
+    assert await (await client.post("/people")).read() == b"ada"
+    assert await (await client.post("/people", data=b"bob")).read() == b"bob"  # +5, equal body
+    assert await (await client.post("/people")).read() == b"ada"
+
+
+async def test_a_reply_that_reads_the_call_is_made_for_each_call(serve: Serve) -> None:
+    ex = example("hello", "x/hello", body="hello {{$headers 'X-Name'}}")
+    client = await serve(collection(item("r", ex)))
+    assert await (await client.get("/hello", headers={"X-Name": "ada"})).read() == b"hello ada"
+    assert await (await client.get("/hello", headers={"X-Name": "bob"})).read() == b"hello bob"
+
+
+async def test_private_mode_and_server_responses_hold_for_every_repeat(serve: Serve) -> None:
+    client = await serve(USERS, config=ServerConfig(api_key="k"))
+    for _ in range(2):
+        assert (await client.get("/users/7", headers={"x-api-key": "k"})).status == 200
+        assert (await client.get("/users/7")).status == 401
+    client = await serve(USERS, config=ServerConfig(server_response=503))
+    for _ in range(2):
+        assert (await client.get("/users/7")).status == 503
+
+
+async def test_the_kept_replies_are_bounded(serve: Serve, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mockpost.server.REPLIES_KEPT", 2)
+    client = await serve(USERS)
+    for user in range(5):
+        assert await (await client.get(f"/users/{user}")).read() == f'{{"id": "{user}"}}'.encode()
+    assert 1 <= len(client.app[SERVER].replies) <= 2
