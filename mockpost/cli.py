@@ -77,7 +77,8 @@ FLUSH_EVERY = 0.1  # seconds between prints of the call log
 async def _flush_every(printer: CallPrinter) -> None:
     while True:
         await asyncio.sleep(FLUSH_EVERY)
-        printer.flush()
+        for _ in printer.flush_steps():
+            await asyncio.sleep(0)  # calls are answered between the steps
 
 
 async def _run(

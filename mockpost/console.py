@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter, deque
+from collections.abc import Generator
 from functools import lru_cache
 from operator import attrgetter
 from typing import TextIO
@@ -119,6 +120,7 @@ class CallPrinter:
         self._pending: deque[CallRecord] = deque()
         self._overflow: Counter[int] = Counter()
         self._since = time.monotonic()
+        self._unwritten: deque[CallRecord | str] = deque()  # taken from the queue, not printed
 
     def __call__(self, record: CallRecord) -> None:
         if len(self._pending) < self.limit:
@@ -128,19 +130,39 @@ class CallPrinter:
 
     def flush(self) -> None:
         """Print what is queued."""
+        for _ in self.flush_steps():
+            pass
+
+    def flush_steps(self, step: int = 256) -> Generator[None, None, None]:
+        """Print what is queued, pausing (a `yield`) after each `step` lines written to a file.
+
+        A server's event loop answers calls during the pauses, so that thousands of lines
+        never hold up a call for long. Lines a flush left when it was stopped in a pause
+        are printed first by the next.
+        """
         pending = sorted(self._pending, key=RECEIVED)  # workers' batches come interleaved
         self._pending = deque()
         overflow, self._overflow = self._overflow, Counter()
         elapsed, self._since = time.monotonic() - self._since, time.monotonic()
-        if not pending and not overflow:
+        if self.console.is_terminal:
+            self._print_on_terminal(pending, overflow, elapsed)
             return
-        if not self.console.is_terminal:
-            lines = [plain_call(record) for record in pending]
-            if overflow:
-                lines.append(_summary(overflow, elapsed, "not logged one by one: over the limit"))
-            self.console.file.write("\n".join(lines) + "\n")
+        unwritten = self._unwritten
+        unwritten.extend(pending)
+        if overflow:
+            unwritten.append(_summary(overflow, elapsed, "not logged one by one: over the limit"))
+        while unwritten:
+            count = min(step, len(unwritten))
+            lines = [unwritten.popleft() for _ in range(count)]
+            text = "\n".join(x if isinstance(x, str) else plain_call(x) for x in lines)
+            self.console.file.write(text + "\n")
             self.console.file.flush()
-            return
+            if unwritten:
+                yield
+
+    def _print_on_terminal(
+        self, pending: list[CallRecord], overflow: Counter[int], elapsed: float
+    ) -> None:
         if len(pending) <= self.max_lines and not overflow:
             for record in pending:
                 self.console.print(render_call(record))

@@ -196,3 +196,21 @@ def test_calls_over_the_limit_are_counted_not_kept() -> None:
     assert len(lines) == 11
     assert "15 calls in" in lines[-1]
     assert "not logged one by one" in lines[-1]
+
+
+def test_a_long_flush_to_a_file_pauses_between_steps_and_a_stopped_one_loses_no_line() -> None:
+    out = io.StringIO()
+    printer = CallPrinter(make_console(out))
+    for record in _calls(600):
+        printer(record)
+    steps = printer.flush_steps(step=256)
+    next(steps)
+    assert out.getvalue().count("\n") == 256  # the server answers calls here
+    steps.close()  # stopped in a pause, as when the server stops
+    for record in _calls(1, request_name="the last"):
+        printer(record)
+    printer.flush()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 601
+    assert [line.split()[2] for line in lines[:600]] == [f"/items/{i}" for i in range(600)]
+    assert "of 'the last'" in lines[600]
