@@ -16,6 +16,9 @@ from functools import lru_cache
 from typing import TypeGuard
 from urllib.parse import parse_qsl, unquote
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from mockpost.bodies import (
     NOT_JSON,
     ExpectedBody,
@@ -25,7 +28,7 @@ from mockpost.bodies import (
     parse_json,
 )
 from mockpost.collection import Body, Collection, Environment, Example, Pairs, Request, Url
-from mockpost.paths import CallPath, PathPattern, compile_path, path_of_url
+from mockpost.paths import MIN_SIMILARITY, CallPath, PathPattern, compile_path, path_of_url
 from mockpost.variables import TOKEN, Template, compile_template, resolve
 
 # Headers the server computes or that describe one connection: never copied from an example.
@@ -145,6 +148,51 @@ class ShapeGroup:
         return self.members.get(tuple([segments[i] for i in self.fixed]), ())
 
 
+CUTOFF_MARGIN = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class DistancePool:
+    """Examples of one segment count, as the distance step meets them.
+
+    Those without wildcards compare their stripped path as it is: their distinct paths are
+    ranked in one pass in C. Those with wildcards compare a form that depends on the call
+    (each wildcard segment standing as the call's): they are always examined.
+    """
+
+    paths: tuple[str, ...]  # distinct stripped paths of the examples without wildcards
+    owners: tuple[tuple[IndexedExample, ...], ...]  # each path's examples
+    wildcards: tuple[IndexedExample, ...]
+
+    def close(self, path: CallPath) -> list[IndexedExample]:
+        """Every example that may meet the call at the distance step (and some that won't)."""
+        found = list(self.wildcards)
+        if not path.stripped:  # no segment: only the other steps can compare it
+            return found
+        ranked = process.extract(
+            path.stripped,
+            self.paths,
+            scorer=Levenshtein.normalized_similarity,
+            # rapidfuzz's cutoff can drop a path exactly at it: a margin, then the exact check
+            score_cutoff=MIN_SIMILARITY - CUTOFF_MARGIN,
+            limit=None,
+        )
+        for _, _, i in ranked:
+            found.extend(self.owners[i])
+        return found
+
+
+def _distance_pool(examples: list[IndexedExample]) -> DistancePool:
+    owners: dict[str, list[IndexedExample]] = {}
+    wildcards: list[IndexedExample] = []
+    for indexed in examples:
+        if indexed.path.wildcards:
+            wildcards.append(indexed)
+        else:
+            owners.setdefault(indexed.path.stripped, []).append(indexed)
+    return DistancePool(tuple(owners), tuple(tuple(o) for o in owners.values()), tuple(wildcards))
+
+
 @dataclass(frozen=True, slots=True)
 class MethodIndex:
     """One method's examples, arranged so that a call finds its candidates by lookups.
@@ -152,13 +200,14 @@ class MethodIndex:
     `near` gives every example that can match at steps 100 to 75: the exact and case steps
     need the same path once lower-cased and stripped of trailing slashes; the wildcard and ID
     steps need the same segment count and the same literal segments. The distance step can
-    meet any example with as many segments: `by_count` holds those, for the rare scan.
+    meet any example with as many segments: `by_count` holds those, and `within_distance`
+    gives the ones it may meet.
     """
 
     examples: tuple[IndexedExample, ...]
     by_path: Mapping[str, tuple[IndexedExample, ...]]  # stripped, lower-case path
     shapes: Mapping[int, tuple[ShapeGroup, ...]]  # segment count -> groups with flexibility
-    by_count: Mapping[int, tuple[IndexedExample, ...]]
+    by_count: Mapping[int, DistancePool]
 
     def near(self, path: CallPath) -> Iterable[IndexedExample]:
         """Candidates for steps 100-75, in collection order."""
@@ -169,10 +218,22 @@ class MethodIndex:
         found: list[IndexedExample] = list(same)
         for group in groups:
             found.extend(group.near(path.segments))
-        if len(found) > 1:
-            unique = {e.position: e for e in found}
-            return [unique[p] for p in sorted(unique)]
-        return found
+        return _in_order(found)
+
+    def within_distance(self, path: CallPath) -> Iterable[IndexedExample]:
+        """Candidates for steps 100-70 (a superset), in collection order."""
+        pool = self.by_count.get(len(path.segments))
+        if pool is None:
+            return self.near(path)
+        return _in_order([*self.near(path), *pool.close(path)])
+
+
+def _in_order(found: list[IndexedExample]) -> list[IndexedExample]:
+    """Each example once, in collection order."""
+    if len(found) > 1:
+        unique = {e.position: e for e in found}
+        return [unique[p] for p in sorted(unique)]
+    return found
 
 
 def _method_index(examples: tuple[IndexedExample, ...]) -> MethodIndex:
@@ -199,7 +260,7 @@ def _method_index(examples: tuple[IndexedExample, ...]) -> MethodIndex:
         examples=examples,
         by_path={key: tuple(found) for key, found in by_path.items()},
         shapes={count: tuple(found) for count, found in shapes.items()},
-        by_count={count: tuple(found) for count, found in by_count.items()},
+        by_count={count: _distance_pool(found) for count, found in by_count.items()},
     )
 
 
@@ -213,7 +274,8 @@ class Index:
     examples: tuple[IndexedExample, ...]
     methods: Mapping[str, MethodIndex]
     by_id: Mapping[str, IndexedExample]
-    explain_paths: tuple[str, ...]  # each example's path as `explain` compares it
+    explain_paths: tuple[str, ...]  # the distinct paths as `explain` compares them
+    explain_owners: tuple[tuple[int, ...], ...]  # the positions of each one's examples
 
     @property
     def by_method(self) -> Mapping[str, tuple[IndexedExample, ...]]:
@@ -425,14 +487,17 @@ def build_index(collection: Collection, environment: Environment | None = None) 
     )
     by_method: dict[str, list[IndexedExample]] = {}
     by_id: dict[str, IndexedExample] = {}
-    for indexed in examples:
+    owners: dict[str, list[int]] = {}
+    for position, indexed in enumerate(examples):
         by_method.setdefault(indexed.method, []).append(indexed)
         by_id.setdefault(indexed.id, indexed)
+        owners.setdefault(indexed.path.stripped_lower[:200], []).append(position)
     return Index(
         collection=collection,
         environment=environment,
         examples=examples,
         methods={m: _method_index(tuple(found)) for m, found in by_method.items()},
         by_id=by_id,
-        explain_paths=tuple(e.path.stripped_lower[:200] for e in examples),
+        explain_paths=tuple(owners),
+        explain_owners=tuple(tuple(found) for found in owners.values()),
     )

@@ -287,8 +287,7 @@ def _indexed_best(index: Index, prepared: PreparedCall, code: int | None) -> Sco
     entry = index.method(prepared.call.method)
     best = _best(prepared, entry.near(prepared.path), code)
     if prepared.fuzzy and (best is None or best.score <= prepared.distance_ceiling):
-        pool = entry.by_count.get(len(prepared.path.segments), ())
-        best = _best(prepared, pool, code)
+        best = _best(prepared, entry.within_distance(prepared.path), code)
     return best
 
 
@@ -331,7 +330,7 @@ def match_by_scan(index: Index, call: Call, options: MatchOptions | None = None)
     return _match(index, call, options or MatchOptions(), _scanned_best)
 
 
-EXPLAIN_FIRST = 50  # examples looked at closely first, by path likeness
+EXPLAIN_FIRST = 50  # paths whose examples are looked at closely first, by path likeness
 EXPLAIN_MOST = 1000  # and at most this many: the explanation of a 404 stays cheap
 MAX_STAGE = 4
 
@@ -351,31 +350,31 @@ class Unanswered:
 def explain(question: Unanswered) -> tuple[Miss, ...]:
     """The examples closest to a call that nothing answered, each with what dropped it.
 
-    Closeness is path likeness plus a little for each step passed. rapidfuzz ranks every
-    example's path in one pass in C; only the likeliest are examined step by step, and more
-    only when one further down could still make the top (never more than EXPLAIN_MOST:
-    past that, the closest are those among the EXPLAIN_MOST likeliest paths).
+    Closeness is path likeness plus a little for each step passed. rapidfuzz ranks the
+    examples' distinct paths in one pass in C; only the examples of the likeliest are examined
+    step by step, and more only when one further down could still make the top (never those
+    of more than EXPLAIN_MOST paths: past that, the closest are among the EXPLAIN_MOST
+    likeliest paths).
     """
     sent = CallPath.of(question.call.path).stripped_lower[:200]
-    paths = question.index.explain_paths
-    taken = process.extract(
-        sent, paths, scorer=Levenshtein.normalized_similarity, limit=EXPLAIN_FIRST
+    index = question.index
+    ranked = process.extract(  # best first
+        sent, index.explain_paths, scorer=Levenshtein.normalized_similarity, limit=EXPLAIN_MOST
     )
-    top = _closest(question, [i for _, _, i in taken])
-    if len(taken) == len(paths):
+    taken = ranked[:EXPLAIN_FIRST]
+    top = _closest(question, _owners(index, taken))
+    if len(taken) == len(ranked):
         return top
     reach = STAGE_WEIGHT * MAX_STAGE + 1e-9
     if len(top) == MAX_MISSES and top[-1].closeness > taken[-1][1] + reach:
         return top  # nothing further down can climb above the third
     cutoff = max(top[-1].closeness - reach, 0.0) if len(top) == MAX_MISSES else 0.0
-    wider = process.extract(
-        sent,
-        paths,
-        scorer=Levenshtein.normalized_similarity,
-        limit=EXPLAIN_MOST,
-        score_cutoff=cutoff,
-    )
-    return _closest(question, [i for _, _, i in wider])
+    return _closest(question, _owners(index, [r for r in ranked if r[1] >= cutoff]))
+
+
+def _owners(index: Index, ranked: list[tuple[str, float, int]]) -> list[int]:
+    """The positions of the examples whose paths these are."""
+    return [p for _, _, i in ranked for p in index.explain_owners[i]]
 
 
 def _closest(question: Unanswered, positions: list[int]) -> tuple[Miss, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,6 +140,35 @@ def test_a_wildcard_call_finds_its_example_among_thousands_by_lookup() -> None:
     entry = build_index(parse_collection(data)).method("GET")
     assert [e.name for e in entry.near(CallPath("/resource321/items/9"))] == ["e321"]
     assert [e.name for e in entry.near(CallPath("/RESOURCE321/items/9"))] == []
+
+
+@pytest.mark.parametrize(
+    ("call_path", "answered"),
+    [
+        ("/abcdef/hj", True),  # 1 edit in 10 characters: 0.9
+        ("/abcdef/h", True),  # 1 edit: 0.9
+        ("/abcdxy/hi", True),  # 2 edits in 10: exactly 0.8, the least that is close
+        ("/abcxyz/hi", False),  # 3 edits in 10: 0.7
+        ("/abcdefhi", False),  # 1 edit, but as many segments is a must
+    ],
+)
+def test_a_path_close_by_document_distance_is_found_among_thousands_as_by_a_scan(
+    call_path: str, answered: bool
+) -> None:
+    data = collection(
+        *(item(f"r{i}", example(f"e{i}", f"x/resource{i}/items")) for i in range(2000)),
+        item("close", example("close", "x/abcdef/hi")),
+        *(item(f"w{i}", example(f"w{i}", f"x/other{i}/{{{{id}}}}")) for i in range(100)),
+    )
+    index = build_index(parse_collection(data))
+    call = Call("GET", call_path)
+    found = match(index, call)
+    assert found.example is match_by_scan(index, call).example
+    if answered:
+        assert found.example is not None
+        assert (found.example.name, found.path_step) == ("close", "document distance")
+    else:
+        assert found.example is None
 
 
 def test_the_same_path_in_another_case_or_with_a_slash_is_a_lookup_too() -> None:
