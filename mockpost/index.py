@@ -273,7 +273,8 @@ class Index:
     environment: Environment | None
     examples: tuple[IndexedExample, ...]
     methods: Mapping[str, MethodIndex]
-    by_id: Mapping[str, IndexedExample]
+    by_id: Mapping[str, tuple[IndexedExample, ...]]  # in collection order
+    by_name: Mapping[str, tuple[IndexedExample, ...]]  # in collection order
     explain_paths: tuple[str, ...]  # the distinct paths as `explain` compares them
     explain_owners: tuple[tuple[int, ...], ...]  # the positions of each one's examples
 
@@ -486,18 +487,21 @@ def build_index(collection: Collection, environment: Environment | None = None) 
         index_example(e, environment, resolvers, requests) for e in collection.examples
     )
     by_method: dict[str, list[IndexedExample]] = {}
-    by_id: dict[str, IndexedExample] = {}
+    by_id: dict[str, list[IndexedExample]] = {}
+    by_name: dict[str, list[IndexedExample]] = {}
     owners: dict[str, list[int]] = {}
     for position, indexed in enumerate(examples):
         by_method.setdefault(indexed.method, []).append(indexed)
-        by_id.setdefault(indexed.id, indexed)
+        by_id.setdefault(indexed.id, []).append(indexed)
+        by_name.setdefault(indexed.name, []).append(indexed)
         owners.setdefault(indexed.path.stripped_lower[:200], []).append(position)
     return Index(
         collection=collection,
         environment=environment,
         examples=examples,
         methods={m: _method_index(tuple(found)) for m, found in by_method.items()},
-        by_id=by_id,
+        by_id={key: tuple(found) for key, found in by_id.items()},
+        by_name={key: tuple(found) for key, found in by_name.items()},
         explain_paths=tuple(owners),
         explain_owners=tuple(tuple(found) for found in owners.values()),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -189,7 +190,7 @@ def score_example(
 
 
 def _by_id(candidates: Iterable[IndexedExample], wanted: str) -> IndexedExample | None:
-    """The example with that id, or with the UID form `<owner>-<id>`."""
+    """The example with that id, or with the UID form `<owner>-<id>` (a scan, in order)."""
     fallback: IndexedExample | None = None
     for example in candidates:
         if example.id == wanted:
@@ -200,8 +201,38 @@ def _by_id(candidates: Iterable[IndexedExample], wanted: str) -> IndexedExample 
 
 
 def _by_name(candidates: Iterable[IndexedExample], wanted: str) -> IndexedExample | None:
+    """The example with that name: the first with code 200, else the first (a scan)."""
     named = [e for e in candidates if e.name == wanted]
     return next((e for e in named if e.code == 200), named[0] if named else None)
+
+
+class Lookup:
+    """Finds examples by id and by name as a scan of `candidates` would, by lookups."""
+
+    def __init__(self, index: Index, method: str, code: int | None) -> None:
+        self.index = index
+        self.method = method.upper()
+        self.code = code
+
+    def _kept(self, found: Iterable[IndexedExample]) -> list[IndexedExample]:
+        method, code = self.method, self.code
+        return [e for e in found if e.method == method and (code is None or e.code == code)]
+
+    def by_id(self, wanted: str) -> IndexedExample | None:
+        exact = self._kept(self.index.by_id.get(wanted, ()))
+        if exact:
+            return exact[0]
+        # `<owner>-<id>`: the id is what follows one of the dashes; the first in order wins.
+        suffixes = (wanted[i + 1 :] for i, mark in enumerate(wanted) if mark == "-")
+        found = [e for s in suffixes for e in self._kept(self.index.by_id.get(s, ()))]
+        return min(found, key=_position) if found else None
+
+    def by_name(self, wanted: str) -> IndexedExample | None:
+        return _by_name(self._kept(self.index.by_name.get(wanted, ())), wanted)
+
+
+def _position(example: IndexedExample) -> int:
+    return example.position
 
 
 def _best(
@@ -218,23 +249,36 @@ def _best(
     return best
 
 
-def _headers_decide(index: Index, call: Call, directives: Directives) -> Decision | None:
-    """Steps 3.2 and 3.3: x-mock-response-id and -name decide alone when present."""
+def _headers_decide(
+    index: Index, call: Call, directives: Directives, *, scan: bool = False
+) -> Decision | None:
+    """Steps 3.2 and 3.3: x-mock-response-id and -name decide alone when present.
+
+    By lookups in the index, or (`scan`) by a scan of the method's examples.
+    """
+    if directives.response_id is None and directives.response_name is None:
+        return None
     notes = directives.notes
-    candidates: Iterable[IndexedExample] = index.candidates(call.method)
-    if directives.code is not None:
-        candidates = [e for e in candidates if e.code == directives.code]
+    by_id: Callable[[str], IndexedExample | None]
+    by_name: Callable[[str], IndexedExample | None]
+    if scan:
+        candidates: Iterable[IndexedExample] = index.candidates(call.method)
+        if directives.code is not None:
+            candidates = [e for e in candidates if e.code == directives.code]
+        by_id, by_name = partial(_by_id, candidates), partial(_by_name, candidates)
+    else:
+        lookup = Lookup(index, call.method, directives.code)
+        by_id, by_name = lookup.by_id, lookup.by_name
     if directives.response_id is not None:
-        found = _by_id(candidates, directives.response_id)
+        found = by_id(directives.response_id)
         if found is None:
             notes += (f"no {call.method} example has id {directives.response_id!r}",)
         return Decision(found, how="x-mock-response-id", directives=directives, notes=notes)
-    if directives.response_name is not None:
-        found = _by_name(candidates, directives.response_name)
-        if found is None:
-            notes += (f"no {call.method} example is named {directives.response_name!r}",)
-        return Decision(found, how="x-mock-response-name", directives=directives, notes=notes)
-    return None
+    assert directives.response_name is not None
+    found = by_name(directives.response_name)
+    if found is None:
+        notes += (f"no {call.method} example is named {directives.response_name!r}",)
+    return Decision(found, how="x-mock-response-name", directives=directives, notes=notes)
 
 
 def _decision(
@@ -263,22 +307,21 @@ def _decision(
 def match(index: Index, call: Call, options: MatchOptions | None = None) -> Decision:
     """Choose the example that answers the call, or a decision with none and the reasons.
 
-    The index gives the examples that can match at steps 100 to 75; the distance step (70),
-    which needs a scan of the examples with as many segments, runs only when none of those
-    scores above what a distance match could reach. The answer is the scan's (`match_by_scan`).
+    `x-mock-response-id` and `-name` are looked up. The index gives the examples that can
+    match at steps 100 to 75; the distance step (70) runs only when none of those scores above
+    what a distance match could reach, and meets only the examples whose paths are close enough
+    to matter. The answer is the scan's (`match_by_scan`).
     """
-    return _match(index, call, options or MatchOptions(), _indexed_best)
+    return _match(index, call, options or MatchOptions(), scan=False)
 
 
-Chooser = Callable[[Index, PreparedCall, int | None], Scored | None]
-
-
-def _match(index: Index, call: Call, options: MatchOptions, choose: Chooser) -> Decision:
+def _match(index: Index, call: Call, options: MatchOptions, *, scan: bool) -> Decision:
     directives = read_directives(call.headers)
-    decided = _headers_decide(index, call, directives)
+    decided = _headers_decide(index, call, directives, scan=scan)
     if decided is not None:
         return decided
     prepared = PreparedCall(call, options, directives)
+    choose = _scanned_best if scan else _indexed_best
     best = choose(index, prepared, directives.code)
     return _decision(index, call, options, directives, prepared, best)
 
@@ -327,7 +370,7 @@ def match_by_scan(index: Index, call: Call, options: MatchOptions | None = None)
 
     The reference the indexed `match` must always agree with (see the property test).
     """
-    return _match(index, call, options or MatchOptions(), _scanned_best)
+    return _match(index, call, options or MatchOptions(), scan=True)
 
 
 EXPLAIN_FIRST = 50  # paths whose examples are looked at closely first, by path likeness

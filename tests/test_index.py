@@ -222,3 +222,62 @@ def test_the_closest_examples_of_an_unanswered_call_are_those_of_a_full_scan(
     assert [(m.example, m.reason, m.closeness) for m in pruned] == [
         (m.example, m.reason, m.closeness) for m in scanned
     ]
+
+
+IDS = ["a", "b", "7-a", "c-d"]
+NAMES = ["one", "two", "One"]
+
+
+@st.composite
+def named_collections(draw: Any) -> dict[str, Any]:
+    """Examples whose ids and names repeat, as copied requests make them in real files."""
+    examples = [
+        example(
+            draw(st.sampled_from(NAMES)),
+            "{{baseUrl}}" + draw(st.sampled_from(["/a", "/b/{{id}}"])),
+            method=draw(st.sampled_from(["GET", "POST"])),
+            code=draw(st.sampled_from([200, 201, 404])),
+            body=f"e{i}",
+            id=draw(st.sampled_from(IDS)),
+        )
+        for i in range(draw(st.integers(min_value=1, max_value=10)))
+    ]
+    return collection(*(item(f"r{i}", e) for i, e in enumerate(examples)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    document=named_collections(),
+    method=st.sampled_from(["GET", "POST", "get"]),
+    code=st.sampled_from([None, "200", "404", "abc"]),
+    wanted=st.one_of(
+        st.fixed_dictionaries(
+            {"x-mock-response-id": st.sampled_from([*IDS, "9-a", "1-7-a", "x-c-d", "-b", "z"])}
+        ),
+        st.fixed_dictionaries({"x-mock-response-name": st.sampled_from([*NAMES, "three"])}),
+    ),
+)
+def test_examples_by_id_and_by_name_are_looked_up_as_a_scan_finds_them(
+    document: dict[str, Any], method: str, code: str | None, wanted: dict[str, str]
+) -> None:
+    index = build_index(parse_collection(document))
+    headers = {**wanted, **({"x-mock-response-code": code} if code else {})}
+    call = Call(method, "/anywhere", headers=headers)
+    indexed, scanned = match(index, call), match_by_scan(index, call)
+    assert indexed.example is scanned.example
+    assert (indexed.how, indexed.notes) == (scanned.how, scanned.notes)
+
+
+def test_an_id_in_uid_form_finds_the_first_example_whose_id_ends_it() -> None:
+    data = collection(
+        item("r0", example("first", "x/a", id="a")),
+        item("r1", example("second", "x/a", id="7-a")),
+        item("r2", example("exact", "x/a", id="1-7-a", method="POST")),
+    )
+    index = build_index(parse_collection(data))
+    for method, name in (("GET", "first"), ("POST", "exact")):
+        call = Call(method, "/a", headers={"x-mock-response-id": "1-7-a"})
+        found = match(index, call).example
+        assert found is not None
+        assert found.name == name
+        assert found is match_by_scan(index, call).example
