@@ -225,7 +225,7 @@ def serve(
     if workers > 1:
         _serve_workers(index, config, workers, calls, banner, printer)
         return
-    app = create_app(index, config, calls)
+    app = create_app(index, config, calls, freeze_kept=True)
     startup.freeze()
     asyncio.run(_run(app, config, banner, printer))
 

@@ -24,6 +24,7 @@ from mockpost.directives import has_directives
 from mockpost.dynamic import DynamicValues
 from mockpost.index import Index
 from mockpost.matching import Call, Decision, Matcher, methods_for_path
+from mockpost.startup import GrowthFreezer
 from mockpost.templates import RequestView
 
 NOT_FOUND_BODY = (
@@ -81,6 +82,7 @@ class MockServer:
     calls: CallLog
     dynamic: DynamicValues = field(init=False)
     match: Matcher = field(init=False)
+    freezer: GrowthFreezer | None = None  # freezes the kept replies as they grow
     replies: dict[PlainKey, Reply] = field(init=False, default_factory=dict)
     keeps_replies: bool = field(init=False)
 
@@ -98,6 +100,15 @@ class MockServer:
             if example.may_be_dynamic:
                 names |= example.response.dynamic_names
         self.dynamic.warm_up(names)
+
+    def keep(self, key: PlainKey, reply: Reply) -> None:
+        """Keep a complete reply for the repeats of a plain call."""
+        replies = self.replies
+        if len(replies) >= REPLIES_KEPT:
+            replies.clear()
+        replies[key] = reply
+        if self.freezer is not None:
+            self.freezer.grew(len(replies))
 
 
 SERVER = web.AppKey("server", MockServer)
@@ -320,9 +331,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
         reply, answer_notes = _answer_safely(server, request, body)
         notes += answer_notes
         if key is not None and reply.final:
-            if len(server.replies) >= REPLIES_KEPT:
-                server.replies.clear()
-            server.replies[key] = reply
+            server.keep(key, reply)
         if reply.decision is not None and reply.decision.directives.delay_ms is not None:
             delay = reply.decision.directives.delay_ms
     try:
@@ -340,14 +349,23 @@ async def handle(request: web.Request) -> web.StreamResponse:
 
 
 def create_app(
-    index: Index, config: ServerConfig | None = None, calls: CallLog | None = None
+    index: Index,
+    config: ServerConfig | None = None,
+    calls: CallLog | None = None,
+    *,
+    freeze_kept: bool = False,
 ) -> web.Application:
-    """The aiohttp application serving the index."""
+    """The aiohttp application serving the index.
+
+    `freeze_kept`: freeze the replies kept for repeated calls out of the garbage collector's
+    sight as they grow (`startup.GrowthFreezer`), for a process that does nothing but serve.
+    """
     app = web.Application(client_max_size=MAX_REQUEST_BODY)
     app[SERVER] = MockServer(
         index,
         config if config is not None else ServerConfig(),
         calls if calls is not None else CallLog(),
+        GrowthFreezer() if freeze_kept else None,
     )
     app.router.add_route("*", "/{tail:.*}", handle)
     return app

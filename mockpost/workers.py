@@ -79,7 +79,8 @@ async def _worker_serve(index: Index, config: ServerConfig, conn: Connection) ->
     calls = CallLog()
     batcher = _Batcher(conn)
     calls.subscribe(batcher)
-    runner = web.AppRunner(create_app(index, config, calls), access_log=None, handle_signals=False)
+    app = create_app(index, config, calls, freeze_kept=True)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
         site = web.TCPSite(runner, config.host, config.port, reuse_port=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import time
 import uuid
@@ -13,6 +14,7 @@ import pytest
 from mockpost.calllog import CallLog
 from mockpost.config import ServerConfig
 from mockpost.server import SERVER
+from mockpost.startup import GrowthFreezer
 from tests.conftest import NOT_FOUND, Serve, collection, example, item
 
 
@@ -381,3 +383,17 @@ async def test_the_kept_replies_are_bounded(serve: Serve, monkeypatch: pytest.Mo
     for user in range(5):
         assert await (await client.get(f"/users/{user}")).read() == f'{{"id": "{user}"}}'.encode()
     assert 1 <= len(client.app[SERVER].replies) <= 2
+
+
+async def test_kept_replies_are_frozen_out_of_the_collectors_sight_as_they_double(
+    serve: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freezes: list[int] = []
+    client = await serve(USERS)
+    server = client.app[SERVER]
+    monkeypatch.setattr(gc, "freeze", lambda: freezes.append(len(server.replies)))
+    server.freezer = GrowthFreezer(first=2)
+    for user in range(1, 10):
+        await client.get(f"/users/{user}")
+        await client.get(f"/users/{user}")  # a repeat keeps nothing new
+    assert freezes == [2, 4, 8]
