@@ -330,7 +330,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
         body, notes = await _read_body(request)
         reply, answer_notes = _answer_safely(server, request, body)
         notes += answer_notes
-        if key is not None and reply.final:
+        if key is not None and reply.final and not notes:  # a repeat logs no notes
             server.keep(key, reply)
         if reply.decision is not None and reply.decision.directives.delay_ms is not None:
             delay = reply.decision.directives.delay_ms
