@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeGuard
@@ -151,46 +151,110 @@ class ShapeGroup:
 CUTOFF_MARGIN = 0.01
 
 
+def _close_to(path: str, choices: Sequence[str]) -> list[int]:
+    """The positions of the choices that may be within document distance of the path.
+
+    Ranked in one pass in C; rapidfuzz's cutoff can drop a choice exactly at it, so a margin
+    is given, and the exact check comes after.
+    """
+    ranked = process.extract(
+        path,
+        choices,
+        scorer=Levenshtein.normalized_similarity,
+        score_cutoff=MIN_SIMILARITY - CUTOFF_MARGIN,
+        limit=None,
+    )
+    return [i for _, _, i in ranked]
+
+
+@dataclass(frozen=True, slots=True)
+class WildcardGroup:
+    """Examples of one segment count with wildcard segments at the same places.
+
+    The distance step compares such an example's path with each wildcard segment standing
+    as the call's: `chunks` are the example's distinct paths cut at those segments, so that
+    the forms a call compares are made by joining, then ranked in one pass in C.
+    """
+
+    places: tuple[int, ...]  # positions of the wildcard segments
+    chunks: tuple[tuple[str, ...], ...]  # per distinct path: the text around those segments
+    owners: tuple[tuple[IndexedExample, ...], ...]  # each path's examples
+
+    def close(self, path: CallPath) -> list[IndexedExample]:
+        segments = path.segments
+        if len(self.places) == 1:
+            middle = segments[self.places[0]]
+            forms = [before + middle + after for before, after in self.chunks]
+        else:
+            texts = [segments[i] for i in self.places]
+            forms = ["".join(_interleave(chunks, texts)) for chunks in self.chunks]
+        return [e for i in _close_to(path.stripped, forms) for e in self.owners[i]]
+
+
+def _interleave(chunks: tuple[str, ...], texts: list[str]) -> list[str]:
+    """chunks[0], texts[0], chunks[1], ... chunks[-1]."""
+    joined = [chunks[0]]
+    for text, chunk in zip(texts, chunks[1:], strict=True):
+        joined += (text, chunk)
+    return joined
+
+
+def _chunks(pattern: PathPattern) -> tuple[str, ...]:
+    """The stripped path's text around its wildcard segments (one more than there are)."""
+    chunks: list[str] = []
+    current = ""
+    for segment in pattern.segments:
+        current += "/"
+        if segment.regex is not None:
+            chunks.append(current)
+            current = ""
+        else:
+            current += segment.text
+    chunks.append(current)
+    return tuple(chunks)
+
+
 @dataclass(frozen=True, slots=True)
 class DistancePool:
     """Examples of one segment count, as the distance step meets them.
 
     Those without wildcards compare their stripped path as it is: their distinct paths are
     ranked in one pass in C. Those with wildcards compare a form that depends on the call
-    (each wildcard segment standing as the call's): they are always examined.
+    (`WildcardGroup`): made for each, then ranked the same way.
     """
 
     paths: tuple[str, ...]  # distinct stripped paths of the examples without wildcards
     owners: tuple[tuple[IndexedExample, ...], ...]  # each path's examples
-    wildcards: tuple[IndexedExample, ...]
+    wildcards: tuple[WildcardGroup, ...]
 
     def close(self, path: CallPath) -> list[IndexedExample]:
         """Every example that may meet the call at the distance step (and some that won't)."""
-        found = list(self.wildcards)
         if not path.stripped:  # no segment: only the other steps can compare it
-            return found
-        ranked = process.extract(
-            path.stripped,
-            self.paths,
-            scorer=Levenshtein.normalized_similarity,
-            # rapidfuzz's cutoff can drop a path exactly at it: a margin, then the exact check
-            score_cutoff=MIN_SIMILARITY - CUTOFF_MARGIN,
-            limit=None,
-        )
-        for _, _, i in ranked:
-            found.extend(self.owners[i])
+            return []
+        found = [e for i in _close_to(path.stripped, self.paths) for e in self.owners[i]]
+        for group in self.wildcards:
+            found += group.close(path)
         return found
 
 
 def _distance_pool(examples: list[IndexedExample]) -> DistancePool:
     owners: dict[str, list[IndexedExample]] = {}
-    wildcards: list[IndexedExample] = []
+    groups: dict[tuple[int, ...], dict[tuple[str, ...], list[IndexedExample]]] = {}
     for indexed in examples:
-        if indexed.path.wildcards:
-            wildcards.append(indexed)
-        else:
-            owners.setdefault(indexed.path.stripped, []).append(indexed)
-    return DistancePool(tuple(owners), tuple(tuple(o) for o in owners.values()), tuple(wildcards))
+        pattern = indexed.path
+        if not pattern.wildcards:
+            owners.setdefault(pattern.stripped, []).append(indexed)
+            continue
+        places = tuple(i for i, s in enumerate(pattern.segments) if s.regex is not None)
+        groups.setdefault(places, {}).setdefault(_chunks(pattern), []).append(indexed)
+    return DistancePool(
+        tuple(owners),
+        tuple(tuple(o) for o in owners.values()),
+        tuple(
+            WildcardGroup(places, tuple(members), tuple(tuple(o) for o in members.values()))
+            for places, members in groups.items()
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,6 +171,40 @@ def test_a_path_close_by_document_distance_is_found_among_thousands_as_by_a_scan
         assert found.example is None
 
 
+@pytest.mark.parametrize(
+    ("call_path", "answered"),
+    [
+        ("/abcdef/1234/hi", False),  # the wildcard step answers: not a distance case
+        ("/abcdxf/1234/hi", True),  # 1 edit in 15 characters, the wildcard as the call's
+        ("/abcxyz/1234/hi", True),  # 3 edits in 15: exactly 0.8
+        ("/abwxyz/1234/hi", False),  # 4 edits in 15
+        ("/qq/abcdxf/1234", True),  # two wildcards: 1 edit
+        ("/qq/abcxyz/1234", True),  # two wildcards: 3 edits in 15, exactly 0.8
+        ("/q/abcxyz/1234", False),  # two wildcards: 3 edits in 14
+    ],
+)
+def test_a_path_close_to_a_wildcard_example_is_found_among_thousands_as_by_a_scan(
+    call_path: str, answered: bool
+) -> None:
+    data = collection(
+        *(item(f"r{i}", example(f"e{i}", f"x/resource{i}/{{{{id}}}}/items")) for i in range(2000)),
+        *(item(f"o{i}", example(f"o{i}", f"x/{{{{a}}}}/other{i}/{{{{b}}}}")) for i in range(500)),
+        item("one", example("one", "x/abcdef/{{id}}/hi")),
+        item("two", example("two", "x/{{a}}/abcdef/{{b}}")),
+    )
+    index = build_index(parse_collection(data))
+    call = Call("GET", call_path)
+    found = match(index, call)
+    assert found.example is match_by_scan(index, call).example
+    assert found.score == match_by_scan(index, call).score
+    if answered:
+        assert found.example is not None
+        assert found.path_step == "document distance"
+        assert found.example.name == ("one" if call_path.endswith("/hi") else "two")
+    else:
+        assert found.example is None or found.path_step != "document distance"
+
+
 def test_the_same_path_in_another_case_or_with_a_slash_is_a_lookup_too() -> None:
     data = collection(item("a", example("a", "x/Users/me")), item("b", example("b", "x/other")))
     entry = build_index(parse_collection(data)).method("get")
