@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from mockpost.bodies import CallBody, bodies_equal
 from mockpost.directives import Directives, has_directives, read_directives
 from mockpost.index import NO_QUERY, Index, IndexedExample
-from mockpost.paths import CallPath, score_path, similarity
+from mockpost.paths import CallPath, score_path
 
 Pairs = tuple[tuple[str, str], ...]
 EQUAL_BODY_BONUS = 5
@@ -415,13 +415,13 @@ def explain(question: Unanswered) -> tuple[Miss, ...]:
     return _closest(question, _owners(index, [r for r in ranked if r[1] >= cutoff]))
 
 
-def _owners(index: Index, ranked: list[tuple[str, float, int]]) -> list[int]:
-    """The positions of the examples whose paths these are."""
-    return [p for _, _, i in ranked for p in index.explain_owners[i]]
+def _owners(index: Index, ranked: list[tuple[str, float, int]]) -> list[tuple[int, float]]:
+    """The positions of the examples whose paths these are, each with its path's likeness."""
+    return [(p, likeness) for _, likeness, i in ranked for p in index.explain_owners[i]]
 
 
-def _closest(question: Unanswered, positions: list[int]) -> tuple[Miss, ...]:
-    """The closest distinct misses among the examples at these positions.
+def _closest(question: Unanswered, scored: list[tuple[int, float]]) -> tuple[Miss, ...]:
+    """The closest distinct misses among these examples (position, likeness of its path).
 
     Nothing answered the call: an example past method and code that no header or body rule
     could drop was dropped by its path, which needs no second look.
@@ -432,11 +432,9 @@ def _closest(question: Unanswered, positions: list[int]) -> tuple[Miss, ...]:
     path = CallPath.of(call.path)
     body = CallBody(call.body, call.content_type)
     method = call.method.upper()
-    sent = path.stripped_lower[:200]
-    misses: list[Miss] = []
-    for position in sorted(positions):  # collection order, for the stable sort below
+    found: list[tuple[float, int, int, str]] = []  # closeness, position, stage, reason
+    for position, likeness in sorted(scored):  # collection order, for the stable sort below
         example = index.examples[position]
-        closeness = similarity(example.path.stripped_lower[:200], sent)
         if example.method != method:
             stage, reason = 0, f"method is {example.method}, not {method}"
         elif directives.code is not None and example.code != directives.code:
@@ -450,20 +448,34 @@ def _closest(question: Unanswered, positions: list[int]) -> tuple[Miss, ...]:
             stage, reason = 4, "request body differs"
         else:
             continue
-        misses.append(Miss(example, stage, closeness + STAGE_WEIGHT * stage, reason))
-    misses.sort(key=lambda m: m.closeness, reverse=True)
+        found.append((likeness + STAGE_WEIGHT * stage, position, stage, reason))
+    found.sort(key=_first, reverse=True)  # stable: collection order among equals
     distinct: dict[tuple[str, str, str], Miss] = {}
-    for miss in misses:  # one line per endpoint and reason, not one per example
-        key = (miss.example.method, miss.example.path.text, miss.reason)
-        distinct.setdefault(key, miss)
-        if len(distinct) == MAX_MISSES:
-            break
+    for closeness, position, stage, reason in found:  # one line per endpoint and reason
+        example = index.examples[position]
+        key = (example.method, example.path.text, reason)
+        if key not in distinct:
+            distinct[key] = Miss(example, stage, closeness, reason)
+            if len(distinct) == MAX_MISSES:
+                break
     return tuple(distinct.values())
+
+
+def _first(found: tuple[float, int, int, str]) -> float:
+    return found[0]
 
 
 def explain_by_scan(question: Unanswered) -> tuple[Miss, ...]:
     """`explain` over every example: the reference the pruned one must agree with."""
-    return _closest(question, list(range(len(question.index.examples))))
+    sent = CallPath.of(question.call.path).stripped_lower[:200]
+    likeness = Levenshtein.normalized_similarity
+    return _closest(
+        question,
+        [
+            (position, likeness(sent, example.path.stripped_lower[:200]))
+            for position, example in enumerate(question.index.examples)
+        ],
+    )
 
 
 def methods_for_path(index: Index, path: str, fuzzy: bool = True) -> tuple[str, ...]:
