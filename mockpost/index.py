@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeGuard
@@ -273,7 +273,7 @@ class MethodIndex:
     shapes: Mapping[int, tuple[ShapeGroup, ...]]  # segment count -> groups with flexibility
     by_count: Mapping[int, DistancePool]
 
-    def near(self, path: CallPath) -> Iterable[IndexedExample]:
+    def near(self, path: CallPath) -> Sequence[IndexedExample]:
         """Candidates for steps 100-75, in collection order."""
         same = self.by_path.get(path.stripped_lower, ())
         groups = self.shapes.get(len(path.segments), ())
@@ -282,17 +282,15 @@ class MethodIndex:
         found: list[IndexedExample] = list(same)
         for group in groups:
             found.extend(group.near(path.segments))
-        return _in_order(found)
+        return in_order(found)
 
-    def within_distance(self, path: CallPath) -> Iterable[IndexedExample]:
-        """Candidates for steps 100-70 (a superset), in collection order."""
+    def within_distance(self, path: CallPath) -> list[IndexedExample]:
+        """Candidates for step 70 (a superset; some may be `near` too), in no set order."""
         pool = self.by_count.get(len(path.segments))
-        if pool is None:
-            return self.near(path)
-        return _in_order([*self.near(path), *pool.close(path)])
+        return pool.close(path) if pool is not None else []
 
 
-def _in_order(found: list[IndexedExample]) -> list[IndexedExample]:
+def in_order(found: list[IndexedExample]) -> list[IndexedExample]:
     """Each example once, in collection order."""
     if len(found) > 1:
         unique = {e.position: e for e in found}

@@ -18,8 +18,8 @@ from rapidfuzz.distance import Levenshtein
 
 from mockpost.bodies import CallBody, bodies_equal
 from mockpost.directives import Directives, has_directives, read_directives
-from mockpost.index import NO_QUERY, Index, IndexedExample
-from mockpost.paths import CallPath, score_path
+from mockpost.index import NO_QUERY, Index, IndexedExample, in_order
+from mockpost.paths import CallPath, score_path, similarity
 
 Pairs = tuple[tuple[str, str], ...]
 EQUAL_BODY_BONUS = 5
@@ -328,9 +328,12 @@ def _match(index: Index, call: Call, options: MatchOptions, *, scan: bool) -> De
 
 def _indexed_best(index: Index, prepared: PreparedCall, code: int | None) -> Scored | None:
     entry = index.method(prepared.call.method)
-    best = _best(prepared, entry.near(prepared.path), code)
+    near = entry.near(prepared.path)
+    best = _best(prepared, near, code)
     if prepared.fuzzy and (best is None or best.score <= prepared.distance_ceiling):
-        best = _best(prepared, entry.within_distance(prepared.path), code)
+        close = entry.within_distance(prepared.path)
+        if close:  # the winner among both, in collection order: the tie rule depends on it
+            best = _best(prepared, in_order([*near, *close]), code)
     return best
 
 
@@ -468,11 +471,10 @@ def _first(found: tuple[float, int, int, str]) -> float:
 def explain_by_scan(question: Unanswered) -> tuple[Miss, ...]:
     """`explain` over every example: the reference the pruned one must agree with."""
     sent = CallPath.of(question.call.path).stripped_lower[:200]
-    likeness = Levenshtein.normalized_similarity
     return _closest(
         question,
         [
-            (position, likeness(sent, example.path.stripped_lower[:200]))
+            (position, similarity(sent, example.path.stripped_lower[:200]))
             for position, example in enumerate(question.index.examples)
         ],
     )

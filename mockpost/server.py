@@ -58,7 +58,6 @@ class Reply:
     reason: str | None = None
     how: str = "score"
     decision: Decision | None = None
-    notes: tuple[str, ...] = ()
     final: bool = False  # the same, complete, for every repeat of the call
     outcome: Outcome | None = None  # what the call log says of it, made when first logged
 
@@ -94,7 +93,7 @@ class MockServer:
             and config.server_response is None
             and not config.match.match_headers
         )
-        self.dynamic = DynamicValues(self.config.seed, self.config.locale)
+        self.dynamic = DynamicValues(config.seed, config.locale)
         names: set[str] = set()
         for example in self.index.examples:
             if example.may_be_dynamic:

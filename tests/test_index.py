@@ -228,6 +228,22 @@ def test_a_document_distance_match_still_wins_a_tie_it_is_owed() -> None:
     assert match(index, call).example is match_by_scan(index, call).example
 
 
+def test_when_the_distance_step_runs_an_id_match_found_by_lookup_still_wins() -> None:
+    # "/users/12345" meets "/users/42" at the ID step (79, -1 for the missing query: 78) but is
+    # far from it by distance (0.67); "/users/4x" is close by distance (70 - 1 = 69). 78 is
+    # below what the distance step could reach, so it runs: the winner is taken among both.
+    data = collection(
+        item("close", example("close", "x/users/4x?a=1")),
+        item("id", example("id", "x/users/12345?a=1")),
+    )
+    index = build_index(parse_collection(data))
+    call = Call(method="GET", path="/users/42")
+    found = match(index, call)
+    assert found.example is not None
+    assert (found.example.name, found.score) == ("id", 78)
+    assert found.example is match_by_scan(index, call).example
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     made=collections(),
