@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py            # 3 interleaved rounds of 5 s per target
     .venv/bin/python bench/run.py --rounds 5 --duration 10 --connections 64
+    .venv/bin/python bench/run.py --compare /tmp/old-checkout   # before/after, same run
 
 It generates a 10-request and a 10,000-request collection (two examples each, half with a
 wildcard segment: 20 and 20,000 examples), starts mockpost on each (with its default call log,
@@ -10,7 +11,8 @@ longer, paths), and drives each with wrk over a rotating set of paths that the e
 (a Python load generator when wrk is missing: slower, so only the ratios mean much). Rounds are
 interleaved so that noise from a shared machine falls on every target alike; the figures
 printed are medians over rounds. Start-up is timed from process start to the port accepting
-connections, with the 20,000-example collection.
+connections, with the 20,000-example collection. `--compare DIR` adds the mockpost of another
+checkout (its `mockpost/` run from DIR), on the same collections, to the same rounds.
 """
 
 from __future__ import annotations
@@ -82,13 +84,19 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     startup: float = 0.0
+    source: str | None = None  # another checkout's directory to run mockpost from
 
     def start(self) -> None:
+        env = dict(os.environ)
+        if self.source is not None:
+            env["PYTHONPATH"] = self.source
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 [*self.command, "--port", str(self.port)],
                 stdout=out,
                 stderr=subprocess.STDOUT,
+                env=env,
+                cwd=self.source,
             )
         self.startup = wait_listening(self.port, self.process)
 
@@ -197,12 +205,14 @@ def python_run(server: Server, duration: float, connections: int, workdir: Path)
     return asyncio.run(drive())
 
 
-def startup_times(command: list[str], times: int, workdir: Path) -> tuple[list[float], float]:
+def startup_times(
+    command: list[str], times: int, workdir: Path, source: str | None = None
+) -> tuple[list[float], float]:
     """Start-up to listening, `times` runs, and the memory once listening (MiB)."""
     found: list[float] = []
     memory = 0.0
     for i in range(times):
-        server = Server("mockpost startup", command, [], workdir / f"startup{i}.log")
+        server = Server("mockpost startup", command, [], workdir / f"startup{i}.log", source=source)
         server.start()
         time.sleep(0.2)
         assert server.process is not None
@@ -218,7 +228,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--warm-up", type=float, default=3.0, help="seconds per target")
-    parser.add_argument("--workers", type=int, default=1, help="mockpost --workers")
+    parser.add_argument("--compare", metavar="DIR", help="also run the mockpost of this checkout")
     parser.add_argument("--python-load", action="store_true", help="do not use wrk")
     args = parser.parse_args()
 
@@ -226,8 +236,8 @@ def main() -> None:
     drive = wrk_run if use_wrk else python_run
     workdir = Path(tempfile.mkdtemp(prefix="mockpost-bench-"))
     mockpost = [PYTHON, "-m", "mockpost", "serve"]
-    extra = ["--workers", str(args.workers)] if args.workers > 1 else []
     servers: list[Server] = []
+    compared: list[Server] = []
     for size in (10, 10_000):
         collection, paths = generate(size)
         file = workdir / f"bench{size}.postman_collection.json"
@@ -235,11 +245,21 @@ def main() -> None:
         servers.append(
             Server(
                 f"mockpost, {size} requests",
-                [*mockpost, str(file), *extra],
+                [*mockpost, str(file)],
                 paths,
                 workdir / f"mockpost{size}.log",
             )
         )
+        if args.compare:
+            compared.append(
+                Server(
+                    f"compared, {size} requests",
+                    [*mockpost, str(file)],
+                    paths,
+                    workdir / f"compared{size}.log",
+                    source=str(Path(args.compare).resolve()),
+                )
+            )
     plain = [PYTHON, str(HERE / "plain.py")]
     small, big = servers
     # The plain app twice: over the 10 paths, and over the 10,000 (longer) paths, so that what
@@ -249,6 +269,7 @@ def main() -> None:
         small,
         Server("plain, 10000 paths", plain, big.paths, workdir / "plain10000.log"),
         big,
+        *compared,
     ]
 
     print(f"machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -277,6 +298,9 @@ def main() -> None:
 
     startup_command = [*big.command, "--quiet"]
     startups, startup_memory = startup_times(startup_command, 3, workdir)
+    compared_startups = (
+        startup_times(startup_command, 3, workdir, compared[-1].source)[0] if compared else []
+    )
 
     def median(name: str, attribute: str) -> float:
         return float(statistics.median(getattr(r, attribute) for r in runs[name]))
@@ -307,6 +331,14 @@ def main() -> None:
         f"(runs: {', '.join(f'{s:.2f}' for s in startups)}); memory once listening "
         f"{startup_memory:.0f} MiB"
     )
+    if compared:
+        old_small, old_big = (median(s.name, "rps") for s in compared)
+        print(
+            f"compared checkout ({args.compare}): 10 requests {old_small / ceiling:.2f} of the "
+            f"plain app, 10,000 requests {old_big / ceiling:.2f}, 10,000 vs 10 "
+            f"{old_big / old_small:.2f}; start-up median "
+            f"{statistics.median(compared_startups):.2f} s"
+        )
     print(
         "per-round req/s: "
         + "; ".join(

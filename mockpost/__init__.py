@@ -1,31 +1,44 @@
 """mockpost: serve a Postman collection file as a local mock API.
 
-The library behind the CLI: load a collection, build the index, match calls, serve them.
+The library behind the CLI: load a collection, build the index, match calls, and run a mock
+(`Runtime`) that answers and records them. None of it imports click, aiohttp or rich: the
+aiohttp application is `mockpost.web.app.create_app(runtime)`.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from mockpost.calllog import CallLog, CallRecord
-from mockpost.collection import Collection, Environment, load_collection, load_environment
-from mockpost.config import ServerConfig
+from mockpost.calls.call import Call
+from mockpost.calls.record import CallRecord, ExampleRef, How
+from mockpost.calls.store import CallStore
 from mockpost.errors import LoadError, MockpostError
-from mockpost.index import Index, build_index
-from mockpost.matching import Call, Decision, MatchOptions, match
+from mockpost.matching.index import Index, build_index
+from mockpost.matching.match import Decision, match
+from mockpost.matching.options import MatchOptions
+from mockpost.postman.model import Collection, Environment
+from mockpost.postman.reader import load_collection, load_environment
+from mockpost.responses.reply import Reply
+from mockpost.runtime.runtime import Runtime
+from mockpost.runtime.settings import ServerResponse, Settings
 
 __all__ = [
     "Call",
-    "CallLog",
     "CallRecord",
+    "CallStore",
     "Collection",
     "Decision",
     "Environment",
+    "ExampleRef",
+    "How",
     "Index",
     "LoadError",
     "MatchOptions",
     "MockpostError",
-    "ServerConfig",
+    "Reply",
+    "Runtime",
+    "ServerResponse",
+    "Settings",
     "__version__",
     "build_index",
     "load_collection",

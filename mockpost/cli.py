@@ -1,29 +1,30 @@
-"""The command line: options -> config -> load -> index -> serve."""
+"""The command line (click only): options -> settings -> load -> runtime -> serve."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import signal
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
-from aiohttp import web
 
-from mockpost import __version__, startup
-from mockpost.calllog import CallLog
-from mockpost.collection import Collection, Environment
-from mockpost.config import DELAY_PRESETS, ServerConfig
-from mockpost.console import Banner, CallPrinter, make_console, print_report, routes_table
-from mockpost.directives import MAX_DELAY_MS, parse_delay
+from mockpost import __version__
 from mockpost.errors import MockpostError
-from mockpost.index import Index
-from mockpost.matching import MatchOptions
+from mockpost.matching.directives import MAX_DELAY_MS, parse_delay
+from mockpost.matching.index import Index
+from mockpost.matching.options import MatchOptions
+from mockpost.postman.model import Collection, Environment
 from mockpost.report import build_report, find_routes, routes_json
-from mockpost.server import create_app
-from mockpost.workers import Supervisor, reserve_port
+from mockpost.runtime import startup
+from mockpost.runtime.runtime import Runtime
+from mockpost.runtime.settings import DELAY_PRESETS, ServerResponse, Settings
+from mockpost.terminal.banner import Banner
+from mockpost.terminal.console import make_console
+from mockpost.terminal.printer import CallPrinter
+from mockpost.terminal.report import print_report, routes_table
+from mockpost.web.app import create_app
+from mockpost.web.run import serve as serve_app
 
 
 def _delay(ctx: click.Context, param: click.Parameter, value: str) -> int:
@@ -64,50 +65,6 @@ def _load(
         return startup.load(collection_path, environment_path)
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None
-
-
-def _url(host: str, port: int) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
-
-
-FLUSH_EVERY = 0.1  # seconds between prints of the call log
-
-
-async def _flush_every(printer: CallPrinter) -> None:
-    while True:
-        await asyncio.sleep(FLUSH_EVERY)
-        for _ in printer.flush_steps():
-            await asyncio.sleep(0)  # calls are answered between the steps
-
-
-async def _run(
-    app: web.Application, config: ServerConfig, banner: Banner, printer: CallPrinter | None
-) -> None:
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
-    await runner.setup()
-    flushing = asyncio.create_task(_flush_every(printer)) if printer is not None else None
-    try:
-        site = web.TCPSite(runner, config.host, config.port, reuse_address=True)
-        try:
-            await site.start()
-        except OSError as exc:
-            raise click.ClickException(
-                f"cannot listen on {_url(config.host, config.port)}: {exc.strerror or exc}"
-            ) from None
-        host, port = runner.addresses[0][:2]
-        banner.listening(_url(config.host if config.host else host, port))
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        await stop.wait()
-    finally:
-        await runner.cleanup()
-        if flushing is not None:
-            flushing.cancel()
-        if printer is not None:
-            printer.flush()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -179,14 +136,6 @@ environment_option = click.option(
     help="Faker's locale for dynamic values, such as de_DE or fr_FR (default en_US).",
 )
 @click.option("--quiet", is_flag=True, help="Do not print a line per call.")
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 256),
-    default=1,
-    show_default=True,
-    help="Serve with this many processes on one port (SO_REUSEPORT), for machines with "
-    "more cores; one call log.",
-)
 def serve(
     collection: Path,
     environment: Path | None,
@@ -201,70 +150,39 @@ def serve(
     seed: int | None,
     locale: str | None,
     quiet: bool,
-    workers: int,
 ) -> None:
     """Serve COLLECTION's saved examples as Postman's mock server would."""
     loaded, env, index = _load(collection, environment)
-    config = ServerConfig(
-        host=host,
-        port=port,
+    settings = Settings(
         delay_ms=delay,
-        api_key=api_key or None,
+        server_response=ServerResponse(server_response) if server_response else None,
         match=MatchOptions(match_body=match_body, match_headers=match_headers, fuzzy=not no_fuzzy),
-        server_response=server_response,
+        api_key=api_key or None,
         seed=seed,
         locale=locale,
     )
     console = make_console()
     banner = Banner(console)
     banner.loaded(loaded, env, __version__)
-    calls = CallLog()
+    freezer = startup.GrowthFreezer()
+    runtime = Runtime(index, settings)
+    runtime.cache.on_grow = freezer.grew
     printer = None if quiet else CallPrinter(console)
     if printer is not None:
-        calls.subscribe(printer)
-    if workers > 1:
-        _serve_workers(index, config, workers, calls, banner, printer)
-        return
-    app = create_app(index, config, calls, freeze_kept=True)
+        runtime.store.subscribe(printer)
     startup.freeze()
-    asyncio.run(_run(app, config, banner, printer))
-
-
-def _serve_workers(
-    index: Index,
-    config: ServerConfig,
-    workers: int,
-    calls: CallLog,
-    banner: Banner,
-    printer: CallPrinter | None,
-) -> None:
     try:
-        reserved = reserve_port(config.host, config.port)
-    except OSError as exc:
-        raise click.ClickException(
-            f"cannot listen on {_url(config.host, config.port)}: {exc.strerror or exc}"
-        ) from None
-    with reserved:
-        config = replace(config, port=reserved.getsockname()[1])
-        supervisor = Supervisor(index, config, workers, calls, banner.warn)
-        startup.freeze()
-        supervisor.start()
-        why = supervisor.wait_ready()
-        if why is not None:
-            supervisor.kill()
-            raise click.ClickException(f"cannot listen on {_url(config.host, config.port)}: {why}")
-        banner.listening(_url(config.host, config.port), workers)
-        asked = asyncio.run(_supervise(supervisor, printer))
-    if not asked:
-        raise click.ClickException("every worker process stopped unexpectedly")
-
-
-async def _supervise(supervisor: Supervisor, printer: CallPrinter | None) -> bool:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    return await supervisor.run(stop, printer.flush if printer is not None else lambda: None)
+        asyncio.run(
+            serve_app(
+                create_app(runtime),
+                host,
+                port,
+                banner.listening,
+                printer.flush_steps if printer is not None else None,
+            )
+        )
+    except MockpostError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()

@@ -13,9 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from mockpost.index import Index, IndexedExample
-from mockpost.matching import Call, MatchOptions, match
-from mockpost.variables import TOKEN, unresolved
+from mockpost.calls.call import Call
+from mockpost.matching.compile import IndexedExample
+from mockpost.matching.index import Index
+from mockpost.matching.match import match
+from mockpost.matching.options import MatchOptions
+from mockpost.postman.variables import TOKEN, unresolved
+from mockpost.responses.prepare import prepare_response
 
 WILDCARD_FILL = "w1ld"  # stands for a wildcard in replay calls: no ID, no common word
 _BOUNDARY = "mockpost-replay-boundary"
@@ -46,11 +50,10 @@ def replay_body(example: IndexedExample) -> tuple[bytes, str]:
     body = example.body
     declared = example.headers.get("content-type", "")
     if body.mode == "urlencoded":
-        pairs = [pair for pair, n in body.fields.items() for _ in range(n)]
-        return urlencode(pairs).encode(), "application/x-www-form-urlencoded"
+        return urlencode(list(body.fields.elements())).encode(), "application/x-www-form-urlencoded"
     if body.mode == "formdata":
-        pairs = [pair for pair, n in body.fields.items() for _ in range(n)]
-        return _multipart(pairs, sorted(body.files)), f"multipart/form-data; boundary={_BOUNDARY}"
+        fields = body.fields.elements()
+        return _multipart(fields, sorted(body.files)), f"multipart/form-data; boundary={_BOUNDARY}"
     if body.mode == "graphql":
         sent = {"query": body.graphql_query, "variables": body.graphql_variables or {}}
         return json.dumps(sent).encode(), "application/json"
@@ -64,8 +67,9 @@ def replay_call(example: IndexedExample, extra_headers: dict[str, str] | None = 
     body, content_type = replay_body(example)
     headers = {"content-type": content_type} if content_type else {}
     headers.update(extra_headers or {})
-    query = tuple(pair for pair, n in example.query.items() for _ in range(n))
-    return Call(example.method, replay_path(example), query, headers, body)
+    query = tuple(example.query.elements())
+    path = replay_path(example)
+    return Call(example.method, path, query, headers, body, urlencode(query))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +129,7 @@ def unknown_dynamic(index: Index) -> dict[str, int]:
     """`{{$…}}` tokens in responses that are neither dynamic variables nor templates."""
     counts: Counter[str] = Counter()
     for example in index.examples:
-        response = example.response
+        response = prepare_response(example)
         names: set[str] = set()
         for template in (response.body, *(t for _, t in response.headers)):
             for part in template.parts:
@@ -166,7 +170,7 @@ def routes_json(routes: Iterable[Route]) -> list[dict[str, object]]:
                     "code": e.code,
                     "id": e.id,
                     "request": e.example.request_name,
-                    "query": [[k, v] for (k, v), n in e.query.items() for _ in range(n)],
+                    "query": [[k, v] for k, v in e.query.elements()],
                 }
                 for e in route.examples
             ],

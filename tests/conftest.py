@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +19,14 @@ import pytest
 from aiohttp.test_utils import TestClient
 from click.testing import CliRunner
 
-from mockpost.calllog import CallLog
-from mockpost.collection import load_collection, load_environment
-from mockpost.config import ServerConfig
-from mockpost.index import Index, build_index
-from mockpost.server import create_app
+from mockpost.calls.record import CallRecord, ExampleRef, How
+from mockpost.calls.store import CallStore
+from mockpost.matching.index import Index, build_index
+from mockpost.postman.reader import load_collection, load_environment
+from mockpost.runtime.runtime import Runtime
+from mockpost.runtime.settings import Settings
+from mockpost.web.app import create_app
+from mockpost.web.handler import RUNTIME
 
 V21 = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 V20 = "https://schema.getpostman.com/json/collection/v2.0.0/collection.json"
@@ -137,17 +148,125 @@ def serve(make_index: Callable[..., Index], aiohttp_client: Any) -> Serve:
     async def start(
         data: dict[str, Any],
         env: dict[str, Any] | None = None,
-        config: ServerConfig | None = None,
-        calls: CallLog | None = None,
+        settings: Settings | None = None,
+        store: CallStore | None = None,
     ) -> TestClient[Any, Any]:
-        client: TestClient[Any, Any] = await aiohttp_client(
-            create_app(make_index(data, env), config, calls)
-        )
+        runtime = Runtime(make_index(data, env), settings, store)
+        client: TestClient[Any, Any] = await aiohttp_client(create_app(runtime))
         return client
 
     return start
 
 
+def runtime_of(client: TestClient[Any, Any]) -> Runtime:
+    """The runtime behind a test client's app."""
+    runtime: Runtime = client.app[RUNTIME]
+    return runtime
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "bookshop.postman_collection.json"
+EXAMPLE_ENV = ROOT / "examples" / "bookshop.postman_environment.json"
+
+
+@dataclass
+class RunningCli:
+    url: str
+    process: subprocess.Popen[str]
+    banner: str  # what it printed up to and including the "Listening on" line
+
+    def stop(self) -> str:
+        """SIGTERM, then what it printed after the banner."""
+        self.process.terminate()
+        output, _ = self.process.communicate(timeout=15)
+        return output
+
+
+@contextmanager
+def running_cli(*args: str, env: dict[str, str] | None = None) -> Iterator[RunningCli]:
+    """The real CLI, `python -m mockpost serve ARGS --port 0`, stopped on the way out.
+
+    Waits for its "Listening on" line (a readline that returns at once when it exits).
+    """
+    environ = {**os.environ, "MOCKPOST_API_KEY": "", "PYTHONUNBUFFERED": "1", **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockpost", "serve", *args, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=environ,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    banner: list[str] = []
+    url = None
+    while url is None:
+        line = process.stdout.readline()
+        if not line:
+            break
+        banner.append(line)
+        found = re.search(r"Listening on (http://\S+)", line)
+        url = found.group(1) if found else None
+    if url is None:
+        process.kill()
+        raise AssertionError(f"mockpost did not start: {''.join(banner)}{process.communicate()[0]}")
+    try:
+        yield RunningCli(url, process, "".join(banner))
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=15)
+
+
+def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """A plain HTTP GET with the standard library: (status, body), 4xx and 5xx included."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def call_record(**fields: Any) -> CallRecord:
+    """A call record with defaults for what a test leaves out.
+
+    `example_name` and `request_name` stand for the example that answered (none when
+    `example_name` is None; a 404 defaults to none).
+    """
+    status = fields.pop("status", 200)
+    name = fields.pop("example_name", "ok" if status != 404 else None)
+    request_name = fields.pop("request_name", "request")
+    example = ExampleRef(name, "id-" + name, request_name or "") if name is not None else None
+    how = fields.pop("how", How.SCORE if example is not None else How.NOT_FOUND)
+    if example is None and how is How.SCORE:
+        how = How.NOT_FOUND
+    values: dict[str, Any] = {
+        "id": 1,
+        "received": 0.0,
+        "method": "GET",
+        "path": "/",
+        "query": "",
+        "request_headers": (),
+        "request_body": b"",
+        "request_body_truncated": False,
+        "status": status,
+        "response_headers": (),
+        "response_body": b"",
+        "response_body_truncated": False,
+        "how": how,
+        "example": example,
+        "score": None,
+        "path_step": "",
+        "explanation": (),
+        "notes": (),
+        "delay_ms": 0,
+        "duration_ms": 0.0,
+    }
+    values.update(fields)
+    return CallRecord(**values)

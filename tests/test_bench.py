@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from mockpost.collection import parse_collection
-from mockpost.index import build_index
-from mockpost.matching import Call, match
+from mockpost.calls.call import Call
+from mockpost.matching.index import build_index
+from mockpost.matching.match import match
+from mockpost.postman.reader import parse_collection
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from mockpost.collection import load_collection, load_environment
 from mockpost.errors import LoadError
-from mockpost.index import Index, build_index
+from mockpost.matching.index import Index, build_index
+from mockpost.postman.reader import load_collection, load_environment
+from mockpost.responses.prepare import prepare_response
 from tests.conftest import V20, collection, example, item
 
 
@@ -114,18 +115,21 @@ def test_null_headers_null_bodies_and_numeric_header_values_load(
     second = example("f", "x/b")
     second.update(header=None)
     index = make_index(collection(item("r", ex), item("s", second)))
-    headers = [(n, t.render({}, str)) for n, t in index.examples[0].response.headers]
+    headers = [(n, t.render({}, str)) for n, t in prepare_response(index.examples[0]).headers]
     assert ("X-Count", "3") in headers
     assert ("X-Null", "") in headers
-    assert index.examples[0].response.static_body == b""
-    assert index.examples[1].response.headers[-1][0] == "Content-Type"
+    assert prepare_response(index.examples[0]).static_body == b""
+    assert prepare_response(index.examples[1]).headers[-1][0] == "Content-Type"
 
 
 def test_headers_given_as_a_text_block_load(make_index: Callable[..., Index]) -> None:
     ex = example("e", "x/a", language=None)
     ex["header"] = "Content-Type: text/csv\nX-Trace: abc"
     index = make_index(collection(item("r", ex)))
-    assert [n for n, _ in index.examples[0].response.headers] == ["Content-Type", "X-Trace"]
+    assert [n for n, _ in prepare_response(index.examples[0]).headers] == [
+        "Content-Type",
+        "X-Trace",
+    ]
 
 
 def test_disabled_query_params_are_not_part_of_the_example(

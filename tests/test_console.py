@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 from collections.abc import Callable
@@ -11,19 +10,13 @@ from typing import Any
 
 from rich.console import Console
 
-from mockpost.calllog import CallRecord, Closest, Outcome
-from mockpost.collection import load_collection
-from mockpost.console import Banner, CallPrinter, make_console, plain_call, render_call
-from tests.conftest import collection, example, item
-
-OUTCOME_FIELDS = {f.name for f in dataclasses.fields(Outcome)}
-
-
-def call_record(**fields: Any) -> CallRecord:
-    """A record from the fields a log line shows, whether of the call or of its outcome."""
-    outcome = Outcome(**{k: v for k, v in fields.items() if k in OUTCOME_FIELDS})
-    rest = {k: v for k, v in fields.items() if k not in OUTCOME_FIELDS}
-    return CallRecord(outcome=outcome, **rest)
+from mockpost.calls.record import CallRecord, Closest, How
+from mockpost.postman.reader import load_collection
+from mockpost.terminal.banner import Banner
+from mockpost.terminal.console import make_console
+from mockpost.terminal.lines import plain_call, render_call
+from mockpost.terminal.printer import CallPrinter
+from tests.conftest import call_record, collection, example, item
 
 
 def printed(record: CallRecord) -> str:
@@ -45,7 +38,7 @@ def test_matched_call_line_shows_method_path_status_example_score_and_time() -> 
         example_name="User 7",
         request_name="Get user",
         score=110,
-        how="score",
+        how=How.SCORE,
         path_step="exact",
     )
     line = printed(record)
@@ -66,8 +59,8 @@ def test_unmatched_call_shows_no_matching_requests_and_the_closest_examples() ->
         query="",
         status=404,
         duration_ms=0.5,
-        how="score",
-        closest=(Closest("GET", "/users", "list", "method is GET, not PUT"),),
+        how=How.SCORE,
+        explanation=(Closest("GET", "/users", "list", "method is GET, not PUT"),),
         notes=("ignored x-mock-response-code: 'abc' (not a status code)",),
     )
     text = printed(record)
@@ -85,7 +78,7 @@ def test_request_data_is_printed_as_it_is_never_as_markup() -> None:
         query="q=[red]",
         status=404,
         duration_ms=0,
-        how="score",
+        how=How.SCORE,
     )
     assert "/[bold]x[/bold]?q=[red]" in printed(record)
 
@@ -98,7 +91,7 @@ def test_long_lines_are_not_wrapped() -> None:
         query="",
         status=404,
         duration_ms=0,
-        how="score",
+        how=How.SCORE,
     )
     assert printed(record).count("\n") == 1
 
@@ -121,7 +114,7 @@ def test_banner_names_the_collection_counts_and_dropped_examples(
 
 
 def _calls(count: int, status: int = 200, **extra: Any) -> list[CallRecord]:
-    fields: dict[str, Any] = {"example_name": "ok", "score": 110, "how": "score"}
+    fields: dict[str, Any] = {"example_name": "ok", "score": 110, "how": How.SCORE}
     fields.update(extra)
     return [
         call_record(
@@ -150,10 +143,10 @@ def test_log_lines_in_a_file_are_the_terminal_lines_without_colours() -> None:
             example_name=None,
             score=None,
             notes=("ignored x-mock-response-delay: 'soon' (not a number of ms 1..180000)",),
-            closest=(Closest("GET", "/items", "list", "method is GET, not PUT"),),
+            explanation=(Closest("GET", "/items", "list", "method is GET, not PUT"),),
         ),
-        *_calls(1, how="x-mock-response-name", score=None),
-        *_calls(1, 401, how="private mode: no valid x-api-key", example_name=None, score=None),
+        *_calls(1, how=How.RESPONSE_NAME, score=None),
+        *_calls(1, 401, how=How.UNAUTHORIZED, example_name=None, score=None),
     ]
     for record in records:
         terminal = io.StringIO()

@@ -26,11 +26,17 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from yarl import URL
 
-from mockpost.collection import load_collection, load_environment
-from mockpost.index import Index, IndexedExample, build_index
-from mockpost.matching import Call, beats, score_example
+from mockpost.calls.call import Call
+from mockpost.matching.compile import IndexedExample
+from mockpost.matching.directives import read_directives
+from mockpost.matching.evaluate import PreparedCall, Scored, beats, evaluate
+from mockpost.matching.index import Index, build_index
+from mockpost.matching.options import MatchOptions
+from mockpost.postman.reader import load_collection, load_environment
 from mockpost.report import replay_call
-from mockpost.server import SERVER, create_app
+from mockpost.runtime.runtime import Runtime
+from mockpost.web.app import create_app
+from tests.conftest import runtime_of
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 COLLECTIONS = sorted((CORPUS / "collections").glob("*.postman_collection.json"))
@@ -127,8 +133,16 @@ async def send(client: TestClient[Any, Any], call: Call) -> tuple[int, bytes, st
         call.method, url, headers=dict(call.headers), data=call.body or None
     ) as response:
         body = await response.read()
-    record = client.app[SERVER].calls.last()
-    return response.status, body, record.example_id if record is not None else None
+    record = runtime_of(client).store.last()
+    answered = record.example if record is not None else None
+    return response.status, body, answered.id if answered is not None else None
+
+
+def score_example(example: IndexedExample, call: Call) -> Scored | None:
+    """How one example scores for a call, or None when a step drops it."""
+    prepared = PreparedCall(call, MatchOptions(), read_directives(call.headers))
+    found = evaluate(example, prepared)
+    return found if isinstance(found, Scored) else None
 
 
 def saved(example: IndexedExample) -> tuple[str, int, str]:
@@ -152,7 +166,7 @@ async def replay(result: Replay) -> Replay:
     copies: dict[str, set[tuple[str, int, str]]] = {}
     for example in index.examples:
         copies.setdefault(request_of(example), set()).add(saved(example))
-    async with TestClient(TestServer(create_app(index))) as client:
+    async with TestClient(TestServer(create_app(Runtime(index)))) as client:
         for example in index.examples:
             status, body, _ = await send(
                 client, replay_call(example, {"x-mock-response-id": example.id})

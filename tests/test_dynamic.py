@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mockpost.dynamic import DYNAMIC_VARIABLES, FIXED_NOW, DynamicValues
+from mockpost.responses.dynamic import DYNAMIC_VARIABLES, FIXED_NOW, DynamicValues
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 WORDS = r"[A-Za-z][\w .'&,/-]*"
@@ -211,7 +211,7 @@ def test_unknown_dynamic_variable_is_left_as_written() -> None:
 def test_faker_is_imported_only_when_a_variable_needs_it() -> None:
     code = (
         "import sys\n"
-        "from mockpost.dynamic import DynamicValues\n"
+        "from mockpost.responses.dynamic import DynamicValues\n"
         "v = DynamicValues(); v('guid'); v('randomInt'); v.warm_up(['guid', 'randomInt'])\n"
         "assert 'faker' not in sys.modules, 'imported too early'\n"
         "v('randomFirstName')\n"

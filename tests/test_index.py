@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from typing import Any
-from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockpost import matching
-from mockpost.collection import parse_collection
-from mockpost.directives import read_directives
-from mockpost.index import build_index
-from mockpost.matching import Call, MatchOptions, match, match_by_scan
-from mockpost.paths import CallPath
+from mockpost.calls.call import Call
+from mockpost.matching.directives import read_directives
+from mockpost.matching.evaluate import PreparedCall
+from mockpost.matching.explain import explain
+from mockpost.matching.index import build_index
+from mockpost.matching.match import match
+from mockpost.matching.options import MatchOptions
+from mockpost.matching.paths import CallPath
+from mockpost.postman.reader import parse_collection
 from tests.conftest import collection, example, item
+from tests.reference import explain_by_scan, match_by_scan
 
 # Segments chosen to meet at every path step: words in two cases, IDs of each kind, wildcards
 # (whole and inside a segment), near-misses for the distance step.
@@ -131,6 +134,9 @@ def test_indexed_matching_answers_exactly_as_a_plain_scan(
             scanned.path_step,
             scanned.captures,
         ), call
+        assert [(m.example, m.reason) for m in indexed.misses] == [
+            (m.example, m.reason) for m in scanned.misses
+        ], call
 
 
 def test_a_wildcard_call_finds_its_example_among_thousands_by_lookup() -> None:
@@ -262,13 +268,10 @@ def test_the_closest_examples_of_an_unanswered_call_are_those_of_a_full_scan(
     document, paths = made
     index = build_index(parse_collection(document))
     call = data.draw(calls(paths))
-    directives = read_directives(call.headers)
-    question = matching.Unanswered(
-        index, call, directives, MatchOptions(), match_body, header_names
-    )
-    with patch.object(matching, "EXPLAIN_FIRST", first):  # prune even small collections
-        pruned = matching.explain(question)
-    scanned = matching.explain_by_scan(question)
+    options = MatchOptions(match_body=match_body, match_headers=header_names)
+    prepared = PreparedCall(call, options, read_directives(call.headers))
+    pruned = explain(index, prepared, first=first)  # `first` small: prunes small collections
+    scanned = explain_by_scan(index, prepared)
     assert [(m.example, m.reason, m.closeness) for m in pruned] == [
         (m.example, m.reason, m.closeness) for m in scanned
     ]
@@ -315,7 +318,7 @@ def test_examples_by_id_and_by_name_are_looked_up_as_a_scan_finds_them(
     call = Call(method, "/anywhere", headers=headers)
     indexed, scanned = match(index, call), match_by_scan(index, call)
     assert indexed.example is scanned.example
-    assert (indexed.how, indexed.notes) == (scanned.how, scanned.notes)
+    assert (indexed.how, indexed.captures) == (scanned.how, scanned.captures)
 
 
 def test_an_id_in_uid_form_finds_the_first_example_whose_id_ends_it() -> None:

@@ -12,11 +12,10 @@ import pytest
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
-from mockpost.calllog import CallRecord
-from mockpost.config import ServerConfig
-from mockpost.matching import MatchOptions
-from mockpost.server import SERVER
-from tests.conftest import NOT_FOUND, Serve, collection, example, item
+from mockpost.calls.record import CallRecord
+from mockpost.matching.options import MatchOptions
+from mockpost.runtime.settings import Settings
+from tests.conftest import NOT_FOUND, Serve, collection, example, item, runtime_of
 
 
 async def call(
@@ -24,7 +23,7 @@ async def call(
 ) -> tuple[int, bytes, CallRecord]:
     async with client.request(method, path, **kwargs) as response:
         body = await response.read()
-    record = client.app[SERVER].calls.last()
+    record = runtime_of(client).store.last()
     assert record is not None
     return response.status, body, record
 
@@ -202,7 +201,7 @@ async def test_header_matching_per_call(serve: Serve) -> None:
         client, "GET", "/greet", headers={**match, "Accept-Language": "de"}
     )
     assert status == 404
-    assert "header accept-language" in record.closest[0].reason
+    assert "header accept-language" in record.explanation[0].reason
     # Without the header, the first example answers whatever the language.
     assert (await call(client, "GET", "/greet", headers={"Accept-Language": "fr"}))[1] == b"en"
 
@@ -210,8 +209,8 @@ async def test_header_matching_per_call(serve: Serve) -> None:
 async def test_header_matching_from_the_server_option(serve: Serve) -> None:
     v1 = named("v1", "x/a", request_headers=[{"key": "X-Api-Version", "value": "1"}])
     v2 = named("v2", "x/a", request_headers=[{"key": "X-Api-Version", "value": " 2 "}])
-    config = ServerConfig(match=MatchOptions(match_headers=("x-api-version",)))
-    client = await serve(collection(item("r", v1, v2)), config=config)
+    settings = Settings(match=MatchOptions(match_headers=("x-api-version",)))
+    client = await serve(collection(item("r", v1, v2)), settings=settings)
     assert (await call(client, "GET", "/a", headers={"X-API-Version": "2"}))[1] == b"v2"
     assert (await call(client, "GET", "/a"))[0] == 404
 
@@ -232,7 +231,7 @@ async def test_json_bodies_match_as_parsed_values(serve: Serve) -> None:
     assert (await call(client, "POST", "/u", json={"name": "bob"}, headers=on))[1] == b"bob"
     status, _, record = await call(client, "POST", "/u", json={"name": "eve"}, headers=on)
     assert status == 404
-    assert record.closest[0].reason == "request body differs"
+    assert record.explanation[0].reason == "request body differs"
     # JSON true is not 1
     status, _, _ = await call(client, "POST", "/u", json={"name": "ada", "n": True}, headers=on)
     assert status == 404
@@ -306,7 +305,7 @@ async def test_graphql_bodies_match_query_up_to_whitespace_and_variables(serve: 
 async def test_body_matching_from_the_server_option_and_call_header_wins(serve: Serve) -> None:
     ex = named("ada", "x/u", method="POST", request_body=raw_body('{"name": "ada"}'))
     client = await serve(
-        collection(item("r", ex)), config=ServerConfig(match=MatchOptions(match_body=True))
+        collection(item("r", ex)), settings=Settings(match=MatchOptions(match_body=True))
     )
     assert (await call(client, "POST", "/u", json={"name": "eve"}))[0] == 404
     off = {"x-mock-match-request-body": "false"}
@@ -333,5 +332,5 @@ async def test_unmatched_call_logs_the_closest_examples_and_why(serve: Serve) ->
     status, _, record = await call(client, "PUT", "/users")
     assert status == 404
     assert not record.matched
-    assert record.closest[0].reason == "method is GET, not PUT"
-    assert {c.method for c in record.closest} == {"GET", "POST"}
+    assert record.explanation[0].reason == "method is GET, not PUT"
+    assert {c.method for c in record.explanation} == {"GET", "POST"}

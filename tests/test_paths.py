@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockpost.paths import CallPath, compile_path, is_id, levenshtein, score_path
+from mockpost.matching.paths import CallPath, compile_path, is_id, levenshtein, score_path
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,7 @@ from mockpost.paths import CallPath, compile_path, is_id, levenshtein, score_pat
     ],
 )
 def test_each_path_step_sets_its_score(example: str, call: str, score: int) -> None:
-    found = score_path(compile_path(example), CallPath.of(call))
+    found = score_path(compile_path(example), CallPath(call))
     assert found is not None
     assert found.score == score
 
@@ -48,38 +48,35 @@ def test_each_path_step_sets_its_score(example: str, call: str, score: int) -> N
     ],
 )
 def test_paths_that_no_step_matches_drop_the_example(example: str, call: str) -> None:
-    assert score_path(compile_path(example), CallPath.of(call)) is None
+    assert score_path(compile_path(example), CallPath(call)) is None
 
 
 def test_document_distance_step_can_be_switched_off() -> None:
     assert (
-        score_path(compile_path("/customers/list"), CallPath.of("/customer/list"), fuzzy=False)
-        is None
+        score_path(compile_path("/customers/list"), CallPath("/customer/list"), fuzzy=False) is None
     )
 
 
 def test_wildcard_captures_its_segment() -> None:
     found = score_path(
-        compile_path("/users/{{userId}}/orders/{{orderId}}"), CallPath.of("/users/7/orders/x9")
+        compile_path("/users/{{userId}}/orders/{{orderId}}"), CallPath("/users/7/orders/x9")
     )
     assert found is not None
     assert found.captures == {"userId": "7", "orderId": "x9"}
 
 
 def test_wildcard_inside_a_segment_stands_for_any_text() -> None:
-    found = score_path(compile_path("/files/{{name}}.json"), CallPath.of("/files/report.json"))
+    found = score_path(compile_path("/files/{{name}}.json"), CallPath("/files/report.json"))
     assert found is not None
     assert (found.score, found.captures) == (80, {"name": "report"})
     assert (
-        score_path(
-            compile_path("/files/{{name}}.json"), CallPath.of("/files/report.xml"), fuzzy=False
-        )
+        score_path(compile_path("/files/{{name}}.json"), CallPath("/files/report.xml"), fuzzy=False)
         is None
     )
 
 
 def test_wildcards_also_stand_in_the_id_step() -> None:
-    found = score_path(compile_path("/users/{{id}}/orders/1"), CallPath.of("/users/7/orders/2"))
+    found = score_path(compile_path("/users/{{id}}/orders/1"), CallPath("/users/7/orders/2"))
     assert found is not None
     assert (found.score, found.captures) == (79, {"id": "7"})
 

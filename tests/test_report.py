@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from mockpost.cli import main
-from mockpost.index import Index
+from mockpost.matching.index import Index
 from mockpost.report import build_report, find_routes, replay_call, routes_json
 from tests.conftest import collection, example, item
 

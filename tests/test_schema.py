@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockpost.schema import COLLECTION_SCHEMA, collection_looks_valid
+from mockpost.postman.schema import COLLECTION_SCHEMA, collection_looks_valid
 from tests.conftest import collection, example, item
 
 VALIDATOR = jsonschema.Draft202012Validator(COLLECTION_SCHEMA)

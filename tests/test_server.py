@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
-from mockpost.calllog import CallLog
-from mockpost.config import ServerConfig
-from mockpost.server import SERVER
-from mockpost.startup import GrowthFreezer
-from tests.conftest import NOT_FOUND, Serve, collection, example, item
+from mockpost.calls.store import CallStore
+from mockpost.runtime.cache import ReplyCache
+from mockpost.runtime.runtime import Runtime
+from mockpost.runtime.settings import ServerResponse, Settings
+from mockpost.runtime.startup import GrowthFreezer
+from mockpost.web.app import create_app
+from tests.conftest import NOT_FOUND, Serve, collection, example, item, runtime_of
 
 
 def raw_body(text: str) -> dict[str, Any]:
@@ -170,7 +172,7 @@ async def test_preflight_is_answered_by_an_options_example_when_there_is_one(
 
 
 async def test_private_mock_needs_the_api_key(serve: Serve) -> None:
-    client = await serve(SIMPLE, config=ServerConfig(api_key="s3cret"))
+    client = await serve(SIMPLE, settings=Settings(api_key="s3cret"))
     response = await client.get("/users")
     assert response.status == 401
     body = await response.json()
@@ -181,7 +183,7 @@ async def test_private_mock_needs_the_api_key(serve: Serve) -> None:
 
 
 async def test_preflight_needs_no_api_key(serve: Serve) -> None:
-    client = await serve(SIMPLE, config=ServerConfig(api_key="s3cret"))
+    client = await serve(SIMPLE, settings=Settings(api_key="s3cret"))
     response = await client.options(
         "/users", headers={"Origin": "o", "Access-Control-Request-Method": "GET"}
     )
@@ -191,25 +193,45 @@ async def test_preflight_needs_no_api_key(serve: Serve) -> None:
 # Delays and the server response
 
 
-async def timed(client: Any, path: str, **kwargs: Any) -> tuple[int, float]:
-    started = time.perf_counter()
-    response = await client.get(path, **kwargs)
-    await response.read()
-    return response.status, (time.perf_counter() - started) * 1000
+class Sleeps:
+    """Stands for asyncio.sleep: records what the server waited, and waits for nothing."""
+
+    def __init__(self) -> None:
+        self.waited: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waited.append(seconds)
 
 
-async def test_response_delay_header_waits_that_long(serve: Serve) -> None:
-    client = await serve(SIMPLE)
-    status, elapsed = await timed(client, "/users", headers={"x-mock-response-delay": "250"})
-    assert status == 200
-    assert elapsed >= 250
+async def serve_with_sleeps(
+    make_index: Any, aiohttp_client: Any, data: dict[str, Any], settings: Settings | None = None
+) -> tuple[Any, Sleeps, Runtime]:
+    sleeps = Sleeps()
+    runtime = Runtime(make_index(data), settings)
+    return await aiohttp_client(create_app(runtime, sleep=sleeps)), sleeps, runtime
 
 
-async def test_server_delay_applies_and_the_calls_delay_wins(serve: Serve) -> None:
-    client = await serve(SIMPLE, config=ServerConfig(delay_ms=300))
-    assert (await timed(client, "/users"))[1] >= 300
-    _, elapsed = await timed(client, "/users", headers={"x-mock-response-delay": "1"})
-    assert elapsed < 300
+async def test_response_delay_header_waits_that_long(make_index: Any, aiohttp_client: Any) -> None:
+    client, sleeps, runtime = await serve_with_sleeps(make_index, aiohttp_client, SIMPLE)
+    response = await client.get("/users", headers={"x-mock-response-delay": "250"})
+    assert response.status == 200
+    assert sleeps.waited == [0.25]
+    record = runtime.store.last()
+    assert record is not None
+    assert record.delay_ms == 250
+
+
+async def test_server_delay_applies_and_the_calls_delay_wins(
+    make_index: Any, aiohttp_client: Any
+) -> None:
+    client, sleeps, _ = await serve_with_sleeps(
+        make_index, aiohttp_client, SIMPLE, Settings(delay_ms=300)
+    )
+    await client.get("/users")
+    await client.get("/users")  # a repeat, answered from its kept reply, waits too
+    await client.get("/users", headers={"x-mock-response-delay": "1"})
+    await client.get("/missing")
+    assert sleeps.waited == [0.3, 0.3, 0.001, 0.3]
 
 
 @pytest.mark.parametrize(
@@ -228,13 +250,13 @@ async def test_a_header_value_that_makes_no_sense_is_ignored_and_logged(
     client = await serve(SIMPLE)
     response = await client.get("/users", headers={header: value})
     assert response.status == 200
-    record = client.app[SERVER].calls.last()
+    record = runtime_of(client).store.last()
     assert record is not None
     assert any(header in note and value in note for note in record.notes)
 
 
 async def test_server_response_answers_every_call_with_that_5xx(serve: Serve) -> None:
-    client = await serve(SIMPLE, config=ServerConfig(server_response=503))
+    client = await serve(SIMPLE, settings=Settings(server_response=ServerResponse(503)))
     response = await client.get("/users")
     assert response.status == 503
     assert (await response.json())["error"]["name"] == "serverError"
@@ -265,8 +287,8 @@ async def test_dynamic_variables_are_fresh_per_occurrence(serve: Serve) -> None:
 
 async def test_seed_makes_dynamic_values_reproducible(serve: Serve) -> None:
     data = collection(item("r", example("e", "x/a", body="{{$guid}} {{$randomInt}}")))
-    first = await serve(data, config=ServerConfig(seed=7))
-    second = await serve(data, config=ServerConfig(seed=7))
+    first = await serve(data, settings=Settings(seed=7))
+    second = await serve(data, settings=Settings(seed=7))
     assert await (await first.get("/a")).read() == await (await second.get("/a")).read()
 
 
@@ -274,29 +296,35 @@ async def test_seed_makes_dynamic_values_reproducible(serve: Serve) -> None:
 
 
 async def test_every_call_is_logged_with_what_answered(serve: Serve) -> None:
-    calls = CallLog()
-    client = await serve(SIMPLE, calls=calls)
+    store = CallStore()
+    client = await serve(SIMPLE, store=store)
     await client.get("/users?x=1", headers={"X-Trace": "t"})
     await client.post("/nope", data=b"payload")
-    first, second = list(calls)
+    first, second = list(store)
     assert (first.method, first.path, first.query, first.status) == ("GET", "/users", "x=1", 200)
-    assert (first.example_name, first.request_name) == ("list", "users")
-    assert ("X-Trace", "t") in first.request_headers.items()
-    assert first.response_headers["Content-Type"] == "application/json"
+    assert first.example is not None
+    assert (first.example.name, first.example.request) == ("list", "users")
+    assert ("X-Trace", "t") in first.request_headers
+    assert ("Content-Type", "application/json") in first.response_headers
     assert first.response_body == b'[{"id": 1}]'
     assert (second.status, second.matched, second.request_body) == (404, False, b"payload")
+    assert second.id == first.id + 1
 
 
-async def test_a_call_cut_off_during_its_delay_is_still_logged(serve: Serve) -> None:
-    calls = CallLog()
-    client = await serve(SIMPLE, calls=calls)
+async def test_a_call_cut_off_during_its_delay_is_still_logged(
+    make_index: Any, aiohttp_client: Any
+) -> None:
+    async def forever(seconds: float) -> None:
+        await asyncio.Event().wait()
+
+    runtime = Runtime(make_index(SIMPLE))
+    recorded = asyncio.Event()
+    runtime.store.subscribe(lambda record: recorded.set())
+    client = await aiohttp_client(create_app(runtime, sleep=forever))
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(client.get("/users", headers={"x-mock-response-delay": "2000"}), 0.2)
-    for _ in range(50):
-        if len(calls):
-            break
-        await asyncio.sleep(0.05)
-    record = calls.last()
+    await asyncio.wait_for(recorded.wait(), 10)
+    record = runtime.store.last()
     assert record is not None
     assert "the client went away during the delay" in record.notes
 
@@ -335,15 +363,15 @@ USERS = collection(
 async def test_a_repeated_call_gets_the_same_answer_and_every_repeat_is_logged(
     serve: Serve,
 ) -> None:
-    calls = CallLog()
-    client = await serve(USERS, calls=calls)
+    store = CallStore()
+    client = await serve(USERS, store=store)
     answers = [await (await client.get("/users/7")).read() for _ in range(3)]
     assert answers == [b'{"id": "7"}'] * 3
     assert (await client.get("/users/8")).headers["Access-Control-Allow-Origin"] == "*"
     assert await (await client.get("/users/8")).read() == b'{"id": "8"}'
     assert await (await client.get("/users/7")).read() == b'{"id": "7"}'
-    assert len(calls) == 6
-    assert {(r.path, r.example_name, r.score) for r in calls} == {
+    assert len(store) == 6
+    assert {(r.path, r.example and r.example.name, r.score) for r in store} == {
         ("/users/7", "one", 90),
         ("/users/8", "one", 90),
     }
@@ -368,32 +396,63 @@ async def test_a_reply_that_reads_the_call_is_made_for_each_call(serve: Serve) -
 
 
 async def test_private_mode_and_server_responses_hold_for_every_repeat(serve: Serve) -> None:
-    client = await serve(USERS, config=ServerConfig(api_key="k"))
+    client = await serve(USERS, settings=Settings(api_key="k"))
     for _ in range(2):
         assert (await client.get("/users/7", headers={"x-api-key": "k"})).status == 200
         assert (await client.get("/users/7")).status == 401
-    client = await serve(USERS, config=ServerConfig(server_response=503))
+    client = await serve(USERS, settings=Settings(server_response=ServerResponse(503)))
     for _ in range(2):
         assert (await client.get("/users/7")).status == 503
 
 
-async def test_the_kept_replies_are_bounded(serve: Serve, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("mockpost.server.REPLIES_KEPT", 2)
-    client = await serve(USERS)
-    for user in range(5):
+async def test_the_kept_replies_are_bounded_by_count_and_bytes_and_answers_stay_right(
+    make_index: Any, aiohttp_client: Any
+) -> None:
+    cache = ReplyCache(max_entries=2, max_bytes=1_000_000)
+    client = await aiohttp_client(create_app(Runtime(make_index(USERS), cache=cache)))
+    for user in [*range(5), *range(5)]:
         assert await (await client.get(f"/users/{user}")).read() == f'{{"id": "{user}"}}'.encode()
-    assert 1 <= len(client.app[SERVER].replies) <= 2
+        assert len(cache) <= 2
+    small = ReplyCache(max_entries=1000, max_bytes=2_000)
+    client = await aiohttp_client(create_app(Runtime(make_index(USERS), cache=small)))
+    for user in range(20):
+        long_query = "q=" + "x" * 300 + str(user)
+        response = await client.get(f"/users/{user}?{long_query}")
+        assert await response.read() == f'{{"id": "{user}"}}'.encode()
+        assert small.bytes <= 2_000
 
 
 async def test_kept_replies_are_frozen_out_of_the_collectors_sight_as_they_double(
-    serve: Serve, monkeypatch: pytest.MonkeyPatch
+    make_index: Any, aiohttp_client: Any
 ) -> None:
-    freezes: list[int] = []
+    frozen_before = gc.get_freeze_count()
+    counts: list[int] = []
+    freezer = GrowthFreezer(first=2)
+
+    def grew(count: int) -> None:
+        if count >= freezer.next:
+            counts.append(count)
+        freezer.grew(count)
+
+    runtime = Runtime(make_index(USERS), cache=ReplyCache(on_grow=grew))
+    client = await aiohttp_client(create_app(runtime))
+    try:
+        for user in range(1, 10):
+            await client.get(f"/users/{user}")
+            await client.get(f"/users/{user}")  # a repeat keeps nothing new
+        assert counts == [2, 4, 8]
+        assert gc.get_freeze_count() > frozen_before
+    finally:
+        gc.unfreeze()
+
+
+async def test_a_swap_drops_every_kept_answer(serve: Serve, make_index: Any) -> None:
     client = await serve(USERS)
-    server = client.app[SERVER]
-    monkeypatch.setattr(gc, "freeze", lambda: freezes.append(len(server.replies)))
-    server.freezer = GrowthFreezer(first=2)
-    for user in range(1, 10):
-        await client.get(f"/users/{user}")
-        await client.get(f"/users/{user}")  # a repeat keeps nothing new
-    assert freezes == [2, 4, 8]
+    assert await (await client.get("/users/7")).read() == b'{"id": "7"}'
+    runtime = runtime_of(client)
+    runtime.swap(settings=Settings(server_response=ServerResponse(503)))
+    assert len(runtime.cache) == 0
+    assert (await client.get("/users/7")).status == 503
+    new = make_index(collection(item("u", example("new", "x/users/7", body="new"))))
+    runtime.swap(index=new, settings=Settings())
+    assert await (await client.get("/users/7")).read() == b"new"

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import re
-import subprocess
-import sys
-import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mockpost.templates import lookup, split_path
-from tests.conftest import Serve, collection, example, item
+from mockpost.responses.helpers import lookup, split_path
+from tests.conftest import EXAMPLE, Serve, collection, example, http_get, item, running_cli
 
 
 def echo(body: str, method: str = "POST", raw: str = "x/echo/{{id}}", **kwargs: Any) -> Any:
@@ -113,45 +107,13 @@ def test_object_path_syntax() -> None:
 
 # Reproducible dynamic values across two real server runs.
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "bookshop.postman_collection.json"
-
 
 def serve_once(seed: int) -> list[bytes]:
     """Start the real CLI with --seed, make the same calls, return the bodies."""
-    import urllib.request
-
-    command = [
-        sys.executable,
-        "-m",
-        "mockpost",
-        "serve",
-        str(EXAMPLE),
-        "--port",
-        "0",
-        "--seed",
-        str(seed),
-        "--quiet",
-    ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT, env=env
-    ) as process:
-        assert process.stdout is not None
-        try:
-            deadline = time.monotonic() + 20
-            url = None
-            while url is None and time.monotonic() < deadline:
-                found = re.search(r"Listening on (http://\S+)", process.stdout.readline())
-                url = found.group(1) if found else None
-            assert url is not None
-            bodies = []
-            for path in ("/v1/users/5", "/v1/users/6", "/v1/users/5"):
-                with urllib.request.urlopen(url + path, timeout=10) as response:
-                    bodies.append(response.read())
-            return bodies
-        finally:
-            process.terminate()
+    with running_cli(str(EXAMPLE), "--seed", str(seed), "--quiet") as cli:
+        return [
+            http_get(cli.url + path)[1] for path in ("/v1/users/5", "/v1/users/6", "/v1/users/5")
+        ]
 
 
 def test_seed_gives_the_same_answers_in_two_server_runs() -> None:

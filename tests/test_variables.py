@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mockpost.index import Index
-from mockpost.variables import compile_template, resolve
+from mockpost.matching.index import Index
+from mockpost.postman.variables import resolve
+from mockpost.responses.prepare import prepare_response
+from mockpost.responses.templates import compile_template
 from tests.conftest import collection, environment, example, item
 
 
@@ -69,7 +71,7 @@ def test_variables_resolve_in_response_bodies_and_headers(make_index: Callable[.
         headers=[{"key": "X-Version", "value": "{{version}}"}],
     )
     index = make_index(collection(item("r", ex)), environment({"version": "7"}))
-    response = index.examples[0].response
+    response = prepare_response(index.examples[0])
     assert response.static_body == b'{"v": "7"}'
     assert response.headers[0][1].render({}, str) == "7"
 

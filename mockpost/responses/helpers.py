@@ -17,9 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mockpost.bodies import NOT_JSON, CallBody
+from mockpost.calls.body import NOT_JSON, CallBody
 
-HELPERS = frozenset({"body", "queryParams", "pathSegments", "headers"})
 _HELPER = re.compile(
     r"^\$(body|queryParams|pathSegments|headers)((?:\s+(?:'[^']*'|\"[^\"]*\"))*)\s*$"
 )
@@ -72,10 +71,9 @@ def as_text(value: Any) -> str:
 def _body_data(body: CallBody) -> Any:
     if body.json is not NOT_JSON:
         return body.json
-    media = body.content_type.split(";", 1)[0].strip().lower()
-    if media == "application/x-www-form-urlencoded":
+    if body.media == "application/x-www-form-urlencoded":
         return {k: v for (k, v), _ in reversed(body.form.items())}
-    if media == "multipart/form-data":
+    if body.media == "multipart/form-data":
         return {k: v for (k, v), _ in reversed(body.multipart[0].items())}
     return _MISSING
 

@@ -13,35 +13,13 @@ Equal means, by the example's body mode:
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any
-from urllib.parse import parse_qsl
 
-Pairs = tuple[tuple[str, str], ...]
-
-
-class _NotJson:
-    def __repr__(self) -> str:
-        return "NOT_JSON"
-
-
-NOT_JSON: Any = _NotJson()
-
-
-def parse_json(text: str) -> Any:
-    """The parsed value, or NOT_JSON."""
-    if not text.strip():
-        return NOT_JSON
-    try:
-        return json.loads(text)
-    except ValueError:
-        return NOT_JSON
+from mockpost.calls.body import NOT_JSON, CallBody, parse_json
+from mockpost.postman.model import Pairs
 
 
 def json_equal(a: Any, b: Any) -> bool:
@@ -73,7 +51,7 @@ class ExpectedBody:
     mode: str
     text: str = ""
     json_value: Any = NOT_JSON
-    fields: Mapping[tuple[str, str], int] = field(default_factory=Counter)
+    fields: Counter[tuple[str, str]] = field(default_factory=Counter)
     files: frozenset[str] = frozenset()
     graphql_query: str = ""
     graphql_variables: Any = None
@@ -96,63 +74,6 @@ def expected_graphql(query: str, variables: str) -> ExpectedBody:
     )
 
 
-_UNPARSED: Any = object()
-
-
-class CallBody:
-    """A call's body, parsed lazily into each form at most once."""
-
-    __slots__ = ("_form", "_json", "_multipart", "content_type", "raw", "text")
-
-    def __init__(self, raw: bytes, content_type: str) -> None:
-        self.raw = raw
-        self.content_type = content_type
-        self.text = raw.decode("utf-8", errors="replace")
-        self._json: Any = _UNPARSED
-        self._form: Counter[tuple[str, str]] | None = None
-        self._multipart: tuple[Counter[tuple[str, str]], frozenset[str]] | None = None
-
-    @property
-    def json(self) -> Any:
-        if self._json is _UNPARSED:
-            self._json = parse_json(self.text)
-        return self._json
-
-    @property
-    def form(self) -> Counter[tuple[str, str]]:
-        if self._form is None:
-            self._form = Counter(parse_qsl(self.text, keep_blank_values=True))
-        return self._form
-
-    @property
-    def multipart(self) -> tuple[Counter[tuple[str, str]], frozenset[str]]:
-        if self._multipart is None:
-            self._multipart = _parse_multipart(self.raw, self.content_type)
-        return self._multipart
-
-
-def _parse_multipart(
-    raw: bytes, content_type: str
-) -> tuple[Counter[tuple[str, str]], frozenset[str]]:
-    fields: Counter[tuple[str, str]] = Counter()
-    files: set[str] = set()
-    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", errors="replace")
-    message = BytesParser(policy=HTTP).parsebytes(head + raw)
-    if not message.is_multipart():
-        return fields, frozenset()
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
-            continue
-        if part.get_filename() is not None:
-            files.add(name)
-            continue
-        payload = part.get_payload(decode=True)
-        value = payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
-        fields[(name, value)] += 1
-    return fields, frozenset(files)
-
-
 def _graphql_equal(expected: ExpectedBody, call: CallBody) -> bool:
     sent = call.json
     if not isinstance(sent, dict) or not isinstance(sent.get("query"), str):
@@ -169,11 +90,10 @@ def bodies_equal(expected: ExpectedBody, call: CallBody) -> bool:
         return True
     if mode == "graphql":
         return _graphql_equal(expected, call)
-    media = call.content_type.split(";", 1)[0].strip().lower()
     if mode == "urlencoded":
         return expected.fields == call.form
     if mode == "formdata":
-        if media == "application/x-www-form-urlencoded":
+        if call.media == "application/x-www-form-urlencoded":
             return not expected.files and expected.fields == call.form
         if not call.raw.strip():
             return not expected.fields and not expected.files

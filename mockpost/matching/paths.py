@@ -26,7 +26,7 @@ from urllib.parse import unquote
 
 from rapidfuzz.distance import Levenshtein
 
-from mockpost.variables import TOKEN
+from mockpost.postman.variables import TOKEN
 
 ID_SEGMENT = re.compile(
     r"\d+"
@@ -97,10 +97,6 @@ class PathPattern:
     segments: tuple[SegmentPattern, ...]
     wildcards: tuple[str, ...]
 
-    @property
-    def has_wildcards(self) -> bool:
-        return bool(self.wildcards)
-
 
 @lru_cache(maxsize=1 << 16)
 def _segment_pattern(segment: str) -> SegmentPattern:
@@ -163,10 +159,6 @@ class CallPath:
         self.trailing_slash = stripped != path
         self.segments = tuple(stripped.split("/")[1:]) if stripped else ()
         self._ids: tuple[bool, ...] | None = None
-
-    @classmethod
-    def of(cls, path: str) -> CallPath:
-        return cls(path)
 
     @property
     def ids(self) -> tuple[bool, ...]:

@@ -1,11 +1,9 @@
-"""`{{name}}` variables: resolution at load time, and templates rendered per call.
+"""Response text compiled once into literal parts and slots, rendered per call.
 
-Resolution follows the Postman SDK: unknown tokens stay as written, and substitution
-repeats while something changes (nested variables), at most 19 passes.
-
-A `Template` is text compiled once into literal parts and slots: wildcard captures, dynamic
-variables (`{{$guid}}`...) and request helpers (`{{$body 'a.b'}}`...). Rendering inserts the
-values in one pass, as data: a value that itself looks like `{{$guid}}` is not expanded again.
+Slots are wildcard captures, dynamic variables (`{{$guid}}`...) and request helpers
+(`{{$body 'a.b'}}`...). Rendering inserts the values in one pass, as data: a value that itself
+looks like `{{$guid}}` is not expanded again. In a JSON body, a value inserted inside a string
+literal is escaped, so that the body stays valid JSON whatever the value holds.
 """
 
 from __future__ import annotations
@@ -15,32 +13,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from mockpost.dynamic import DYNAMIC_VARIABLES
-from mockpost.templates import RequestView, parse_helper, request_value
-
-TOKEN = re.compile(r"\{\{([^{}]*?)\}\}")
-MAX_PASSES = 19
-
-
-def resolve(text: str, lookup: Mapping[str, str]) -> str:
-    """Replace every known `{{name}}`, repeatedly, as Postman does."""
-    if "{{" not in text or not any(m.group(1) in lookup for m in TOKEN.finditer(text)):
-        return text
-
-    def value(match: re.Match[str]) -> str:
-        return lookup.get(match.group(1), match.group(0))
-
-    for _ in range(MAX_PASSES):
-        new = TOKEN.sub(value, text)
-        if new == text:
-            break
-        text = new
-    return text
-
-
-def unresolved(text: str) -> list[str]:
-    """Names of the `{{name}}` tokens left in text (dynamic `{{$…}}` ones excluded)."""
-    return [m.group(1) for m in TOKEN.finditer(text) if not m.group(1).startswith("$")]
+from mockpost.postman.variables import TOKEN
+from mockpost.responses.dynamic import DYNAMIC_VARIABLES
+from mockpost.responses.helpers import RequestView, parse_helper, request_value
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,72 +1,19 @@
-"""Postman's dynamic variables (`{{$guid}}`, `{{$randomFirstName}}`...): a fresh value each time.
+"""The 118 dynamic variables of the postman-collection SDK, each a generator of fresh values.
 
-All 118 names of the postman-collection SDK (its dynamic-variables.js; Postman's documentation
-has listed every one of them), each giving a value of the same kind and format as Postman's.
-Faker makes the values where it has a generator; `wordlists` covers faker.js parts that
-Python's Faker lacks. Faker is imported only when a variable that needs it is first used (or
-warmed up at start-up).
-
-With a seed, every value is reproducible from run to run, the clock included: `$timestamp`
-and the dates are counted from a fixed instant (2025-01-01T00:00:00Z) instead of now.
+Each gives a value of the same kind and format as Postman's. Faker makes the values where it
+has a generator; `wordlists` covers faker.js parts that Python's Faker lacks.
 """
 
 from __future__ import annotations
 
-import random
-import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
-from mockpost import wordlists as words
-
-if TYPE_CHECKING:
-    from faker import Faker
-
-FIXED_NOW = 1_735_689_600.0  # 2025-01-01T00:00:00Z: the clock of a seeded run
-DEFAULT_LOCALE = "en_US"
-DAY = 86_400.0
-
-
-class Source:
-    """Where values come from: one random stream, Faker (made on first use) and a clock."""
-
-    def __init__(self, seed: int | None = None, locale: str | None = None) -> None:
-        self.seeded = seed is not None
-        self.rng = random.Random(seed)
-        self.locale = locale or DEFAULT_LOCALE
-        self._faker: Faker | None = None
-        self._latin: tuple[str, ...] = ()
-
-    @property
-    def faker(self) -> Faker:
-        if self._faker is None:
-            from faker import Faker
-            from faker.providers.lorem.la import Provider as Latin
-
-            fake = Faker(self.locale)
-            fake.seed_instance(self.rng.getrandbits(64))
-            self._latin = tuple(Latin.word_list)
-            self._faker = fake
-        return self._faker
-
-    @property
-    def latin(self) -> list[str]:
-        """Lorem ipsum words, as faker.js uses."""
-        self.faker  # noqa: B018 - loads the word list with Faker
-        return list(self._latin)
-
-    def now(self) -> float:
-        return FIXED_NOW if self.seeded else time.time()
-
-    def pick(self, choices: tuple[str, ...]) -> str:
-        return self.rng.choice(choices)
-
-    def digits(self, count: int) -> str:
-        return "".join(self.rng.choice("0123456789") for _ in range(count))
-
+from mockpost.responses import wordlists as words
+from mockpost.responses.source import DAY, Source
 
 Generator = Callable[[Source], str]
 
@@ -337,26 +284,3 @@ DYNAMIC_VARIABLES: dict[str, Generator] = {
     "randomLoremSlug": _lorem("slug"),
     "randomLoremLines": _lorem("lines"),
 }
-
-
-def needs_faker(names: Iterable[str]) -> bool:
-    """Whether any of these variables is made by Faker."""
-    return any(getattr(DYNAMIC_VARIABLES.get(name), "needs_faker", False) for name in names)
-
-
-class DynamicValues:
-    """Fresh values for dynamic variables, from one `Source`."""
-
-    def __init__(self, seed: int | None = None, locale: str | None = None) -> None:
-        self.source = Source(seed, locale)
-
-    def warm_up(self, names: Iterable[str]) -> None:
-        """Load Faker now if any of these variables needs it, not on the first call."""
-        if needs_faker(names):
-            self.source.faker  # noqa: B018
-
-    def __call__(self, name: str) -> str:
-        generator = DYNAMIC_VARIABLES.get(name)
-        if generator is None:
-            return "{{$" + name + "}}"
-        return generator(self.source)

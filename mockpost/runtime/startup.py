@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from mockpost.collection import Collection, Environment, load_collection, load_environment
-from mockpost.index import Index, build_index
+from mockpost.matching.index import Index, build_index
+from mockpost.postman.model import Collection, Environment
+from mockpost.postman.reader import load_collection, load_environment
 
 
 @contextmanager

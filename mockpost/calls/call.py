@@ -1,0 +1,38 @@
+"""An incoming HTTP call, as the core sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from mockpost.calls.body import CallBody
+from mockpost.postman.model import Pairs
+
+
+@dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
+class Call:
+    """Method, path, query (pairs, and the string as sent), headers (read in any case), body."""
+
+    method: str
+    path: str
+    query: Pairs = ()
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names, or any case
+    body: bytes = b""
+    query_string: str = ""
+    _body_view: CallBody | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    @property
+    def parsed_body(self) -> CallBody:
+        """The body in the forms matching and templates read, parsed on first use."""
+        if self._body_view is None:
+            self._body_view = CallBody(self.body, self.content_type)
+        return self._body_view
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What names a plain call among its repeats: method, path and query string."""
+        return (self.method, self.path, self.query_string)

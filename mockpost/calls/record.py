@@ -1,0 +1,83 @@
+"""The one record of a call: what was asked, what was answered, how, and how long it took.
+
+The terminal, the call-log store and everything that reads calls later read this record.
+It is immutable (a `NamedTuple`: a call builds one, and a tuple is the cheapest immutable
+object to build); bodies are kept up to `MAX_BODY_KEPT` bytes, with a flag when clipped.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import NamedTuple
+
+MAX_BODY_KEPT = 64 * 1024  # bytes of each request and response body kept in a record
+
+Headers = tuple[tuple[str, str], ...]  # every header, in order, repeated names kept
+
+
+class How(Enum):
+    """How a call was answered."""
+
+    SCORE = "score"  # the example with the best score (Postman's matching)
+    RESPONSE_ID = "x-mock-response-id"
+    RESPONSE_NAME = "x-mock-response-name"
+    NOT_FOUND = "not found"  # Postman's not-found body: nothing matched
+    PREFLIGHT = "preflight"  # mockpost's own answer to a CORS preflight
+    UNAUTHORIZED = "unauthorized"  # private mode, no valid x-api-key
+    SERVER_RESPONSE = "server response"  # the active 5xx server response
+    INTERNAL_ERROR = "internal error"  # mockpost failed; the notes say why
+
+    @property
+    def by_example(self) -> bool:
+        return self in (How.SCORE, How.RESPONSE_ID, How.RESPONSE_NAME)
+
+
+class ExampleRef(NamedTuple):
+    """The example that answered: its name, id and the name of its request."""
+
+    name: str
+    id: str
+    request: str
+
+
+class Closest(NamedTuple):
+    """An example near a call that nothing answered, and the step that dropped it."""
+
+    method: str
+    path: str
+    example: str
+    reason: str
+
+
+class CallRecord(NamedTuple):
+    id: int  # grows by one with every call
+    received: float  # Unix time
+    method: str
+    path: str
+    query: str  # as sent, without `?`
+    request_headers: Headers
+    request_body: bytes  # at most MAX_BODY_KEPT bytes
+    request_body_truncated: bool
+    status: int
+    response_headers: Headers
+    response_body: bytes  # at most MAX_BODY_KEPT bytes
+    response_body_truncated: bool
+    how: How
+    example: ExampleRef | None  # None: no example answered
+    score: float | None  # set when the example was chosen by score
+    path_step: str  # the path step that matched ("exact", "wildcard"...), or ""
+    explanation: tuple[Closest, ...]  # why nothing matched: the closest examples
+    notes: tuple[str, ...]
+    delay_ms: int  # how long the answer was held back on purpose
+    duration_ms: float  # from the call's arrival to its answer, the delay included
+
+    @property
+    def matched(self) -> bool:
+        return self.example is not None
+
+
+def clip(body: bytes) -> tuple[bytes, bool]:
+    """A body as a record keeps it, and whether it was clipped."""
+    if len(body) <= MAX_BODY_KEPT:
+        return body, False
+    return body[:MAX_BODY_KEPT], True

@@ -1,0 +1,97 @@
+"""The call store: the last calls in full, bounded by count and by bytes, told to listeners.
+
+Recording happens in exactly one place (`CallStore.add`), which also gives each call its id.
+A listener that fails is unsubscribed rather than allowed to break serving.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Iterator
+
+from mockpost.calls.record import CallRecord
+
+DEFAULT_CAPACITY = 1000
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # bodies and headers of the records kept
+RECORD_OVERHEAD = 512  # bytes counted per record for its fields, besides bodies and headers
+
+Listener = Callable[[CallRecord], None]
+
+log = logging.getLogger("mockpost.calls")
+
+
+def record_size(record: CallRecord) -> int:
+    """Roughly what a record holds onto, in bytes."""
+    size = RECORD_OVERHEAD + len(record.path) + len(record.query)
+    size += len(record.request_body) + len(record.response_body)
+    for name, value in record.request_headers:
+        size += len(name) + len(value)
+    return size
+
+
+class CallStore:
+    """The last `capacity` calls (and no more than `max_bytes`), oldest first."""
+
+    def __init__(
+        self, capacity: int = DEFAULT_CAPACITY, max_bytes: int = DEFAULT_MAX_BYTES
+    ) -> None:
+        self.capacity = capacity
+        self.max_bytes = max_bytes
+        self.last_id = 0  # the id of the last call recorded: how many calls were seen
+        self._records: deque[tuple[CallRecord, int]] = deque()
+        self._bytes = 0
+        self._listeners: list[Listener] = []
+
+    def next_id(self) -> int:
+        self.last_id += 1
+        return self.last_id
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        self._listeners = [x for x in self._listeners if x is not listener]
+
+    def add(self, record: CallRecord) -> None:
+        """Keep a record (its id from `next_id`), dropping the oldest past the bounds."""
+        size = record_size(record)
+        records = self._records
+        records.append((record, size))
+        self._bytes += size
+        while len(records) > self.capacity or (self._bytes > self.max_bytes and len(records) > 1):
+            self._bytes -= records.popleft()[1]
+        for listener in self._listeners:
+            try:
+                listener(record)
+            except Exception:  # a broken listener must never break serving
+                log.exception("call listener %r failed; it is unsubscribed", listener)
+                self.unsubscribe(listener)
+
+    def clear(self) -> None:
+        self._records.clear()
+        self._bytes = 0
+
+    def get(self, call_id: int) -> CallRecord | None:
+        """The record with that id, while it is kept."""
+        records = self._records
+        if not records:
+            return None
+        first = records[0][0].id
+        position = call_id - first
+        if 0 <= position < len(records) and records[position][0].id == call_id:
+            return records[position][0]
+        return next((r for r, _ in records if r.id == call_id), None)
+
+    def __iter__(self) -> Iterator[CallRecord]:
+        return iter([record for record, _ in self._records])
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def last(self) -> CallRecord | None:
+        return self._records[-1][0] if self._records else None

@@ -1,0 +1,170 @@
+"""One evaluation per example: its score for a call, or the step that dropped it and why.
+
+Matching takes the best score; the explanation of an unanswered call takes the closest
+rejections. Both come from `evaluate`, so that what a 404 says is what matching did.
+
+Steps: method, `x-mock-response-code`, path (the ladder in `paths`), headers (when asked),
+body (when asked); the score is the path step's, plus the query's (+10 at most), plus 5 for
+an equal body when bodies are not matched.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import IntEnum
+
+from mockpost.calls.body import CallBody
+from mockpost.calls.call import Call
+from mockpost.matching.bodies import bodies_equal
+from mockpost.matching.compile import NO_QUERY, IndexedExample
+from mockpost.matching.directives import Directives
+from mockpost.matching.options import MatchOptions
+from mockpost.matching.paths import CallPath, score_path
+
+EQUAL_BODY_BONUS = 5
+DISTANCE_SCORE = 70  # the last path step
+ALL_QUERY_MATCH = 10.0  # the most query parameters add
+
+
+class Stage(IntEnum):
+    """The steps an example goes through, in order: a later one means a closer example."""
+
+    METHOD = 0
+    CODE = 1
+    PATH = 2
+    HEADERS = 3
+    BODY = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An example a call did not take: the step that dropped it and why."""
+
+    stage: Stage
+    reason: str
+
+
+@dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
+class Scored:
+    """An example that passed every step, with its score."""
+
+    score: float
+    example: IndexedExample
+    step: str  # the path step that matched
+    captures: Mapping[str, str]
+
+
+def score_query(expected: Counter[tuple[str, str]], sent: Counter[tuple[str, str]]) -> float:
+    """+10 when all pairs match, +10 x percentage when some do, - missing (max 10) when none."""
+    if not expected and not sent:
+        return ALL_QUERY_MATCH
+    matches = sum((expected & sent).values())
+    left_expected = Counter(key for key, _ in (expected - sent).elements())
+    left_sent = Counter(key for key, _ in (sent - expected).elements())
+    partials = sum((left_expected & left_sent).values())
+    missing = sum((left_expected - left_sent).values()) + sum((left_sent - left_expected).values())
+    total = matches + partials + missing
+    if matches == total:
+        return ALL_QUERY_MATCH
+    if matches:
+        return ALL_QUERY_MATCH * matches / total
+    return -float(min(missing, 10))
+
+
+def headers_differ(
+    example: IndexedExample, call: Call, names: Iterable[str]
+) -> tuple[str, str | None, str | None] | None:
+    """The first listed header whose value differs: (name, expected, sent), or None."""
+    for name in names:
+        expected = example.headers.get(name)
+        sent = call.headers.get(name)
+        expected = expected.strip() if expected is not None else None
+        sent = sent.strip() if sent is not None else None
+        if expected != sent:
+            return name, expected, sent
+    return None
+
+
+def beats(challenger: Scored, best: Scored) -> bool:
+    """Whether a later example takes the lead: a higher score, or a tie won by code 200."""
+    if challenger.score != best.score:
+        return challenger.score > best.score
+    return best.example.code != 200 and challenger.example.code == 200
+
+
+class PreparedCall:
+    """A call in the forms the steps compare, and the rules in force for it, made once."""
+
+    __slots__ = (
+        "body_sent",
+        "call",
+        "code",
+        "directives",
+        "fuzzy",
+        "header_names",
+        "match_body",
+        "method",
+        "path",
+        "query",
+    )
+
+    def __init__(self, call: Call, options: MatchOptions, directives: Directives) -> None:
+        self.call = call
+        self.method = call.method.upper()
+        self.path = CallPath(call.path)
+        self.query = Counter(call.query) if call.query else NO_QUERY
+        self.body_sent = bool(call.body) and bool(call.body.strip())
+        self.directives = directives
+        self.code = directives.code
+        self.fuzzy = options.fuzzy
+        self.match_body = (
+            options.match_body if directives.match_body is None else directives.match_body
+        )
+        self.header_names = (
+            options.match_headers if directives.match_headers is None else directives.match_headers
+        )
+
+    @property
+    def body(self) -> CallBody:
+        return self.call.parsed_body
+
+    @property
+    def distance_ceiling(self) -> float:
+        """The most an example matched by document distance can score for this call."""
+        bonus = EQUAL_BODY_BONUS if self.body_sent and not self.match_body else 0
+        return DISTANCE_SCORE + ALL_QUERY_MATCH + bonus
+
+
+def evaluate(example: IndexedExample, call: PreparedCall) -> Scored | Rejected:
+    """Every step for one example: its score, or what dropped it."""
+    if example.method != call.method:
+        return Rejected(Stage.METHOD, f"method is {example.method}, not {call.method}")
+    if call.code is not None and example.code != call.code:
+        return Rejected(Stage.CODE, f"code is {example.code}, not {call.code}")
+    found = score_path(example.path, call.path, fuzzy=call.fuzzy)
+    if found is None:
+        return Rejected(Stage.PATH, f"path {example.path.text} does not match")
+    if call.header_names:
+        differ = headers_differ(example, call.call, call.header_names)
+        if differ is not None:
+            name, expected, sent = differ
+            return Rejected(Stage.HEADERS, f"header {name}: expected {expected!r}, got {sent!r}")
+    score = found.score + score_query(example.query, call.query)
+    if call.match_body:
+        if not bodies_equal(example.body, call.body):
+            return Rejected(Stage.BODY, "request body differs")
+    elif call.body_sent and bodies_equal(example.body, call.body):
+        score += EQUAL_BODY_BONUS
+    return Scored(score, example, found.step, found.captures)
+
+
+def best_of(call: PreparedCall, examples: Iterable[IndexedExample]) -> Scored | None:
+    """The winner among examples taken in collection order (the tie rule depends on it)."""
+    best: Scored | None = None
+    for example in examples:
+        found = evaluate(example, call)
+        if isinstance(found, Scored) and (best is None or beats(found, best)):
+            best = found
+    return best

@@ -1,0 +1,257 @@
+"""The index: a collection's examples arranged so that a call finds its candidates by lookups.
+
+Examples are grouped by method; within a method, the exact and case steps (100-85) find theirs
+by the stripped, lower-cased path, the wildcard and ID steps (80-75) by segment count and the
+text of the other segments, and the distance step (70) ranks the paths of the same segment
+count in one pass in C (rapidfuzz).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from mockpost.matching.compile import Compiler, IndexedExample
+from mockpost.matching.paths import MIN_SIMILARITY, CallPath, PathPattern
+from mockpost.postman.model import Collection, Environment
+
+
+@dataclass(frozen=True, slots=True)
+class ShapeGroup:
+    """Examples of one segment count whose flexible segments (wildcards, IDs) sit at the same
+    places, keyed by the text of their other segments: a call can only meet them at the
+    wildcard or ID steps if its segments at those places are the same text."""
+
+    fixed: tuple[int, ...]  # positions of the literal, non-ID segments
+    members: Mapping[tuple[str, ...], tuple[IndexedExample, ...]]
+
+    def near(self, segments: tuple[str, ...]) -> tuple[IndexedExample, ...]:
+        return self.members.get(tuple([segments[i] for i in self.fixed]), ())
+
+
+CUTOFF_MARGIN = 0.01
+
+
+def _close_to(path: str, choices: Sequence[str]) -> list[int]:
+    """The positions of the choices that may be within document distance of the path.
+
+    Ranked in one pass in C; rapidfuzz's cutoff can drop a choice exactly at it, so a margin
+    is given, and the exact check comes after.
+    """
+    ranked = process.extract(
+        path,
+        choices,
+        scorer=Levenshtein.normalized_similarity,
+        score_cutoff=MIN_SIMILARITY - CUTOFF_MARGIN,
+        limit=None,
+    )
+    return [i for _, _, i in ranked]
+
+
+@dataclass(frozen=True, slots=True)
+class WildcardGroup:
+    """Examples of one segment count with wildcard segments at the same places.
+
+    The distance step compares such an example's path with each wildcard segment standing
+    as the call's: `chunks` are the example's distinct paths cut at those segments, so that
+    the forms a call compares are made by joining, then ranked in one pass in C.
+    """
+
+    places: tuple[int, ...]  # positions of the wildcard segments
+    chunks: tuple[tuple[str, ...], ...]  # per distinct path: the text around those segments
+    owners: tuple[tuple[IndexedExample, ...], ...]  # each path's examples
+
+    def close(self, path: CallPath) -> list[IndexedExample]:
+        segments = path.segments
+        if len(self.places) == 1:
+            middle = segments[self.places[0]]
+            forms = [before + middle + after for before, after in self.chunks]
+        else:
+            texts = [segments[i] for i in self.places]
+            forms = ["".join(_interleave(chunks, texts)) for chunks in self.chunks]
+        return [e for i in _close_to(path.stripped, forms) for e in self.owners[i]]
+
+
+def _interleave(chunks: tuple[str, ...], texts: list[str]) -> list[str]:
+    """chunks[0], texts[0], chunks[1], ... chunks[-1]."""
+    joined = [chunks[0]]
+    for text, chunk in zip(texts, chunks[1:], strict=True):
+        joined += (text, chunk)
+    return joined
+
+
+def _chunks(pattern: PathPattern) -> tuple[str, ...]:
+    """The stripped path's text around its wildcard segments (one more than there are)."""
+    chunks: list[str] = []
+    current = ""
+    for segment in pattern.segments:
+        current += "/"
+        if segment.regex is not None:
+            chunks.append(current)
+            current = ""
+        else:
+            current += segment.text
+    chunks.append(current)
+    return tuple(chunks)
+
+
+@dataclass(frozen=True, slots=True)
+class DistancePool:
+    """Examples of one segment count, as the distance step meets them.
+
+    Those without wildcards compare their stripped path as it is: their distinct paths are
+    ranked in one pass in C. Those with wildcards compare a form that depends on the call
+    (`WildcardGroup`): made for each, then ranked the same way.
+    """
+
+    paths: tuple[str, ...]  # distinct stripped paths of the examples without wildcards
+    owners: tuple[tuple[IndexedExample, ...], ...]  # each path's examples
+    wildcards: tuple[WildcardGroup, ...]
+
+    def close(self, path: CallPath) -> list[IndexedExample]:
+        """Every example that may meet the call at the distance step (and some that won't)."""
+        if not path.stripped:  # no segment: only the other steps can compare it
+            return []
+        found = [e for i in _close_to(path.stripped, self.paths) for e in self.owners[i]]
+        for group in self.wildcards:
+            found += group.close(path)
+        return found
+
+
+def _distance_pool(examples: list[IndexedExample]) -> DistancePool:
+    owners: dict[str, list[IndexedExample]] = {}
+    groups: dict[tuple[int, ...], dict[tuple[str, ...], list[IndexedExample]]] = {}
+    for indexed in examples:
+        pattern = indexed.path
+        if not pattern.wildcards:
+            owners.setdefault(pattern.stripped, []).append(indexed)
+            continue
+        places = tuple(i for i, s in enumerate(pattern.segments) if s.regex is not None)
+        groups.setdefault(places, {}).setdefault(_chunks(pattern), []).append(indexed)
+    return DistancePool(
+        tuple(owners),
+        tuple(tuple(o) for o in owners.values()),
+        tuple(
+            WildcardGroup(places, tuple(members), tuple(tuple(o) for o in members.values()))
+            for places, members in groups.items()
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MethodIndex:
+    """One method's examples, arranged so that a call finds its candidates by lookups.
+
+    `near` gives every example that can match at steps 100 to 75: the exact and case steps
+    need the same path once lower-cased and stripped of trailing slashes; the wildcard and ID
+    steps need the same segment count and the same literal segments. The distance step can
+    meet any example with as many segments: `by_count` holds those, and `within_distance`
+    gives the ones it may meet.
+    """
+
+    examples: tuple[IndexedExample, ...]
+    by_path: Mapping[str, tuple[IndexedExample, ...]]  # stripped, lower-case path
+    shapes: Mapping[int, tuple[ShapeGroup, ...]]  # segment count -> groups with flexibility
+    by_count: Mapping[int, DistancePool]
+
+    def near(self, path: CallPath) -> Sequence[IndexedExample]:
+        """Candidates for steps 100-75, in collection order."""
+        same = self.by_path.get(path.stripped_lower, ())
+        groups = self.shapes.get(len(path.segments), ())
+        if not groups:
+            return same
+        found: list[IndexedExample] = list(same)
+        for group in groups:
+            found.extend(group.near(path.segments))
+        return in_order(found)
+
+    def within_distance(self, path: CallPath) -> list[IndexedExample]:
+        """Candidates for step 70 (a superset; some may be `near` too), in no set order."""
+        pool = self.by_count.get(len(path.segments))
+        return pool.close(path) if pool is not None else []
+
+
+def in_order(found: list[IndexedExample]) -> list[IndexedExample]:
+    """Each example once, in collection order."""
+    if len(found) > 1:
+        unique = {e.position: e for e in found}
+        return [unique[p] for p in sorted(unique)]
+    return found
+
+
+def _method_index(examples: tuple[IndexedExample, ...]) -> MethodIndex:
+    by_path: dict[str, list[IndexedExample]] = {}
+    by_count: dict[int, list[IndexedExample]] = {}
+    groups: dict[tuple[int, tuple[int, ...]], dict[tuple[str, ...], list[IndexedExample]]] = {}
+    for indexed in examples:
+        pattern = indexed.path
+        by_path.setdefault(pattern.stripped_lower, []).append(indexed)
+        by_count.setdefault(len(pattern.segments), []).append(indexed)
+        fixed = tuple(
+            i for i, seg in enumerate(pattern.segments) if seg.regex is None and not seg.is_id
+        )
+        if len(fixed) == len(pattern.segments):
+            continue  # no flexible segment: only the exact and case steps can match it
+        key = tuple(pattern.segments[i].text for i in fixed)
+        group = groups.setdefault((len(pattern.segments), fixed), {})
+        group.setdefault(key, []).append(indexed)
+    shapes: dict[int, list[ShapeGroup]] = {}
+    for (count, fixed), members in groups.items():
+        frozen = {key: tuple(found) for key, found in members.items()}
+        shapes.setdefault(count, []).append(ShapeGroup(fixed, frozen))
+    return MethodIndex(
+        examples=examples,
+        by_path={key: tuple(found) for key, found in by_path.items()},
+        shapes={count: tuple(found) for count, found in shapes.items()},
+        by_count={count: _distance_pool(found) for count, found in by_count.items()},
+    )
+
+
+EMPTY_METHOD = MethodIndex((), {}, {}, {})
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    collection: Collection
+    environment: Environment | None
+    examples: tuple[IndexedExample, ...]
+    methods: Mapping[str, MethodIndex]
+    by_id: Mapping[str, tuple[IndexedExample, ...]]  # in collection order
+    by_name: Mapping[str, tuple[IndexedExample, ...]]  # in collection order
+    explain_paths: tuple[str, ...]  # the distinct paths as `explain` compares them
+    explain_owners: tuple[tuple[int, ...], ...]  # the positions of each one's examples
+
+    def method(self, method: str) -> MethodIndex:
+        return self.methods.get(method.upper(), EMPTY_METHOD)
+
+    def candidates(self, method: str) -> tuple[IndexedExample, ...]:
+        """Every example of the method, in collection order."""
+        return self.method(method).examples
+
+
+def build_index(collection: Collection, environment: Environment | None = None) -> Index:
+    """Compile every example of the collection, in collection order, and arrange them."""
+    compiler = Compiler(environment)
+    examples = tuple(compiler.compile(e) for e in collection.examples)
+    by_method: dict[str, list[IndexedExample]] = {}
+    by_id: dict[str, list[IndexedExample]] = {}
+    by_name: dict[str, list[IndexedExample]] = {}
+    owners: dict[str, list[int]] = {}
+    for position, indexed in enumerate(examples):
+        by_method.setdefault(indexed.method, []).append(indexed)
+        by_id.setdefault(indexed.id, []).append(indexed)
+        by_name.setdefault(indexed.name, []).append(indexed)
+        owners.setdefault(indexed.path.stripped_lower[:200], []).append(position)
+    return Index(
+        collection=collection,
+        environment=environment,
+        examples=examples,
+        methods={m: _method_index(tuple(found)) for m, found in by_method.items()},
+        by_id={key: tuple(found) for key, found in by_id.items()},
+        by_name={key: tuple(found) for key, found in by_name.items()},
+        explain_paths=tuple(owners),
+        explain_owners=tuple(tuple(found) for found in owners.values()),
+    )

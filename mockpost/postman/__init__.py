@@ -1,0 +1,1 @@
+"""The Postman file formats: the model, the reader and `{{variable}}` resolution."""

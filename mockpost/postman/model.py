@@ -1,0 +1,115 @@
+"""What a Postman collection or environment file holds, as frozen dataclasses.
+
+The text is kept as the file wrote it: variables are resolved later, by the index, because the
+environment takes part in that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+Pairs = tuple[tuple[str, str], ...]  # key/value entries in file order (headers, query, fields)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Scope:
+    """One `variable` list (collection, folder or request): compared and hashed by identity.
+
+    The items of one folder share its scope object, so a chain of scopes names the variables
+    that apply to an example and can key what is resolved with them.
+    """
+
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Url:
+    """A URL as the file gives it: `raw`, or host and path lists (either may be missing)."""
+
+    raw: str
+    host: tuple[str, ...] | None
+    path: tuple[str, ...] | None
+    query: Pairs | None  # enabled params; None when the file lists none (then raw's query)
+    variables: Pairs  # path variables `:name` -> value
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A request body: mode is raw, urlencoded, formdata, graphql, file or none."""
+
+    mode: str
+    raw: str = ""
+    language: str = ""
+    fields: Pairs = ()  # urlencoded pairs, or formdata text fields
+    files: tuple[str, ...] = ()  # formdata file field keys
+    graphql_query: str = ""
+    graphql_variables: str = ""
+
+
+NO_BODY = Body(mode="none")
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    method: str
+    url: Url
+    headers: Pairs  # enabled headers
+    body: Body
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A saved example (a `response[]` entry), with the request it answers."""
+
+    id: str
+    name: str
+    code: int
+    status: str
+    headers: Pairs
+    body: str
+    language: str  # _postman_previewlanguage, lower case, "" when absent
+    request: Request  # originalRequest, or the parent request where it is missing
+    request_name: str
+    folders: tuple[str, ...]
+    scopes: tuple[Scope, ...]  # variable lists, narrowest first
+    position: int  # collection order
+    where: str  # JSON path in the file
+
+
+@dataclass(frozen=True, slots=True)
+class RequestItem:
+    """A request of the collection, with its saved examples (possibly none)."""
+
+    name: str
+    folders: tuple[str, ...]
+    request: Request
+    example_count: int
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """An example that could not be served, and why."""
+
+    where: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    source: str
+    name: str
+    schema_version: str  # "2.1.0", "2.0.0" or "" when info.schema says nothing
+    requests: tuple[RequestItem, ...]
+    examples: tuple[Example, ...]
+    dropped: tuple[Dropped, ...]
+    variables: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    source: str
+    name: str
+    values: Mapping[str, str]

@@ -1,0 +1,239 @@
+"""Read and check Postman collection (v2.0, v2.1) and environment files.
+
+Whatever real exports contain that mockpost can still serve is accepted; an example that
+cannot be served is dropped with a reason; a file whose structure cannot be served raises
+`LoadError`, whose message names the file, the problem and the place.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mockpost.errors import LoadError
+from mockpost.postman.items import (
+    Unservable,
+    as_text,
+    read_code,
+    read_headers,
+    read_original_request,
+    read_request,
+    read_variables,
+)
+from mockpost.postman.model import (
+    Collection,
+    Dropped,
+    Environment,
+    Example,
+    Request,
+    RequestItem,
+    Scope,
+)
+from mockpost.postman.schema import COLLECTION_SCHEMA, ENVIRONMENT_SCHEMA, collection_looks_valid
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+
+
+def _read_json(path: Path) -> Any:
+    source = str(path)
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(source, "no such file") from None
+    except IsADirectoryError:
+        raise LoadError(source, "is a directory, not a JSON file") from None
+    except OSError as exc:
+        raise LoadError(source, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        return json.loads(text.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise LoadError(source, "is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            source, f"is not valid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}"
+        ) from None
+
+
+def _check(source: str, data: Any, schema: dict[str, Any], what: str) -> None:
+    import jsonschema  # only needed to check environments and to explain a broken collection
+
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is None:
+        return
+    where = error.json_path
+    if error.validator == "required" and where == "$":
+        raise LoadError(source, f"is not a {what}: {error.message}", where)
+    raise LoadError(source, f"{_describe(error)}", where)
+
+
+def _describe(error: ValidationError) -> str:
+    found = type(error.instance).__name__
+    names = {"str": "a string", "dict": "an object", "list": "an array", "NoneType": "null"}
+    found = names.get(found, f"a {found}")
+    if error.validator in ("type", "anyOf"):
+        return f"unexpected value, found {found}"
+    return error.message
+
+
+def _stable_id(name: str) -> str:
+    """An id for an example the file gives none: the same from run to run."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+
+
+class _Loader:
+    def __init__(self, source: str, collection_id: str) -> None:
+        self.source = source
+        self.collection_id = collection_id
+        self.requests: list[RequestItem] = []
+        self.examples: list[Example] = []
+        self.dropped: list[Dropped] = []
+
+    def walk(
+        self,
+        items: Sequence[Any],
+        where: str,
+        folders: tuple[str, ...],
+        scopes: tuple[Scope, ...],
+    ) -> None:
+        for i, item in enumerate(items):
+            here = f"{where}[{i}]"
+            name = as_text(item.get("name"))
+            item_scopes = (read_variables(item.get("variable")), *scopes)
+            if "item" in item:
+                self.walk(item["item"], f"{here}.item", (*folders, name), item_scopes)
+            elif "request" in item:
+                self.addread_request(item, here, name, folders, item_scopes)
+
+    def addread_request(
+        self,
+        item: Mapping[str, Any],
+        where: str,
+        name: str,
+        folders: tuple[str, ...],
+        scopes: tuple[Scope, ...],
+    ) -> None:
+        responses = item.get("response") or []
+        try:
+            request = read_request(item.get("request"))
+        except Unservable as exc:
+            for j, response in enumerate(responses):
+                self.drop(f"{where}.response[{j}]", response, str(exc))
+            return
+        self.requests.append(RequestItem(name, folders, request, len(responses), where))
+        for j, response in enumerate(responses):
+            here = f"{where}.response[{j}]"
+            try:
+                self.examples.append(
+                    self.example(
+                        response, here, request, name, folders, scopes, item.get("request")
+                    )
+                )
+            except Unservable as exc:
+                self.drop(here, response, str(exc))
+
+    def example(
+        self,
+        raw: Mapping[str, Any],
+        where: str,
+        parent: Request,
+        request_name: str,
+        folders: tuple[str, ...],
+        scopes: tuple[Scope, ...],
+        parent_raw: Any = None,
+    ) -> Example:
+        original = raw.get("originalRequest")
+        if original is not None and original == parent_raw:
+            request = parent  # saved as the request itself: read once (a deep == is cheap)
+        else:
+            request = read_original_request(original, parent)
+        body = raw.get("body")
+        if body is not None and not isinstance(body, str):
+            body = json.dumps(body)
+        example_id = raw.get("id")
+        if not isinstance(example_id, str) or not example_id:
+            # Postman gives every example an id on import; ours are stable across runs.
+            example_id = _stable_id(f"{self.collection_id}/{where}")
+        return Example(
+            id=example_id,
+            name=as_text(raw.get("name")),
+            code=read_code(raw.get("code")),
+            status=as_text(raw.get("status")),
+            headers=read_headers(raw.get("header")),
+            body=body or "",
+            language=as_text(raw.get("_postman_previewlanguage")).lower(),
+            request=request,
+            request_name=request_name,
+            folders=folders,
+            scopes=scopes,
+            position=len(self.examples),
+            where=where,
+        )
+
+    def drop(self, where: str, raw: Any, reason: str) -> None:
+        name = as_text(raw.get("name")) if isinstance(raw, dict) else ""
+        self.dropped.append(Dropped(where=where, name=name, reason=reason))
+
+
+def _schema_version(info: Mapping[str, Any]) -> str:
+    schema = as_text(info.get("schema"))
+    for version in ("2.1.0", "2.0.0"):
+        if f"v{version}" in schema:
+            return version
+    return ""
+
+
+def load_collection(path: str | Path) -> Collection:
+    """Read a Postman Collection v2.0/v2.1 file; raise `LoadError` if it cannot be served."""
+    path = Path(path)
+    return parse_collection(_read_json(path), str(path))
+
+
+def parse_collection(data: Any, source: str = "<collection>") -> Collection:
+    """A collection from its parsed JSON; `source` names it in errors."""
+    if isinstance(data, dict) and "collection" in data and "info" not in data:
+        data = data["collection"]  # the Postman API wraps exports in {"collection": {...}}
+    if isinstance(data, dict) and "values" in data and "item" not in data:
+        raise LoadError(source, "is an environment file, not a collection (pass it with -e)")
+    if isinstance(data, dict) and "requests" in data and "item" not in data:
+        raise LoadError(source, "is a Postman v1 collection; export it again as v2.1")
+    if not collection_looks_valid(data):
+        _check(source, data, COLLECTION_SCHEMA, "Postman collection")
+    info = data["info"]
+    schema = as_text(info.get("schema"))
+    if schema and "collection" in schema and not _schema_version(info):
+        raise LoadError(source, f"unsupported collection schema {schema!r}", "$.info.schema")
+    collection_id = as_text(info.get("_postman_id")) or as_text(info.get("name")) or source
+    variables = read_variables(data.get("variable"))
+    loader = _Loader(source, collection_id)
+    loader.walk(data["item"], "$.item", (), (variables,))
+    return Collection(
+        source=source,
+        name=as_text(info.get("name")) or Path(source).name,
+        schema_version=_schema_version(info),
+        requests=tuple(loader.requests),
+        examples=tuple(loader.examples),
+        dropped=tuple(loader.dropped),
+        variables=variables.values,
+    )
+
+
+def load_environment(path: str | Path) -> Environment:
+    """Read a Postman environment file: its enabled values, at their initial value."""
+    path = Path(path)
+    source = str(path)
+    data = _read_json(path)
+    if isinstance(data, dict) and "environment" in data and "values" not in data:
+        data = data["environment"]
+    if isinstance(data, dict) and "item" in data and "values" not in data:
+        raise LoadError(source, "is a collection, not an environment file")
+    _check(source, data, ENVIRONMENT_SCHEMA, "Postman environment")
+    return Environment(
+        source=source,
+        name=as_text(data.get("name")) or path.name,
+        values=read_variables(data["values"]).values,
+    )

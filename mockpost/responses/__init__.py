@@ -1,0 +1,1 @@
+"""What an answer holds: templates, dynamic values, prepared responses, and the reply."""

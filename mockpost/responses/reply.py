@@ -1,0 +1,35 @@
+"""A reply: what mockpost sends for a call, with what the call record says of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockpost.calls.record import Closest, ExampleRef, Headers, How, clip
+
+
+@dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
+class Reply:
+    """Everything about an answer but the call itself; a kept reply is shared by repeats."""
+
+    status: int
+    headers: Headers
+    body: bytes
+    how: How
+    reason: str | None = None  # the status text, when the example gives a valid one
+    example: ExampleRef | None = None
+    score: float | None = None
+    path_step: str = ""
+    explanation: tuple[Closest, ...] = ()
+    notes: tuple[str, ...] = ()
+    delay_ms: int = 0
+    final: bool = False  # complete, and the same for every repeat of the call
+    logged_body: bytes = b""  # the body as a record keeps it
+    logged_truncated: bool = False
+
+    def __post_init__(self) -> None:
+        self.logged_body, self.logged_truncated = clip(self.body)
+
+    @property
+    def size(self) -> int:
+        """Roughly the bytes it holds onto."""
+        return 256 + len(self.body) + sum(len(n) + len(v) for n, v in self.headers)

@@ -1,0 +1,219 @@
+"""The runtime: what a running mock holds, and the one operation that answers a call.
+
+For each call, in order: a CORS preflight (never needs the key) -> the private-mode key ->
+the active server response -> Postman's matching -> the example, or the not-found body. The
+delay to wait is part of the reply; the web layer waits it out and sends.
+
+What the runtime holds (index, settings, prepared responses) is replaced whole by `swap`,
+never patched, and the cache of repeated calls is emptied with it: no answer outlives the
+index or settings that produced it.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mockpost.calls.call import Call
+from mockpost.calls.record import CallRecord, Headers, clip
+from mockpost.calls.store import CallStore
+from mockpost.matching.directives import has_directives
+from mockpost.matching.index import Index
+from mockpost.matching.match import Decision, match, methods_for_path
+from mockpost.responses import answer
+from mockpost.responses.dynamic import DynamicValues
+from mockpost.responses.prepare import Responses
+from mockpost.responses.reply import Reply
+from mockpost.runtime.cache import Key, ReplyCache
+from mockpost.runtime.settings import Settings
+
+log = logging.getLogger("mockpost.runtime")
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """What answers calls at one moment: swapped whole, never changed in place."""
+
+    index: Index
+    settings: Settings
+    responses: Responses
+
+    @property
+    def keeps_decisions(self) -> bool:
+        """Whether a plain call's decision depends on method, path and query alone."""
+        return not self.settings.match.match_headers
+
+    @property
+    def keeps_replies(self) -> bool:
+        """Whether a plain call's complete reply may be sent again without any check."""
+        settings = self.settings
+        return (
+            self.keeps_decisions and settings.api_key is None and settings.server_response is None
+        )
+
+
+def is_preflight(call: Call) -> bool:
+    headers = call.headers
+    return (
+        call.method == "OPTIONS"
+        and "origin" in headers
+        and "access-control-request-method" in headers
+    )
+
+
+def is_plain(call: Call) -> bool:
+    """No body, no `x-mock-*` header, no OPTIONS: method, path and query decide its answer."""
+    return not call.body and call.method != "OPTIONS" and not has_directives(call.headers)
+
+
+class Runtime:
+    """A running mock: answers calls, records them, and takes a new index or settings."""
+
+    def __init__(
+        self,
+        index: Index,
+        settings: Settings | None = None,
+        store: CallStore | None = None,
+        *,
+        cache: ReplyCache | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        settings = settings if settings is not None else Settings()
+        self.state = State(index, settings, Responses(index))
+        self.store = store if store is not None else CallStore()
+        self.cache = cache if cache is not None else ReplyCache()
+        self.clock = clock
+        self.dynamic = DynamicValues(settings.seed, settings.locale, clock)
+        self.dynamic.warm_up(self.state.responses.dynamic_names())
+
+    # -- changing what answers ------------------------------------------------------------
+
+    def swap(self, index: Index | None = None, settings: Settings | None = None) -> None:
+        """Answer the next calls with this index and/or these settings, all at once."""
+        old = self.state
+        index = index if index is not None else old.index
+        responses = old.responses if index is old.index else Responses(index)
+        self.state = State(index, settings if settings is not None else old.settings, responses)
+        self.cache.clear()
+        if index is not old.index:
+            self.dynamic.warm_up(responses.dynamic_names())
+
+    # -- answering ------------------------------------------------------------------------
+
+    def kept(self, key: Key) -> Reply | None:
+        """The complete reply kept for a plain call's repeats, if there is one."""
+        found = self.cache.get(key)
+        return found if type(found) is Reply else None
+
+    def answer(self, call: Call) -> Reply:
+        """What to send back for a call (no waiting, no I/O); never raises."""
+        state = self.state
+        try:
+            key = call.key if state.keeps_decisions and is_plain(call) else None
+            reply = _with_cors(self._answer(state, call, key))
+            if key is not None and reply.final and state.keeps_replies and self.state is state:
+                self.cache.put(key, reply)
+            return reply
+        except Exception as exc:  # a bug must not cost the call its answer or its record
+            log.exception("failed to answer %s %s", call.method, call.path)
+            return _with_cors(answer.internal_error_reply(exc))
+
+    def _answer(self, state: State, call: Call, key: Key | None) -> Reply:
+        settings = state.settings
+        if is_preflight(call):
+            return self._preflight(state, call)
+        if settings.api_key is not None and not _key_matches(call, settings.api_key):
+            return answer.unauthorized_reply()
+        if settings.server_response is not None:
+            sr = settings.server_response
+            return answer.server_response_reply(sr.code, sr.body, sr.headers, settings.delay_ms)
+        decision = self._decide(state, call, key)
+        delay = decision.directives.delay_ms
+        return self._reply(state, call, decision, settings.delay_ms if delay is None else delay)
+
+    def _decide(self, state: State, call: Call, key: Key | None) -> Decision:
+        if key is None:
+            return match(state.index, call, state.settings.match)
+        found = self.cache.get(key)
+        if isinstance(found, Decision):
+            return found
+        decision = match(state.index, call, state.settings.match)
+        if self.state is state:
+            self.cache.put(key, decision)  # replaced by the reply when that can be kept
+        return decision
+
+    def _reply(self, state: State, call: Call, decision: Decision, delay_ms: int) -> Reply:
+        if decision.example is None:
+            return answer.not_found_reply(decision, delay_ms)
+        response = state.responses.of(decision.example)
+        return answer.example_reply(decision, response, call, self.dynamic, delay_ms)
+
+    def _preflight(self, state: State, call: Call) -> Reply:
+        """An OPTIONS example answers a preflight, else mockpost's own 204 (never needs the
+        key, and never shows an OPTIONS example's data without it)."""
+        settings = state.settings
+        if settings.api_key is None or _key_matches(call, settings.api_key):
+            decision = match(state.index, call, settings.match)
+            if decision.example is not None:
+                return self._reply(state, call, decision, settings.delay_ms)
+        methods = methods_for_path(state.index, call.path, settings.match.fuzzy)
+        return answer.preflight_reply(methods, call.headers.get("access-control-request-headers"))
+
+    # -- recording ------------------------------------------------------------------------
+
+    def record(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: Headers,
+        body: bytes,
+        reply: Reply,
+        received: float,
+        duration_ms: float,
+        notes: tuple[str, ...] = (),
+    ) -> CallRecord:
+        """Keep the record of a call (its headers as sent: every one, in order)."""
+        kept_body, truncated = clip(body)
+        record = CallRecord(
+            self.store.next_id(),
+            received,
+            method,
+            path,
+            query,
+            headers,
+            kept_body,
+            truncated,
+            reply.status,
+            reply.headers,
+            reply.logged_body,
+            reply.logged_truncated,
+            reply.how,
+            reply.example,
+            reply.score,
+            reply.path_step,
+            reply.explanation,
+            reply.notes + notes if notes else reply.notes,
+            reply.delay_ms,
+            duration_ms,
+        )
+        self.store.add(record)
+        return record
+
+
+def _with_cors(reply: Reply) -> Reply:
+    """Every answer allows any origin, unless the example says otherwise."""
+    if not any(name.lower() == "access-control-allow-origin" for name, _ in reply.headers):
+        reply.headers = (*reply.headers, ("Access-Control-Allow-Origin", "*"))
+    return reply
+
+
+def _key_matches(call: Call, key: str) -> bool:
+    """Constant-time comparison; a key that is not UTF-8 is just a wrong key."""
+    given = call.headers.get("x-api-key", "")
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogateescape"), key.encode("utf-8", "surrogateescape")
+    )

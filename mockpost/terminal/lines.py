@@ -1,0 +1,81 @@
+"""The lines for one call, made once as (text, style) parts: rich `Text` on a terminal, plain
+text for files and pipes.
+
+Everything that comes from a call is put in `rich.text.Text`, never in markup, so `/[bold]x`
+prints as it is.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+
+from rich.text import Text
+
+from mockpost.calls.record import CallRecord, ExampleRef, How
+from mockpost.terminal.console import status_style
+
+Part = tuple[str, str]  # text, style
+METHOD_WIDTH = 8  # OPTIONS and DELETE, and a space
+
+OutcomeKey = tuple[int, How, ExampleRef | None, float | None, str]
+
+
+@lru_cache(maxsize=4)
+def _clock(second: int) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(second))
+
+
+@lru_cache(maxsize=1 << 16)  # as many as the runtime keeps replies: a rotation never misses
+def _outcome_parts(key: OutcomeKey) -> tuple[Part, ...]:
+    """What answered: the same parts for every call answered alike, made once."""
+    status, how, example, score, path_step = key
+    parts = [(f"  {status}", status_style(status))]
+    if example is not None:
+        parts.append((f"  {example.name!r}", "cyan"))
+        if example.request:
+            parts.append((f" of {example.request!r}", "dim"))
+        if how is How.SCORE and score is not None:
+            parts.append((f"  score {score:g} ({path_step})", ""))
+        else:
+            parts.append((f"  by {how.value}", ""))
+    elif how is How.NOT_FOUND:
+        parts.append(("  No matching requests", "bold red"))
+    else:
+        parts.append((f"  {how.value}", "magenta"))
+    return tuple(parts)
+
+
+def call_parts(record: CallRecord) -> list[Part]:
+    """When, which method, which path, what answered, how long it took; then the notes and
+    the closest examples, each on a line of its own."""
+    received = record.received
+    query = record.query
+    parts = [
+        (f"{_clock(int(received))}.{int(received * 1000) % 1000:03d} ", "dim"),
+        (f"{record.method:<{METHOD_WIDTH}}", "bold"),
+        (f"{record.path}?{query}" if query else record.path, ""),
+        *_outcome_parts(
+            (record.status, record.how, record.example, record.score, record.path_step)
+        ),
+        (f"  {record.duration_ms:.1f} ms", "dim"),
+    ]
+    for note in record.notes:
+        parts += [("\n    note: ", "yellow"), (note, "")]
+    for near in record.explanation:
+        parts += [
+            ("\n    closest: ", "red"),
+            (f"{near.method} {near.path} {near.example!r}", ""),
+            (f" - {near.reason}", "red"),
+        ]
+    return parts
+
+
+def render_call(record: CallRecord) -> Text:
+    """The lines for one call, as `Text` (request data never read as markup)."""
+    return Text.assemble(*call_parts(record))
+
+
+def plain_call(record: CallRecord) -> str:
+    """The lines for one call, as plain text (for files and pipes)."""
+    return "".join([text for text, _ in call_parts(record)])

@@ -1,0 +1,128 @@
+"""`validate` and `routes` as tables."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from mockpost.matching.compile import IndexedExample
+from mockpost.postman.variables import TOKEN
+from mockpost.report import Report, Route
+from mockpost.terminal.console import status_style
+
+
+def _example_label(example: IndexedExample) -> Text:
+    label = Text(f"{example.code} ", style=status_style(example.code))
+    label.append(example.name or "(no name)")
+    query = "&".join(f"{k}={v}" for k, v in example.query.elements())
+    if query:
+        label.append(f" ?{query}", style="dim")
+    return label
+
+
+def _path_text(path: str) -> Text:
+    """A path with its wildcards highlighted (built as Text: no markup is read)."""
+    text = Text()
+    last = 0
+    for found in TOKEN.finditer(path):
+        text.append(path[last : found.start()])
+        text.append(found.group(0), style="magenta")
+        last = found.end()
+    text.append(path[last:])
+    return text
+
+
+def routes_table(routes: tuple[Route, ...]) -> Table:
+    table = Table(title="Routes", title_justify="left", show_lines=False)
+    table.add_column("method", style="bold")
+    table.add_column("path")
+    table.add_column("examples (code, name, query)")
+    for route in routes:
+        labels = Text("\n").join(_example_label(e) for e in route.examples)
+        table.add_row(route.method, _path_text(route.path), labels)
+    return table
+
+
+def print_report(console: Console, report: Report) -> None:
+    """`mockpost validate`: what the collection holds and what may surprise a user."""
+    index = report.index
+    collection = index.collection
+    summary = Table(title=collection.name, title_justify="left", show_header=False)
+    summary.add_column("what", style="bold")
+    summary.add_column("count", justify="right")
+    summary.add_row("requests", str(len(collection.requests)))
+    summary.add_row(
+        "requests with examples", str(sum(1 for r in collection.requests if r.example_count))
+    )
+    summary.add_row("examples served", str(len(index.examples)))
+    summary.add_row("examples dropped", str(len(collection.dropped)))
+    summary.add_row("endpoints (method + path)", str(len(report.routes)))
+    summary.add_row("wildcard variables", str(len(report.unresolved)))
+    summary.add_row("examples never chosen by path", str(len(report.shadowed)))
+    summary.add_row("duplicate example names", str(len(report.duplicate_names)))
+    summary.add_row("unknown {{$…}} variables", str(len(report.unknown_dynamic)))
+    console.print(summary)
+
+    if collection.dropped:
+        table = Table(title="Dropped examples", title_justify="left")
+        for column in ("where", "name", "why"):
+            table.add_column(column)
+        for dropped in collection.dropped:
+            table.add_row(Text(dropped.where), Text(dropped.name), Text(dropped.reason))
+        console.print(table)
+    if report.unresolved:
+        table = Table(
+            title="Variables left unresolved in paths (each matches any one segment)",
+            title_justify="left",
+        )
+        table.add_column("variable", style="magenta")
+        table.add_column("example paths", justify="right")
+        for name, count in report.unresolved.items():
+            table.add_row(Text("{{" + name + "}}"), str(count))
+        console.print(table)
+    if report.shadowed:
+        table = Table(
+            title="Examples never chosen by path (reach them with x-mock-response-"
+            "code, -name or -id)",
+            title_justify="left",
+        )
+        table.add_column("method", style="bold")
+        table.add_column("path")
+        table.add_column("example")
+        table.add_column("answered instead by")
+        for shadowed in report.shadowed:
+            by = shadowed.by
+            table.add_row(
+                shadowed.example.method,
+                _path_text(shadowed.example.path.text),
+                _example_label(shadowed.example),
+                _example_label(by) if by is not None else Text("nothing", "red"),
+            )
+        console.print(table)
+    if report.duplicate_names:
+        table = Table(
+            title="Example names used more than once (x-mock-response-name picks "
+            "the first with code 200)",
+            title_justify="left",
+        )
+        table.add_column("name")
+        table.add_column("examples", justify="right")
+        for name, count in report.duplicate_names.items():
+            table.add_row(Text(name), str(count))
+        console.print(table)
+    if report.unknown_dynamic:
+        table = Table(title="Unknown {{$…}} variables (served as written)", title_justify="left")
+        table.add_column("variable", style="magenta")
+        table.add_column("examples", justify="right")
+        for name, count in report.unknown_dynamic.items():
+            table.add_row(Text("{{" + name + "}}"), str(count))
+        console.print(table)
+    if not report.servable:
+        console.print(
+            Text("Nothing to serve: this collection has no saved examples.", style="bold red")
+        )
+    else:
+        console.print(
+            Text(f"OK: {len(index.examples)} examples can be served.", style="bold green")
+        )

@@ -1,0 +1,124 @@
+"""The catch-all handler: HTTP in, a `Call` to the runtime, its reply out, a record kept.
+
+Every call gets an answer and a record, whatever it holds: a body that cannot be read is
+noted, a failure inside mockpost is a 500 with a note, a client that goes away during the
+delay is recorded as such.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+
+from aiohttp import web
+from multidict import CIMultiDictProxy
+
+from mockpost.calls.call import Call
+from mockpost.matching.directives import has_directives
+from mockpost.responses.reply import Reply
+from mockpost.runtime.runtime import Runtime
+
+MAX_REQUEST_BODY = 64 * 1024 * 1024
+
+RUNTIME = web.AppKey("runtime", Runtime)
+Sleep = Callable[[float], Awaitable[None]]
+SLEEP: web.AppKey[Sleep] = web.AppKey("sleep")  # how a delay is waited out (tests give their own)
+
+
+class CallHeaders(Mapping[str, str]):
+    """A call's headers as the core reads them: any case, repeated ones joined by ", ".
+
+    A view over aiohttp's headers: nothing is copied for the calls that read none.
+    """
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: CIMultiDictProxy[str]) -> None:
+        self._raw = raw
+
+    def __getitem__(self, name: str) -> str:
+        values = self._raw.getall(name)
+        return values[0] if len(values) == 1 else ", ".join(values)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(name.lower() for name in self._raw))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(name.lower() for name in self._raw))
+
+
+async def _read_body(request: web.Request) -> tuple[bytes, tuple[str, ...]]:
+    """The call's body, and a note when it could not be read (the call is answered anyway)."""
+    if not request.body_exists:
+        return b"", ()
+    try:
+        return await request.read(), ()
+    except web.HTTPRequestEntityTooLarge:
+        return b"", (f"request body over {MAX_REQUEST_BODY} bytes: not read",)
+    except Exception as exc:  # a broken upload still gets an answer and a log line
+        return b"", (f"request body could not be read: {type(exc).__name__}: {exc}",)
+
+
+def _call_of(request: web.Request, body: bytes) -> Call:
+    query_string = request.query_string
+    return Call(
+        method=request.method.upper(),
+        path=request.path,
+        query=tuple(request.query.items()) if query_string else (),
+        headers=CallHeaders(request.headers),
+        body=body,
+        query_string=query_string,
+    )
+
+
+async def handle(request: web.Request) -> web.StreamResponse:
+    """The one handler: every call gets an answer and a record in the call store."""
+    runtime = request.app[RUNTIME]
+    received, started = runtime.clock(), time.perf_counter()
+    reply: Reply | None = None
+    method = request.method
+    if not request.body_exists and method != "OPTIONS" and not has_directives(request.headers):
+        reply = runtime.kept((method, request.path, request.query_string))
+    body = b""
+    notes: tuple[str, ...] = ()
+    if reply is None:
+        body, notes = await _read_body(request)
+        reply = runtime.answer(_call_of(request, body))
+    try:
+        if reply.delay_ms:
+            await request.app[SLEEP](reply.delay_ms / 1000)
+    except asyncio.CancelledError:
+        notes += ("the client went away during the delay",)
+        _record(runtime, request, body, reply, received, started, notes)
+        raise
+    response = web.Response(
+        status=reply.status, reason=reply.reason, headers=reply.headers, body=reply.body
+    )
+    _record(runtime, request, body, reply, received, started, notes)
+    return response
+
+
+def _record(
+    runtime: Runtime,
+    request: web.Request,
+    body: bytes,
+    reply: Reply,
+    received: float,
+    started: float,
+    notes: tuple[str, ...],
+) -> None:
+    runtime.record(
+        request.method,
+        request.path,
+        request.query_string,
+        tuple(request.headers.items()),
+        body,
+        reply,
+        received,
+        (time.perf_counter() - started) * 1000,
+        notes,
+    )

@@ -1,0 +1,57 @@
+"""The package's shape: the core imports neither click, aiohttp nor rich; modules stay small."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "mockpost"
+FRONTS = {"click": "cli.py", "aiohttp": "web", "rich": "terminal"}
+
+
+def test_the_core_imports_neither_click_aiohttp_nor_rich() -> None:
+    modules = [
+        "mockpost." + str(p.relative_to(PACKAGE).with_suffix("")).replace("/", ".")
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if p.parts[len(PACKAGE.parts)] in ("postman", "matching", "responses", "calls", "runtime")
+        or (p.parent == PACKAGE and p.name not in ("cli.py", "__main__.py"))
+    ]
+    modules = [m.removesuffix(".__init__") for m in modules]
+    code = (
+        "import sys\n"
+        f"for name in {modules!r}:\n"
+        "    __import__(name)\n"
+        "loaded = sorted(m for m in ('click', 'aiohttp', 'rich') if m in sys.modules)\n"
+        "print(','.join(loaded))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"the core imported {result.stdout.strip()}"
+    assert "mockpost.runtime.runtime" in modules
+    assert "mockpost.matching.match" in modules
+
+
+def test_only_the_front_ends_import_their_library() -> None:
+    for library, home in FRONTS.items():
+        for path in PACKAGE.rglob("*.py"):
+            relative = path.relative_to(PACKAGE)
+            if str(relative) == home or relative.parts[0] == home:
+                continue
+            text = path.read_text(encoding="utf-8")
+            assert f"import {library}" not in text, f"{relative} imports {library}"
+            assert f"from {library}" not in text, f"{relative} imports {library}"
+
+
+def test_no_module_is_much_over_300_lines() -> None:
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 320
+    }
+    assert long == {}
+
+
+def test_the_package_says_it_is_typed() -> None:
+    assert (PACKAGE / "py.typed").exists()
