@@ -88,6 +88,7 @@ class Server:
 
     def start(self) -> None:
         env = dict(os.environ)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # start-up as users see it, with bytecode
         if self.source is not None:
             env["PYTHONPATH"] = self.source
         with self.log.open("wb") as out:

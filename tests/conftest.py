@@ -150,8 +150,14 @@ def serve(make_index: Callable[..., Index], aiohttp_client: Any) -> Serve:
         env: dict[str, Any] | None = None,
         settings: Settings | None = None,
         store: CallStore | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> TestClient[Any, Any]:
-        runtime = Runtime(make_index(data, env), settings, store)
+        index = make_index(data, env)
+        runtime = (
+            Runtime(index, settings, store)
+            if clock is None
+            else Runtime(index, settings, store, clock=clock)
+        )
         client: TestClient[Any, Any] = await aiohttp_client(create_app(runtime))
         return client
 

@@ -176,11 +176,16 @@ def test_dynamic_variable_has_postmans_kind_and_format(name: str) -> None:
         assert ok, f"{name} gave {value!r}"
 
 
-def test_unseeded_clock_is_now() -> None:
-    values = DynamicValues()
-    assert abs(int(values("timestamp")) - time.time()) < 5
+def test_unseeded_values_read_the_clock() -> None:
+    values = DynamicValues(clock=lambda: 1_800_000_000.25)
+    assert values("timestamp") == "1800000000"
+    assert values("isoTimestamp") == "2027-01-15T08:00:00.250Z"
     iso = datetime.strptime(values("isoTimestamp"), "%Y-%m-%dT%H:%M:%S.%fZ")
-    assert abs(iso.replace(tzinfo=UTC).timestamp() - time.time()) < 5
+    assert iso.replace(tzinfo=UTC).timestamp() == 1_800_000_000.25
+
+
+def test_the_clock_is_the_real_one_by_default() -> None:
+    assert DynamicValues().source.clock is time.time
 
 
 def test_each_occurrence_gets_a_fresh_value() -> None:

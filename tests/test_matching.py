@@ -1,21 +1,26 @@
-"""Postman's matching algorithm, through the real aiohttp app.
-
-Scores are read from the call log, which records the score of the example that answered.
+"""Postman's matching algorithm: through the core (`match(index, call)`) where HTTP is not the
+point, and through the real aiohttp app where it is (bodies as clients encode them, what the
+call log records).
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
-from mockpost.calls.record import CallRecord
+from mockpost.calls.call import Call
+from mockpost.calls.record import CallRecord, How
+from mockpost.matching.index import build_index
+from mockpost.matching.match import Decision, match
 from mockpost.matching.options import MatchOptions
+from mockpost.postman.reader import parse_collection
 from mockpost.runtime.settings import Settings
-from tests.conftest import NOT_FOUND, Serve, collection, example, item, runtime_of
+from tests.conftest import Serve, collection, example, item, runtime_of
 
 
 async def call(
@@ -33,27 +38,45 @@ def named(name: str, raw: str, **kwargs: Any) -> dict[str, Any]:
     return example(name, raw, body=name, **kwargs)
 
 
-# Method and path
+# Method and path (through the core: `match(index, call)`)
 
 
-async def test_method_must_match(serve: Serve) -> None:
-    client = await serve(
-        collection(item("r", named("get", "x/a"), named("post", "x/a", method="POST")))
+def decide(
+    data: dict[str, Any],
+    target: str,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    options: MatchOptions | None = None,
+) -> Decision:
+    """Match one call against a collection, as a client would send it (`/path?query`)."""
+    path, _, query_string = target.partition("?")
+    call = Call(
+        method,
+        path,
+        tuple(parse_qsl(query_string, keep_blank_values=True)),
+        {k.lower(): v for k, v in (headers or {}).items()},
+        query_string=query_string,
     )
-    assert (await call(client, "POST", "/a"))[1] == b"post"
-    assert (await call(client, "GET", "/a"))[1] == b"get"
-    status, body, _ = await call(client, "DELETE", "/a")
-    assert (status, body) == (404, NOT_FOUND)
+    return match(build_index(parse_collection(data)), call, options)
 
 
-async def test_exact_path_beats_wildcard(serve: Serve) -> None:
-    client = await serve(
-        collection(item("r", named("any", "x/users/{{id}}"), named("seven", "x/users/7")))
-    )
-    _, body, record = await call(client, "GET", "/users/7")
-    assert body == b"seven"
-    assert record.score == 110  # 100 for the path, +10 as neither side has query params
-    assert (await call(client, "GET", "/users/8"))[1] == b"any"
+def answered(decision: Decision) -> str | None:
+    return decision.example.name if decision.example is not None else None
+
+
+def test_method_must_match() -> None:
+    data = collection(item("r", named("get", "x/a"), named("post", "x/a", method="POST")))
+    assert answered(decide(data, "/a", "POST")) == "post"
+    assert answered(decide(data, "/a", "GET")) == "get"
+    assert decide(data, "/a", "DELETE").how is How.NOT_FOUND
+
+
+def test_exact_path_beats_wildcard() -> None:
+    data = collection(item("r", named("any", "x/users/{{id}}"), named("seven", "x/users/7")))
+    found = decide(data, "/users/7")
+    assert answered(found) == "seven"
+    assert found.score == 110  # 100 for the path, +10 as neither side has query params
+    assert answered(decide(data, "/users/8")) == "any"
 
 
 async def test_wildcard_capture_is_echoed_in_the_body(serve: Serve) -> None:
@@ -90,127 +113,169 @@ async def test_path_variable_without_value_is_a_wildcard(serve: Serve) -> None:
         ),
     ],
 )
-async def test_query_params_score_by_percentage(
-    serve: Serve, example_query: str, call_query: str, score: float
+def test_query_params_score_by_percentage(
+    example_query: str, call_query: str, score: float
 ) -> None:
-    client = await serve(collection(item("r", named("e", "x/s" + example_query))))
-    status, _, record = await call(client, "GET", "/s" + call_query)
-    assert status == 200
-    assert record.score == pytest.approx(score)
+    found = decide(collection(item("r", named("e", "x/s" + example_query))), "/s" + call_query)
+    assert answered(found) == "e"
+    assert found.score == pytest.approx(score)
 
 
-async def test_best_query_match_wins(serve: Serve) -> None:
-    client = await serve(
-        collection(
-            item(
-                "r",
-                named("plain", "x/users"),
-                named("admins", "x/users?role=admin"),
-                named("page2", "x/users?page=2"),
-            )
+async def test_query_scores_reach_the_call_log_through_http(serve: Serve) -> None:
+    client = await serve(collection(item("r", named("e", "x/s?a=1&b=2"))))
+    _, _, record = await call(client, "GET", "/s?a=1&b=3")
+    assert record.score == 105
+
+
+def test_best_query_match_wins() -> None:
+    data = collection(
+        item(
+            "r",
+            named("plain", "x/users"),
+            named("admins", "x/users?role=admin"),
+            named("page2", "x/users?page=2"),
         )
     )
-    assert (await call(client, "GET", "/users?role=admin"))[1] == b"admins"
-    assert (await call(client, "GET", "/users?page=2"))[1] == b"page2"
-    assert (await call(client, "GET", "/users"))[1] == b"plain"
+    assert answered(decide(data, "/users?role=admin")) == "admins"
+    assert answered(decide(data, "/users?page=2")) == "page2"
+    assert answered(decide(data, "/users")) == "plain"
 
 
 # Ties
 
 
-async def test_tie_goes_to_the_example_with_code_200(serve: Serve) -> None:
-    client = await serve(
-        collection(item("r", named("error", "x/a", code=500), named("ok", "x/a", code=200)))
-    )
-    assert (await call(client, "GET", "/a"))[1] == b"ok"
+def test_tie_goes_to_the_example_with_code_200() -> None:
+    data = collection(item("r", named("error", "x/a", code=500), named("ok", "x/a", code=200)))
+    assert answered(decide(data, "/a")) == "ok"
 
 
-async def test_tie_without_200_goes_to_the_first_in_collection_order(serve: Serve) -> None:
-    client = await serve(
-        collection(
-            item("r", named("first", "x/a", code=201)), item("s", named("second", "x/a", code=202))
-        )
+def test_tie_without_200_goes_to_the_first_in_collection_order() -> None:
+    data = collection(
+        item("r", named("first", "x/a", code=201)), item("s", named("second", "x/a", code=202))
     )
-    assert (await call(client, "GET", "/a"))[1] == b"first"
+    assert answered(decide(data, "/a")) == "first"
 
 
 # x-mock-response-code, -id, -name
 
 
-async def test_response_code_header_keeps_examples_with_that_code(serve: Serve) -> None:
-    client = await serve(collection(item("r", named("ok", "x/a"), named("gone", "x/a", code=410))))
-    status, body, _ = await call(client, "GET", "/a", headers={"x-mock-response-code": "410"})
-    assert (status, body) == (410, b"gone")
-    status, body, _ = await call(client, "GET", "/a", headers={"x-mock-response-code": "503"})
-    assert (status, body) == (404, NOT_FOUND)
+def test_response_code_header_keeps_examples_with_that_code() -> None:
+    data = collection(item("r", named("ok", "x/a"), named("gone", "x/a", code=410)))
+    assert answered(decide(data, "/a", headers={"x-mock-response-code": "410"})) == "gone"
+    assert decide(data, "/a", headers={"x-mock-response-code": "503"}).how is How.NOT_FOUND
 
 
-async def test_response_id_header_returns_that_example_whatever_the_path(serve: Serve) -> None:
-    client = await serve(
-        collection(item("r", named("a", "x/a", id="id-a"), named("b", "x/b", id="id-b")))
+def test_response_id_header_returns_that_example_whatever_the_path() -> None:
+    data = collection(item("r", named("a", "x/a", id="id-a"), named("b", "x/b", id="id-b")))
+    found = decide(data, "/nowhere", headers={"x-mock-response-id": "id-b"})
+    assert (answered(found), found.how) == ("b", How.RESPONSE_ID)
+    assert answered(decide(data, "/x", headers={"x-mock-response-id": "1234567-id-a"})) == "a"
+    missing = decide(data, "/a", headers={"x-mock-response-id": "nope"})
+    assert missing.how is How.NOT_FOUND
+    assert "no GET example has id 'nope'" in missing.notes
+
+
+def test_response_name_header_prefers_code_200_among_same_names() -> None:
+    data = collection(
+        item("r", named("x", "x/a", code=500)),
+        item("s", example("Same", "x/b", code=500, body="500")),
+        item("t", example("Same", "x/c", code=200, body="200")),
     )
-    assert (await call(client, "GET", "/nowhere", headers={"x-mock-response-id": "id-b"}))[
-        1
-    ] == b"b"
-    uid = {"x-mock-response-id": "1234567-id-a"}
-    assert (await call(client, "GET", "/x", headers=uid))[1] == b"a"
-    status, body, _ = await call(client, "GET", "/a", headers={"x-mock-response-id": "nope"})
-    assert (status, body) == (404, NOT_FOUND)
+    found = decide(data, "/zzz", headers={"x-mock-response-name": "Same"})
+    assert found.example is not None
+    assert found.example.code == 200
+    assert "2 GET examples are named 'Same'" in found.notes[0]
+    assert decide(data, "/a", headers={"x-mock-response-name": "nope"}).how is How.NOT_FOUND
 
 
-async def test_response_name_header_prefers_code_200_among_same_names(serve: Serve) -> None:
-    client = await serve(
-        collection(
-            item("r", named("x", "x/a", code=500)),
-            item("s", example("Same", "x/b", code=500, body="500")),
-            item("t", example("Same", "x/c", code=200, body="200")),
-        )
+def test_a_name_shared_by_several_requests_answers_with_the_one_whose_path_matches() -> None:
+    # Real collections name an example "OK" on every request.
+    data = collection(
+        item("List users", example("OK", "x/users", body="users")),
+        item("Get item", example("OK", "x/item/get", code=201, body="item")),
+        item("Get user", example("OK", "x/users/{{id}}", body="user {{id}}")),
+        item("Get user 7", example("OK", "x/users/7", body="user 7")),
     )
-    headers = {"x-mock-response-name": "Same"}
-    assert (await call(client, "GET", "/zzz", headers=headers))[1] == b"200"
-    status, _, _ = await call(client, "GET", "/a", headers={"x-mock-response-name": "nope"})
-    assert status == 404
+    name = {"x-mock-response-name": "OK"}
+    found = decide(data, "/item/get", headers=name)
+    assert found.example is not None
+    assert found.example.example.request_name == "Get item"
+    assert found.notes == (
+        "4 GET examples are named 'OK'; the one of 'Get item' answered: "
+        "its path matches best (exact)",
+    )
+    best = decide(data, "/users/7", headers=name)
+    assert best.example is not None
+    assert best.example.example.request_name == "Get user 7"  # exact beats the wildcard
+    wildcard = decide(data, "/users/9", headers=name)
+    assert wildcard.example is not None
+    assert (wildcard.example.example.request_name, dict(wildcard.captures)) == (
+        "Get user",
+        {"id": "9"},
+    )
+    nowhere = decide(data, "/nowhere", headers=name)
+    assert nowhere.example is not None
+    assert nowhere.example.example.request_name == "List users"  # first with code 200
+    assert "no path of theirs matches" in nowhere.notes[0]
 
 
-async def test_response_code_filters_before_name(serve: Serve) -> None:
-    client = await serve(
-        collection(
-            item(
-                "r",
-                example("Same", "x/b", code=500, body="500"),
-                example("Same", "x/c", code=200, body="200"),
-            )
+async def test_a_shared_name_answers_with_its_own_body_over_http(serve: Serve) -> None:
+    data = collection(
+        item("List users", example("OK", "x/users", body="users")),
+        item("Get user", example("OK", "x/users/{{id}}", body="user {{id}}")),
+    )
+    client = await serve(data)
+    _, body, record = await call(client, "GET", "/users/9", headers={"x-mock-response-name": "OK"})
+    assert body == b"user 9"
+    assert record.how is How.RESPONSE_NAME
+    assert "2 GET examples are named 'OK'" in record.notes[0]
+
+
+def test_response_code_filters_before_name() -> None:
+    data = collection(
+        item(
+            "r",
+            example("Same", "x/b", code=500, body="500"),
+            example("Same", "x/c", code=200, body="200"),
         )
     )
     headers = {"x-mock-response-name": "Same", "x-mock-response-code": "500"}
-    assert (await call(client, "GET", "/b", headers=headers))[1] == b"500"
+    found = decide(data, "/b", headers=headers)
+    assert found.example is not None
+    assert found.example.code == 500
 
 
 # Headers
 
 
-async def test_header_matching_per_call(serve: Serve) -> None:
+def test_header_matching_per_call() -> None:
     en = named("en", "x/greet", request_headers=[{"key": "Accept-Language", "value": "en"}])
     fr = named("fr", "x/greet", request_headers=[{"key": "Accept-Language", "value": "fr"}])
-    client = await serve(collection(item("r", en, fr)))
-    match = {"x-mock-match-request-headers": "accept-language"}
-    assert (await call(client, "GET", "/greet", headers={**match, "Accept-Language": "fr"}))[
-        1
-    ] == b"fr"
-    status, _, record = await call(
-        client, "GET", "/greet", headers={**match, "Accept-Language": "de"}
+    data = collection(item("r", en, fr))
+    match_header = {"x-mock-match-request-headers": "accept-language"}
+    assert answered(decide(data, "/greet", headers={**match_header, "Accept-Language": "fr"})) == (
+        "fr"
     )
-    assert status == 404
-    assert "header accept-language" in record.explanation[0].reason
+    missing = decide(data, "/greet", headers={**match_header, "Accept-Language": "de"})
+    assert missing.how is How.NOT_FOUND
+    assert "header accept-language" in missing.misses[0].reason
     # Without the header, the first example answers whatever the language.
-    assert (await call(client, "GET", "/greet", headers={"Accept-Language": "fr"}))[1] == b"en"
+    assert answered(decide(data, "/greet", headers={"Accept-Language": "fr"})) == "en"
 
 
-async def test_header_matching_from_the_server_option(serve: Serve) -> None:
+def test_header_matching_from_the_server_option() -> None:
     v1 = named("v1", "x/a", request_headers=[{"key": "X-Api-Version", "value": "1"}])
     v2 = named("v2", "x/a", request_headers=[{"key": "X-Api-Version", "value": " 2 "}])
+    options = MatchOptions(match_headers=("x-api-version",))
+    data = collection(item("r", v1, v2))
+    assert answered(decide(data, "/a", headers={"X-API-Version": "2"}, options=options)) == "v2"
+    assert decide(data, "/a", options=options).how is How.NOT_FOUND
+
+
+async def test_header_matching_from_the_server_setting_over_http(serve: Serve) -> None:
+    v2 = named("v2", "x/a", request_headers=[{"key": "X-Api-Version", "value": "2"}])
     settings = Settings(match=MatchOptions(match_headers=("x-api-version",)))
-    client = await serve(collection(item("r", v1, v2)), settings=settings)
+    client = await serve(collection(item("r", v2)), settings=settings)
     assert (await call(client, "GET", "/a", headers={"X-API-Version": "2"}))[1] == b"v2"
     assert (await call(client, "GET", "/a"))[0] == 404
 

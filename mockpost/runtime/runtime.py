@@ -14,7 +14,7 @@ from __future__ import annotations
 import hmac
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from mockpost.calls.call import Call
@@ -64,9 +64,9 @@ def is_preflight(call: Call) -> bool:
     )
 
 
-def is_plain(call: Call) -> bool:
+def is_plain(method: str, has_body: bool, headers: Mapping[str, str]) -> bool:
     """No body, no `x-mock-*` header, no OPTIONS: method, path and query decide its answer."""
-    return not call.body and call.method != "OPTIONS" and not has_directives(call.headers)
+    return not has_body and method != "OPTIONS" and not has_directives(headers)
 
 
 class Runtime:
@@ -103,16 +103,27 @@ class Runtime:
 
     # -- answering ------------------------------------------------------------------------
 
-    def kept(self, key: Key) -> Reply | None:
-        """The complete reply kept for a plain call's repeats, if there is one."""
-        found = self.cache.get(key)
+    def kept(
+        self,
+        method: str,
+        path: str,
+        query_string: str,
+        has_body: bool,
+        headers: Mapping[str, str],
+    ) -> Reply | None:
+        """The complete reply kept for a plain call's repeats, if there is one: what the web
+        layer asks before it builds a `Call`."""
+        if not is_plain(method, has_body, headers):
+            return None
+        found = self.cache.get((method, path, query_string))
         return found if type(found) is Reply else None
 
     def answer(self, call: Call) -> Reply:
         """What to send back for a call (no waiting, no I/O); never raises."""
         state = self.state
         try:
-            key = call.key if state.keeps_decisions and is_plain(call) else None
+            plain = is_plain(call.method, bool(call.body), call.headers)
+            key = call.key if plain and state.keeps_decisions else None
             reply = _with_cors(self._answer(state, call, key))
             if key is not None and reply.final and state.keeps_replies and self.state is state:
                 self.cache.put(key, reply)

@@ -1,5 +1,5 @@
-"""The lines for one call, made once as (text, style) parts: rich `Text` on a terminal, plain
-text for files and pipes.
+"""The lines for one call: their pieces are made here once (`_head`, `_outcome`, `_tail`),
+and put together as rich `Text` on a terminal, as plain text for files and pipes.
 
 Everything that comes from a call is put in `rich.text.Text`, never in markup, so `/[bold]x`
 prints as it is.
@@ -27,8 +27,9 @@ def _clock(second: int) -> str:
 
 
 @lru_cache(maxsize=1 << 16)  # as many as the runtime keeps replies: a rotation never misses
-def _outcome_parts(key: OutcomeKey) -> tuple[Part, ...]:
-    """What answered: the same parts for every call answered alike, made once."""
+def _outcome(key: OutcomeKey) -> tuple[tuple[Part, ...], str]:
+    """What answered, as parts and as their text: the same for every call answered alike,
+    made once."""
     status, how, example, score, path_step = key
     parts = [(f"  {status}", status_style(status))]
     if example is not None:
@@ -43,23 +44,27 @@ def _outcome_parts(key: OutcomeKey) -> tuple[Part, ...]:
         parts.append(("  No matching requests", "bold red"))
     else:
         parts.append((f"  {how.value}", "magenta"))
-    return tuple(parts)
+    return tuple(parts), "".join(text for text, _ in parts)
 
 
-def call_parts(record: CallRecord) -> list[Part]:
-    """When, which method, which path, what answered, how long it took; then the notes and
-    the closest examples, each on a line of its own."""
+def _head(record: CallRecord) -> tuple[str, str, str]:
+    """When, which method, which path."""
     received = record.received
     query = record.query
-    parts = [
-        (f"{_clock(int(received))}.{int(received * 1000) % 1000:03d} ", "dim"),
-        (f"{record.method:<{METHOD_WIDTH}}", "bold"),
-        (f"{record.path}?{query}" if query else record.path, ""),
-        *_outcome_parts(
-            (record.status, record.how, record.example, record.score, record.path_step)
-        ),
-        (f"  {record.duration_ms:.1f} ms", "dim"),
-    ]
+    return (
+        f"{_clock(int(received))}.{int(received * 1000) % 1000:03d} ",
+        f"{record.method:<{METHOD_WIDTH}}",
+        f"{record.path}?{query}" if query else record.path,
+    )
+
+
+def _outcome_of(record: CallRecord) -> tuple[tuple[Part, ...], str]:
+    return _outcome((record.status, record.how, record.example, record.score, record.path_step))
+
+
+def _tail(record: CallRecord) -> list[Part]:
+    """How long it took; then the notes and the closest examples, each on a line of its own."""
+    parts = [(f"  {record.duration_ms:.1f} ms", "dim")]
     for note in record.notes:
         parts += [("\n    note: ", "yellow"), (note, "")]
     for near in record.explanation:
@@ -73,9 +78,17 @@ def call_parts(record: CallRecord) -> list[Part]:
 
 def render_call(record: CallRecord) -> Text:
     """The lines for one call, as `Text` (request data never read as markup)."""
-    return Text.assemble(*call_parts(record))
+    when, method, target = _head(record)
+    return Text.assemble(
+        (when, "dim"), (method, "bold"), target, *_outcome_of(record)[0], *_tail(record)
+    )
 
 
 def plain_call(record: CallRecord) -> str:
-    """The lines for one call, as plain text (for files and pipes)."""
-    return "".join([text for text, _ in call_parts(record)])
+    """The same lines as plain text (for files and pipes), made with fewer steps: a busy
+    server writes thousands a second."""
+    when, method, target = _head(record)
+    text = f"{when}{method}{target}{_outcome_of(record)[1]}"
+    if not record.notes and not record.explanation:
+        return f"{text}  {record.duration_ms:.1f} ms"
+    return text + "".join([part for part, _ in _tail(record)])

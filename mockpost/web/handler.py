@@ -15,7 +15,6 @@ from aiohttp import web
 from multidict import CIMultiDictProxy
 
 from mockpost.calls.call import Call
-from mockpost.matching.directives import has_directives
 from mockpost.responses.reply import Reply
 from mockpost.runtime.runtime import Runtime
 
@@ -79,10 +78,9 @@ async def handle(request: web.Request) -> web.StreamResponse:
     """The one handler: every call gets an answer and a record in the call store."""
     runtime = request.app[RUNTIME]
     received, started = runtime.clock(), time.perf_counter()
-    reply: Reply | None = None
-    method = request.method
-    if not request.body_exists and method != "OPTIONS" and not has_directives(request.headers):
-        reply = runtime.kept((method, request.path, request.query_string))
+    reply = runtime.kept(
+        request.method, request.path, request.query_string, request.body_exists, request.headers
+    )
     body = b""
     notes: tuple[str, ...] = ()
     if reply is None:
