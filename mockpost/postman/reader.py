@@ -107,9 +107,9 @@ class _Loader:
             if "item" in item:
                 self.walk(item["item"], f"{here}.item", (*folders, name), item_scopes)
             elif "request" in item:
-                self.addread_request(item, here, name, folders, item_scopes)
+                self.add_request(item, here, name, folders, item_scopes)
 
-    def addread_request(
+    def add_request(
         self,
         item: Mapping[str, Any],
         where: str,
