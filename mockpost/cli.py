@@ -24,6 +24,7 @@ from mockpost.terminal.console import make_console
 from mockpost.terminal.printer import CallPrinter
 from mockpost.terminal.report import print_report, routes_table
 from mockpost.web.app import create_app
+from mockpost.web.run import log_in_one_line
 from mockpost.web.run import serve as serve_app
 
 
@@ -135,6 +136,11 @@ environment_option = click.option(
     callback=_locale,
     help="Faker's locale for dynamic values, such as de_DE or fr_FR (default en_US).",
 )
+@click.option(
+    "--keep-cors-headers",
+    is_flag=True,
+    help="Serve the examples' saved Access-Control-* headers instead of mockpost's CORS.",
+)
 @click.option("--quiet", is_flag=True, help="Do not print a line per call.")
 def serve(
     collection: Path,
@@ -149,6 +155,7 @@ def serve(
     server_response: int | None,
     seed: int | None,
     locale: str | None,
+    keep_cors_headers: bool,
     quiet: bool,
 ) -> None:
     """Serve COLLECTION's saved examples as Postman's mock server would."""
@@ -158,12 +165,15 @@ def serve(
         server_response=ServerResponse(server_response) if server_response else None,
         match=MatchOptions(match_body=match_body, match_headers=match_headers, fuzzy=not no_fuzzy),
         api_key=api_key or None,
+        keep_cors_headers=keep_cors_headers,
         seed=seed,
         locale=locale,
     )
     console = make_console()
     banner = Banner(console)
     banner.loaded(loaded, env, __version__)
+    banner.settings(settings)
+    log_in_one_line(banner.warn)
     freezer = startup.GrowthFreezer()
     runtime = Runtime(index, settings)
     runtime.cache.on_grow = freezer.grew

@@ -108,7 +108,7 @@ def test_banner_names_the_collection_counts_and_dropped_examples(
     banner.listening("http://127.0.0.1:9999")
     text = out.getvalue()
     assert "Test collection" in text
-    assert "1 requests, 1 with examples; 1 examples" in text
+    assert "1 request, 1 with examples; 1 example\n" in text
     assert "dropped $.item[0].response[1] 'bad': status code 'abc' is not a number" in text
     assert "http://127.0.0.1:9999" in text
 

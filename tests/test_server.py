@@ -16,6 +16,7 @@ from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import ServerResponse, Settings
 from mockpost.runtime.startup import GrowthFreezer
 from mockpost.web.app import create_app
+from mockpost.web.delays import Delays
 from tests.conftest import NOT_FOUND, Serve, collection, example, item, runtime_of
 
 
@@ -118,13 +119,47 @@ async def test_every_response_allows_any_origin(serve: Serve) -> None:
     assert (await client.get("/missing")).headers["Access-Control-Allow-Origin"] == "*"
 
 
-async def test_an_examples_own_allow_origin_wins(serve: Serve) -> None:
-    ex = example(
-        "e", "x/a", headers=[{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]
-    )
-    client = await serve(collection(item("r", ex)))
+async def test_an_examples_saved_cors_headers_are_not_served_unless_kept(serve: Serve) -> None:
+    saved = [
+        {"key": "Access-Control-Allow-Origin", "value": ""},  # as Postman's own exports save it
+        {"key": "Access-Control-Allow-Methods", "value": "GET"},
+        {"key": "X-Trace", "value": "t"},
+    ]
+    data = collection(item("r", example("e", "x/a", headers=saved)))
+    client = await serve(data)
     response = await client.get("/a")
-    assert response.headers.getall("Access-Control-Allow-Origin") == ["https://app.test"]
+    assert response.headers.getall("Access-Control-Allow-Origin") == ["*"]
+    assert "Access-Control-Allow-Methods" not in response.headers
+    kept = await serve(data, settings=Settings(keep_cors_headers=True))
+    response = await kept.get("/a")
+    assert response.headers.getall("Access-Control-Allow-Origin") == [""]
+    assert response.headers["Access-Control-Allow-Methods"] == "GET"
+
+
+async def test_a_call_with_an_origin_gets_it_back_with_credentials_and_exposed_headers(
+    serve: Serve,
+) -> None:
+    headers = [{"key": "X-Total-Count", "value": "42"}, {"key": "ETag", "value": '"v1"'}]
+    client = await serve(collection(item("r", example("e", "x/a", headers=headers))))
+    for _ in range(2):  # a repeat, whose reply may be kept, gets them too
+        response = await client.get("/a", headers={"Origin": "https://app.test"})
+        assert response.headers["Access-Control-Allow-Origin"] == "https://app.test"
+        assert response.headers["Access-Control-Allow-Credentials"] == "true"
+        assert response.headers["Vary"] == "Origin"
+        exposed = response.headers["Access-Control-Expose-Headers"].split(", ")
+        assert {"X-Total-Count", "ETag", "Content-Type"} <= set(exposed)
+    assert (await client.get("/a")).headers["Access-Control-Allow-Origin"] == "*"
+    assert (await client.get("/missing", headers={"Origin": "https://b.test"})).headers[
+        "Access-Control-Allow-Origin"
+    ] == "https://b.test"
+
+
+async def test_a_saved_date_is_replaced_by_the_current_one(serve: Serve) -> None:
+    saved = [{"key": "Date", "value": "Tue, 01 Jan 2019 00:00:00 GMT"}]
+    client = await serve(collection(item("r", example("e", "x/a", headers=saved))))
+    response = await client.get("/a")
+    assert response.headers.getall("Date") != ["Tue, 01 Jan 2019 00:00:00 GMT"]
+    assert len(response.headers.getall("Date")) == 1
 
 
 async def test_preflight_gets_204_with_the_paths_methods_and_echoed_headers(
@@ -149,7 +184,8 @@ async def test_preflight_gets_204_with_the_paths_methods_and_echoed_headers(
         },
     )
     assert response.status == 204
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Origin"] == "https://app.test"
+    assert response.headers["Access-Control-Allow-Credentials"] == "true"
     assert response.headers["Access-Control-Allow-Methods"] == "GET, POST"
     assert response.headers["Access-Control-Allow-Headers"] == "content-type, x-mock-response-code"
     assert int(response.headers["Access-Control-Max-Age"]) > 0
@@ -207,7 +243,7 @@ async def serve_with_sleeps(
 ) -> tuple[Any, Sleeps, Runtime]:
     sleeps = Sleeps()
     runtime = Runtime(make_index(data), settings)
-    return await aiohttp_client(create_app(runtime, sleep=sleeps)), sleeps, runtime
+    return await aiohttp_client(create_app(runtime, delays=Delays(sleeps))), sleeps, runtime
 
 
 async def test_response_delay_header_waits_that_long(make_index: Any, aiohttp_client: Any) -> None:
@@ -319,7 +355,7 @@ async def test_a_call_cut_off_during_its_delay_is_still_logged(
     runtime = Runtime(make_index(SIMPLE))
     recorded = asyncio.Event()
     runtime.store.subscribe(lambda record: recorded.set())
-    client = await aiohttp_client(create_app(runtime, sleep=forever))
+    client = await aiohttp_client(create_app(runtime, delays=Delays(forever)))
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(client.get("/users", headers={"x-mock-response-delay": "2000"}), 0.2)
     await asyncio.wait_for(recorded.wait(), 10)

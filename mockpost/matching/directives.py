@@ -24,12 +24,12 @@ class Directives:
 
 
 def parse_delay(value: str) -> int | None:
-    """A delay in milliseconds, 1..180000, or None when the text is not one."""
+    """A delay in milliseconds, 0..180000 (0: none), or None when the text is not one."""
     value = value.strip()
-    if not value.isdigit():
+    if not value.isascii() or not value.isdigit():
         return None
     delay = int(value)
-    return delay if 1 <= delay <= MAX_DELAY_MS else None
+    return delay if delay <= MAX_DELAY_MS else None
 
 
 NAMES = (
@@ -62,7 +62,7 @@ def read_directives(headers: Mapping[str, str]) -> Directives:
     code: int | None = None
     if (raw := headers.get("x-mock-response-code")) is not None:
         text = raw.strip()
-        if text.isdigit() and 100 <= int(text) <= 599:
+        if text.isascii() and text.isdigit() and 100 <= int(text) <= 599:
             code = int(text)
         else:
             ignored("x-mock-response-code", raw, "not a status code 100..599")
@@ -83,7 +83,7 @@ def read_directives(headers: Mapping[str, str]) -> Directives:
     if (raw := headers.get("x-mock-response-delay")) is not None:
         delay = parse_delay(raw)
         if delay is None:
-            ignored("x-mock-response-delay", raw, f"not a number of ms 1..{MAX_DELAY_MS}")
+            ignored("x-mock-response-delay", raw, f"not a number of ms 0..{MAX_DELAY_MS}")
 
     response_id = headers.get("x-mock-response-id")
     response_name = headers.get("x-mock-response-name")

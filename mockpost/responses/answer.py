@@ -7,7 +7,7 @@ Postman's, byte for byte, since clients and tests compare it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from mockpost.calls.call import Call
 from mockpost.calls.record import Closest, Headers, How
@@ -15,6 +15,7 @@ from mockpost.matching.match import Decision
 from mockpost.responses.helpers import RequestView
 from mockpost.responses.prepare import PreparedResponse
 from mockpost.responses.reply import Reply
+from mockpost.text import header_safe
 
 NOT_FOUND_BODY = (
     b'{"error":{"name":"mockRequestNotFoundError","message":"Double check your method and '
@@ -33,12 +34,34 @@ ALL_METHODS = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"
 PREFLIGHT_MAX_AGE = "86400"
 
 
+def _rendered_headers(
+    response: PreparedResponse,
+    captures: Mapping[str, str],
+    dynamic: Callable[[str], str],
+    view: RequestView | None,
+) -> tuple[Headers, tuple[str, ...]]:
+    """The headers with their templates filled; a value that came out holding a control
+    character (a capture or a template reading the call) is percent-encoded and noted."""
+    headers: list[tuple[str, str]] = []
+    notes: list[str] = []
+    for name, template in response.headers:
+        value = template.render(captures, dynamic, view)
+        if template.static is None:
+            safe = header_safe(value)
+            if safe != value:
+                notes.append(f"header {name}: control characters percent-encoded")
+                value = safe
+        headers.append((name, value))
+    return tuple(headers), tuple(notes)
+
+
 def example_reply(
     decision: Decision,
     response: PreparedResponse,
     call: Call,
     dynamic: Callable[[str], str],
     delay_ms: int,
+    keep_cors_headers: bool = False,
 ) -> Reply:
     """The example's response, its templates rendered for this call."""
     assert decision.example is not None
@@ -47,12 +70,14 @@ def example_reply(
     if response.reads_request:
         view = RequestView(call.path, call.query, call.headers, call.parsed_body)
     headers: Headers
+    notes = decision.notes + response.notes
     if response.static_headers is not None:
         headers = response.static_headers
     else:
-        headers = tuple(
-            (name, value.render(captures, dynamic, view)) for name, value in response.headers
-        )
+        headers, header_notes = _rendered_headers(response, captures, dynamic, view)
+        notes += header_notes
+    if keep_cors_headers and response.saved_cors:
+        headers = (*headers, *response.saved_cors)
     body = response.static_body
     if body is None:
         body = response.body.render(captures, dynamic, view).encode("utf-8", "replace")
@@ -65,7 +90,7 @@ def example_reply(
         example=decision.example.ref,
         score=decision.score if decision.how is How.SCORE else None,
         path_step=decision.path_step,
-        notes=decision.notes,
+        notes=notes,
         delay_ms=delay_ms,
         # Nothing in it changes from call to call: the captures come from the path.
         final=response.final,

@@ -21,6 +21,7 @@ from mockpost.matching.index import Index
 from mockpost.postman.model import Example
 from mockpost.postman.variables import TOKEN
 from mockpost.responses.templates import Template, compile_template
+from mockpost.text import header_safe
 
 # Headers the server computes or that describe one connection: never copied from an example.
 SKIPPED_RESPONSE_HEADERS = frozenset(
@@ -36,6 +37,7 @@ SKIPPED_RESPONSE_HEADERS = frozenset(
         "upgrade",
         "content-length",
         "content-encoding",
+        "date",  # the server sends the current date, never a saved one
     }
 )
 
@@ -60,6 +62,8 @@ class PreparedResponse:
     static_headers: tuple[tuple[str, str], ...] | None  # the headers, when none is dynamic
     reads_request: bool  # a template reads the call ($body, $headers...)
     dynamic_names: frozenset[str]  # the {{$…}} variables its templates use
+    saved_cors: tuple[tuple[str, str], ...]  # its Access-Control-* headers, served on request
+    notes: tuple[str, ...]  # what was changed to make it servable
 
     @property
     def final(self) -> bool:
@@ -94,13 +98,20 @@ def _prepare(
 ) -> PreparedResponse:
     headers: list[tuple[str, Template]] = []
     names: set[str] = set()
-    for key, value in example.headers:
+    saved_cors: list[tuple[str, str]] = []
+    notes: list[str] = []
+    for key, raw_value in example.headers:
         name = key.strip()
         if not name or name.lower() in SKIPPED_RESPONSE_HEADERS:
             continue
         if HEADER_NAME.fullmatch(name) is None:
             continue  # not a valid header name: it could not be sent
-        value = res(value).replace("\r", " ").replace("\n", " ")
+        value = header_safe(res(raw_value))
+        if value != res(raw_value):
+            notes.append(f"header {name}: control characters percent-encoded")
+        if name.lower().startswith("access-control-"):
+            saved_cors.append((name, value))
+            continue
         headers.append((name, _header_template(value, captures)))
         names.add(name.lower())
     if "content-type" not in names and example.language in CONTENT_TYPES:
@@ -115,10 +126,12 @@ def _prepare(
         reason=_reason(example.status),
         headers=tuple(headers),
         body=body,
-        static_body=body.static.encode() if body.static is not None else None,
+        static_body=body.static.encode("utf-8", "replace") if body.static is not None else None,
         static_headers=static_headers if _all_text(static_headers) else None,
         reads_request=any(slot.kind == "request" for slot in slots),
         dynamic_names=frozenset(slot.name for slot in slots if slot.kind == "dynamic"),
+        saved_cors=tuple(saved_cors),
+        notes=tuple(notes),
     )
 
 

@@ -15,7 +15,7 @@ import hmac
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mockpost.calls.call import Call
 from mockpost.calls.record import CallRecord, Headers, clip
@@ -24,6 +24,7 @@ from mockpost.matching.directives import has_directives
 from mockpost.matching.index import Index
 from mockpost.matching.match import Decision, match, methods_for_path
 from mockpost.responses import answer
+from mockpost.responses.cors import with_cors
 from mockpost.responses.dynamic import DynamicValues
 from mockpost.responses.prepare import Responses
 from mockpost.responses.reply import Reply
@@ -113,7 +114,7 @@ class Runtime:
     ) -> Reply | None:
         """The complete reply kept for a plain call's repeats, if there is one: what the web
         layer asks before it builds a `Call`."""
-        if not is_plain(method, has_body, headers):
+        if not is_plain(method, has_body, headers) or "origin" in headers:
             return None
         found = self.cache.get((method, path, query_string))
         return found if type(found) is Reply else None
@@ -121,16 +122,24 @@ class Runtime:
     def answer(self, call: Call) -> Reply:
         """What to send back for a call (no waiting, no I/O); never raises."""
         state = self.state
+        origin = call.headers.get("origin")
+        keep_cors = state.settings.keep_cors_headers
         try:
             plain = is_plain(call.method, bool(call.body), call.headers)
             key = call.key if plain and state.keeps_decisions else None
-            reply = _with_cors(self._answer(state, call, key))
-            if key is not None and reply.final and state.keeps_replies and self.state is state:
+            reply = with_cors(self._answer(state, call, key), origin, keep_cors)
+            if (
+                key is not None
+                and origin is None  # kept replies allow any origin: the fast path skips Origin
+                and reply.final
+                and state.keeps_replies
+                and self.state is state
+            ):
                 self.cache.put(key, reply)
             return reply
         except Exception as exc:  # a bug must not cost the call its answer or its record
             log.exception("failed to answer %s %s", call.method, call.path)
-            return _with_cors(answer.internal_error_reply(exc))
+            return with_cors(answer.internal_error_reply(exc), origin)
 
     def _answer(self, state: State, call: Call, key: Key | None) -> Reply:
         settings = state.settings
@@ -147,11 +156,11 @@ class Runtime:
 
     def _decide(self, state: State, call: Call, key: Key | None) -> Decision:
         if key is None:
-            return match(state.index, call, state.settings.match)
+            return _match(state, call)
         found = self.cache.get(key)
         if isinstance(found, Decision):
             return found
-        decision = match(state.index, call, state.settings.match)
+        decision = _match(state, call)
         if self.state is state:
             self.cache.put(key, decision)  # replaced by the reply when that can be kept
         return decision
@@ -160,7 +169,8 @@ class Runtime:
         if decision.example is None:
             return answer.not_found_reply(decision, delay_ms)
         response = state.responses.of(decision.example)
-        return answer.example_reply(decision, response, call, self.dynamic, delay_ms)
+        keep_cors = state.settings.keep_cors_headers
+        return answer.example_reply(decision, response, call, self.dynamic, delay_ms, keep_cors)
 
     def _preflight(self, state: State, call: Call) -> Reply:
         """An OPTIONS example answers a preflight, else mockpost's own 204 (never needs the
@@ -189,6 +199,8 @@ class Runtime:
     ) -> CallRecord:
         """Keep the record of a call (its headers as sent: every one, in order)."""
         kept_body, truncated = clip(body)
+        if self.state.settings.api_key is not None:
+            headers = _redacted(headers)
         record = CallRecord(
             self.store.next_id(),
             received,
@@ -215,11 +227,24 @@ class Runtime:
         return record
 
 
-def _with_cors(reply: Reply) -> Reply:
-    """Every answer allows any origin, unless the example says otherwise."""
-    if not any(name.lower() == "access-control-allow-origin" for name, _ in reply.headers):
-        reply.headers = (*reply.headers, ("Access-Control-Allow-Origin", "*"))
-    return reply
+def _match(state: State, call: Call) -> Decision:
+    """Postman's matching; a HEAD call that no HEAD example answers is matched as a GET (its
+    answer goes without a body, as HTTP says)."""
+    decision = match(state.index, call, state.settings.match)
+    if decision.example is None and call.method == "HEAD":
+        as_get = match(state.index, replace(call, method="GET"), state.settings.match)
+        if as_get.example is not None:
+            as_get.notes += ("no HEAD example: answered as a GET, without its body",)
+            return as_get
+    return decision
+
+
+def _redacted(headers: Headers) -> Headers:
+    """The headers with the private mode's key hidden: it never appears in any output."""
+    return tuple(
+        (name, "[redacted]") if name.lower() == "x-api-key" else (name, value)
+        for name, value in headers
+    )
 
 
 def _key_matches(call: Call, key: str) -> bool:

@@ -25,5 +25,6 @@ class Settings:
     server_response: ServerResponse | None = None
     match: MatchOptions = field(default_factory=MatchOptions)
     api_key: str | None = None  # private mode: calls need x-api-key
+    keep_cors_headers: bool = False  # serve the examples' saved Access-Control-* headers
     seed: int | None = None  # dynamic values reproducible from run to run
     locale: str | None = None  # Faker's locale for dynamic values (default en_US)

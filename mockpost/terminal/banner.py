@@ -1,4 +1,4 @@
-"""Start-up messages: what is served, from which files, and where it listens."""
+"""Start-up messages: what is served, from which files, in which modes, and where."""
 
 from __future__ import annotations
 
@@ -6,6 +6,33 @@ from rich.console import Console
 from rich.text import Text
 
 from mockpost.postman.model import Collection, Environment
+from mockpost.runtime.settings import Settings
+from mockpost.text import plural, printable
+
+
+def modes(settings: Settings) -> list[str]:
+    """Every mode in force that changes what a call gets, in words."""
+    found: list[str] = []
+    if settings.api_key is not None:
+        found.append("private: calls must send the API key in x-api-key")
+    if settings.delay_ms:
+        found.append(f"delay: every answer waits {settings.delay_ms:,} ms")
+    if settings.server_response is not None:
+        found.append(f"server response: every call gets {settings.server_response.code}")
+    match = settings.match
+    if match.match_body:
+        found.append("request bodies must match")
+    if match.match_headers:
+        found.append(f"request headers must match: {', '.join(match.match_headers)}")
+    if not match.fuzzy:
+        found.append("no document-distance path step")
+    if settings.keep_cors_headers:
+        found.append("the examples' own CORS headers are served")
+    if settings.seed is not None:
+        found.append(f"seed {settings.seed}: dynamic values are the same from run to run")
+    if settings.locale is not None:
+        found.append(f"locale {settings.locale}")
+    return found
 
 
 class Banner:
@@ -18,36 +45,38 @@ class Banner:
         line = Text()
         line.append(f"mockpost {version} ", style="bold")
         line.append("serving ")
-        line.append(collection.name, style="bold cyan")
+        line.append(printable(collection.name), style="bold cyan")
         schema = f" (collection v{collection.schema_version})" if collection.schema_version else ""
         line.append(schema)
         self.console.print(line)
         served = sum(1 for r in collection.requests if r.example_count)
         self.console.print(
             Text(
-                f"  {len(collection.requests)} requests, {served} with examples; "
-                f"{len(collection.examples)} examples"
+                f"  {plural(len(collection.requests), 'request')}, {served:,} with examples; "
+                f"{plural(len(collection.examples), 'example')}"
             )
         )
         if environment is not None:
+            name = printable(repr(environment.name))
             self.console.print(
-                Text(f"  environment {environment.name!r}: {len(environment.values)} values")
+                Text(f"  environment {name}: {plural(len(environment.values), 'value')}")
             )
         for dropped in collection.dropped:
             warning = Text("  dropped ", style="yellow")
-            warning.append(f"{dropped.where} {dropped.name!r}: {dropped.reason}")
+            warning.append(printable(f"{dropped.where} {dropped.name!r}: {dropped.reason}"))
             self.console.print(warning)
         if not collection.examples:
-            self.console.print(
-                Text(
-                    "  this collection has no saved examples: every call will get the "
-                    "not-found response (save examples in Postman first)",
-                    style="yellow",
-                )
+            self.warn(
+                "  this collection has no saved examples: every call will get the "
+                "not-found response (save examples in Postman first)"
             )
 
+    def settings(self, settings: Settings) -> None:
+        for mode in modes(settings):
+            self.console.print(Text(f"  {mode}", style="magenta"))
+
     def warn(self, message: str) -> None:
-        self.console.print(Text(message, style="yellow"))
+        self.console.print(Text(printable(message), style="yellow"))
 
     def listening(self, url: str) -> None:
         line = Text("Listening on ")

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from mockpost.calls.record import CallRecord, ExampleRef, How
 from mockpost.terminal.console import status_style
+from mockpost.text import printable
 
 Part = tuple[str, str]  # text, style
 METHOD_WIDTH = 8  # OPTIONS and DELETE, and a space
@@ -33,9 +34,9 @@ def _outcome(key: OutcomeKey) -> tuple[tuple[Part, ...], str]:
     status, how, example, score, path_step = key
     parts = [(f"  {status}", status_style(status))]
     if example is not None:
-        parts.append((f"  {example.name!r}", "cyan"))
+        parts.append((f"  {printable(repr(example.name))}", "cyan"))
         if example.request:
-            parts.append((f" of {example.request!r}", "dim"))
+            parts.append((f" of {printable(repr(example.request))}", "dim"))
         if how is How.SCORE and score is not None:
             parts.append((f"  score {score:g} ({path_step})", ""))
         else:
@@ -53,8 +54,8 @@ def _head(record: CallRecord) -> tuple[str, str, str]:
     query = record.query
     return (
         f"{_clock(int(received))}.{int(received * 1000) % 1000:03d} ",
-        f"{record.method:<{METHOD_WIDTH}}",
-        f"{record.path}?{query}" if query else record.path,
+        f"{printable(record.method):<{METHOD_WIDTH}}",
+        printable(f"{record.path}?{query}" if query else record.path),
     )
 
 
@@ -66,12 +67,12 @@ def _tail(record: CallRecord) -> list[Part]:
     """How long it took; then the notes and the closest examples, each on a line of its own."""
     parts = [(f"  {record.duration_ms:.1f} ms", "dim")]
     for note in record.notes:
-        parts += [("\n    note: ", "yellow"), (note, "")]
+        parts += [("\n    note: ", "yellow"), (printable(note), "")]
     for near in record.explanation:
         parts += [
             ("\n    closest: ", "red"),
-            (f"{near.method} {near.path} {near.example!r}", ""),
-            (f" - {near.reason}", "red"),
+            (printable(f"{near.method} {near.path} {near.example!r}"), ""),
+            (printable(f" - {near.reason}"), "red"),
         ]
     return parts
 

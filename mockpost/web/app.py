@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from mockpost.runtime.runtime import Runtime
-from mockpost.web.handler import MAX_REQUEST_BODY, RUNTIME, SLEEP, Sleep, handle
+from mockpost.web.delays import Delays
+from mockpost.web.handler import DELAYS, MAX_REQUEST_BODY, RUNTIME, handle
 
 
-def create_app(runtime: Runtime, *, sleep: Sleep = asyncio.sleep) -> web.Application:
-    """The aiohttp application that serves the runtime: every path, every method.
+@web.middleware
+async def _every_call(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every call reaches mockpost's handler, whatever the router made of its target: a path
+    holding a newline, `OPTIONS *` and `CONNECT host:port` included."""
+    return await handle(request)
 
-    `sleep` waits out delays (tests pass one that records them).
+
+def create_app(runtime: Runtime, *, delays: Delays | None = None) -> web.Application:
+    """The aiohttp application that serves the runtime: every target, every method.
+
+    `delays` waits out answers' delays (tests give one with their own sleep).
     """
-    app = web.Application(client_max_size=MAX_REQUEST_BODY)
+    app = web.Application(client_max_size=MAX_REQUEST_BODY, middlewares=[_every_call])
     app[RUNTIME] = runtime
-    app[SLEEP] = sleep
-    app.router.add_route("*", "/{tail:.*}", handle)
+    app[DELAYS] = delays if delays is not None else Delays()
+    # The route serves the common case (the middleware chain built once for it); targets it
+    # cannot name reach the handler through the middleware alone.
+    app.router.add_route("*", r"/{tail:[\s\S]*}", handle)
     return app

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from aiohttp import web
 from multidict import CIMultiDictProxy
@@ -17,12 +17,12 @@ from multidict import CIMultiDictProxy
 from mockpost.calls.call import Call
 from mockpost.responses.reply import Reply
 from mockpost.runtime.runtime import Runtime
+from mockpost.web.delays import Delays
 
 MAX_REQUEST_BODY = 64 * 1024 * 1024
 
 RUNTIME = web.AppKey("runtime", Runtime)
-Sleep = Callable[[float], Awaitable[None]]
-SLEEP: web.AppKey[Sleep] = web.AppKey("sleep")  # how a delay is waited out (tests give their own)
+DELAYS = web.AppKey("delays", Delays)
 
 
 class CallHeaders(Mapping[str, str]):
@@ -62,11 +62,16 @@ async def _read_body(request: web.Request) -> tuple[bytes, tuple[str, ...]]:
         return b"", (f"request body could not be read: {type(exc).__name__}: {exc}",)
 
 
+def _path(request: web.Request) -> str:
+    """The path, or the target as sent when it has none (`CONNECT host:port`)."""
+    return request.path or request.raw_path
+
+
 def _call_of(request: web.Request, body: bytes) -> Call:
     query_string = request.query_string
     return Call(
         method=request.method.upper(),
-        path=request.path,
+        path=_path(request),
         query=tuple(request.query.items()) if query_string else (),
         headers=CallHeaders(request.headers),
         body=body,
@@ -87,8 +92,8 @@ async def handle(request: web.Request) -> web.StreamResponse:
         body, notes = await _read_body(request)
         reply = runtime.answer(_call_of(request, body))
     try:
-        if reply.delay_ms:
-            await request.app[SLEEP](reply.delay_ms / 1000)
+        if reply.delay_ms and not await request.app[DELAYS].wait(reply.delay_ms / 1000):
+            notes += ("the delay was cut short: mockpost is stopping",)
     except asyncio.CancelledError:
         notes += ("the client went away during the delay",)
         _record(runtime, request, body, reply, received, started, notes)
@@ -111,7 +116,7 @@ def _record(
 ) -> None:
     runtime.record(
         request.method,
-        request.path,
+        _path(request),
         request.query_string,
         tuple(request.headers.items()),
         body,

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from collections.abc import Callable, Iterator
 
 from aiohttp import web
 
 from mockpost.errors import MockpostError
+from mockpost.text import printable
+from mockpost.web.handler import DELAYS
 
 FLUSH_EVERY = 0.1  # seconds between prints of the call log
+SHUTDOWN_TIMEOUT = 1.0  # seconds calls in flight get to finish once mockpost stops
 
 Flush = Callable[[], Iterator[None]]  # prints what is queued, pausing at each `yield`
 
@@ -22,6 +26,36 @@ class ListenError(MockpostError):
 def url_of(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
+
+
+class OneLine(logging.Handler):
+    """What aiohttp and mockpost log (a malformed call, a failure inside mockpost) as one
+    concise line, never a traceback: the message and the error's type and text."""
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        super().__init__(logging.WARNING)
+        self.say = say
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = record.getMessage()
+            error = record.exc_info[1] if record.exc_info else None
+            if error is not None:
+                line += (
+                    f": {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+                )
+            self.say(printable(line.rstrip(": ")))
+        except Exception:  # never let logging break serving
+            self.handleError(record)
+
+
+def log_in_one_line(say: Callable[[str], None]) -> None:
+    """Send the logs of aiohttp and mockpost to `say`, one line each."""
+    handler = OneLine(say)
+    for name in ("aiohttp", "mockpost"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.propagate = False
 
 
 async def _flush_every(flush: Flush) -> None:
@@ -39,7 +73,9 @@ async def serve(
     flush: Flush | None = None,
 ) -> None:
     """Serve until SIGINT or SIGTERM; `flush` runs every 0.1 s, and once more at the end."""
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = web.AppRunner(
+        app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT
+    )
     await runner.setup()
     flushing = asyncio.create_task(_flush_every(flush)) if flush is not None else None
     try:
@@ -58,6 +94,7 @@ async def serve(
             loop.add_signal_handler(signum, stop.set)
         await stop.wait()
     finally:
+        app[DELAYS].stop()  # calls waiting out a delay are answered now, and logged so
         await runner.cleanup()
         if flushing is not None:
             flushing.cancel()
