@@ -41,10 +41,11 @@ class OneLine(logging.Handler):
             line = record.getMessage()
             error = record.exc_info[1] if record.exc_info else None
             if error is not None:
-                line += (
-                    f": {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-                )
-            self.say(printable(line.rstrip(": ")))
+                text = str(getattr(error, "message", "") or error)
+                first = next((part.strip() for part in text.splitlines() if part.strip()), "")
+                line = line.replace("Error handling request", "bad HTTP call")
+                line += f": {type(error).__name__}" + (f": {first}" if first else "")
+            self.say(printable(line))
         except Exception:  # never let logging break serving
             self.handleError(record)
 

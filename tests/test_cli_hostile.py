@@ -1,0 +1,168 @@
+"""The real CLI under hostile calls: the terminal, malformed HTTP, shutdown, memory."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pty
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.conftest import EXAMPLE, ROOT, http_get, running_cli
+
+ESCAPE = b"\x1b"
+
+
+def _read_until(fd: int, pattern: bytes, seconds: float = 20) -> bytes:
+    """Read a pty until `pattern` shows (select: no sleep)."""
+    out = b""
+    deadline = time.monotonic() + seconds
+    while pattern not in out and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                out += os.read(fd, 65536)
+            except OSError:
+                break
+    return out
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a Linux pty")
+def test_no_call_can_send_a_control_sequence_to_the_terminal() -> None:
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TERM": "xterm-256color", "MOCKPOST_API_KEY": ""}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockpost", "serve", str(EXAMPLE), "--port", "0"],
+        stdout=slave,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=ROOT,
+    )
+    os.close(slave)
+    try:
+        banner = _read_until(master, b"Ctrl+C")
+        url = re.search(rb"http://127\.0\.0\.1:\d+", re.sub(rb"\x1b\[[0-9;]*m", b"", banner))
+        assert url is not None
+        base = url.group().decode()
+        hostile = (
+            "/v1/%1b[2J%1b]0;pwned%07/%0d%0a19:00:00.000%20GET%20/forged%20200/%c2%9b31m?q=%1b"
+        )
+        assert http_get(base + hostile)[0] == 404
+        screen = _read_until(master, b"No matching")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        os.close(master)
+    # Colours are rich's own SGR sequences (ESC [ ... m); nothing else may carry an ESC.
+    without_colours = re.sub(rb"\x1b\[[0-9;]*m", b"", screen)
+    assert ESCAPE not in without_colours
+    assert b"\x07" not in screen
+    shown = b"\\x1b[2J\\x1b]0;pwned\\x07/\\r\\n19:00:00.000 GET /forged 200/\\x9b31m?q=\\x1b"
+    assert shown in without_colours
+    assert "\x9b".encode() not in screen
+
+
+def test_malformed_http_gets_a_400_and_one_line_never_a_traceback() -> None:
+    with running_cli(str(EXAMPLE)) as cli:
+        port = int(cli.url.rsplit(":", 1)[1])
+        bad = [
+            b"GET /v1/users/1 HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE / HTTP/1.1\r\n\r\n",
+            b"POST /v1/users HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(200)) + b"\r\n",
+            b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100_000 + b"\r\n\r\n",
+            b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 64,
+        ]
+        for data in bad:
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+                sock.sendall(data)
+                try:
+                    answer = sock.recv(65536)
+                    while answer.count(b"HTTP/1.") < 2 and b"400" not in answer:
+                        more = sock.recv(65536)
+                        if not more:
+                            break
+                        answer += more
+                except (ConnectionResetError, TimeoutError):
+                    answer = b""
+            assert b" 400 " in answer or answer.startswith(b"HTTP/1.1 200") or answer == b"", data
+        assert http_get(cli.url + "/v1/users/1")[0] == 200  # still serving
+        output = cli.stop()
+    assert "Traceback" not in output
+    assert cli.process.returncode == 0
+    noise = [line for line in output.splitlines() if line.startswith("bad HTTP call")]
+    assert len(noise) <= len(bad)
+    assert all(len(line) < 400 for line in output.splitlines())
+
+
+def test_sigterm_stops_within_2_seconds_while_calls_wait_out_a_long_delay() -> None:
+    with running_cli(str(EXAMPLE), "--delay", "180000") as cli:
+
+        async def waiting_calls() -> list[int]:
+            async with aiohttp.ClientSession() as session:
+
+                async def one(i: int) -> int:
+                    async with session.get(f"{cli.url}/v1/users/{i}") as response:
+                        return response.status
+
+                calls = [asyncio.ensure_future(one(i)) for i in range(5)]
+                await asyncio.sleep(0.5)  # the calls are in, waiting out their delay
+                started = time.monotonic()
+                cli.process.send_signal(signal.SIGTERM)
+                statuses = await asyncio.gather(*calls, return_exceptions=True)
+                stopped = await asyncio.to_thread(cli.process.wait, 10)
+                assert stopped == 0
+                assert time.monotonic() - started < 2
+                return [s for s in statuses if isinstance(s, int)]
+
+        statuses = asyncio.run(waiting_calls())
+        output, _ = cli.process.communicate(timeout=10)
+    assert statuses == [200] * 5
+    assert output.count("the delay was cut short: mockpost is stopping") == 5
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_distinct_calls_with_4_kib_queries_grow_the_process_by_at_most_64_mib() -> None:
+    def rss_kib(pid: int) -> int:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmRSS")
+
+    with running_cli(str(EXAMPLE), "--quiet") as cli:
+
+        async def load() -> None:
+            connector = aiohttp.TCPConnector(limit=32)
+            async with aiohttp.ClientSession(connector=connector) as session:
+
+                async def worker(start: int) -> None:
+                    for i in range(start, 20_000, 32):
+                        query = f"n={i}&pad=" + "x" * 4096
+                        path = "/v1/users/1" if i % 2 else f"/v1/nowhere/{i}"
+                        async with session.get(f"{cli.url}{path}?{query}") as response:
+                            await response.read()
+
+                await asyncio.gather(*(worker(i) for i in range(32)))
+
+        asyncio.run(asyncio.wait_for(load_warm(cli.url), 60))
+        before = rss_kib(cli.process.pid)
+        asyncio.run(asyncio.wait_for(load(), 300))
+        grown = rss_kib(cli.process.pid) - before
+    assert grown < 64 * 1024, f"grew by {grown / 1024:.0f} MiB"
+
+
+async def load_warm(url: str) -> None:
+    """A few hundred calls first, so that what every server allocates once is counted out."""
+    async with aiohttp.ClientSession() as session:
+        for i in range(300):
+            async with session.get(f"{url}/v1/nowhere/{i}?pad=" + "x" * 4096) as response:
+                await response.read()
