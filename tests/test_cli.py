@@ -50,7 +50,9 @@ def test_broken_collection_names_file_place_and_problem(
     result = runner.invoke(main, ["serve", str(path)])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert lines == [f"Error: {path}: unexpected value, found a int (at $.item[0].response)"]
+    assert lines == [
+        f"Error: {path}: expected an array or null, found a number (at $.item[0].response)"
+    ]
     assert "Traceback" not in result.output
 
 

@@ -12,12 +12,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import aiohttp
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tests.conftest import EXAMPLE, ROOT, http_get, running_cli
+from tests.conftest import EXAMPLE, ROOT, RunningCli, http_get, running_cli
 
 ESCAPE = b"\x1b"
 
@@ -166,3 +170,92 @@ async def load_warm(url: str) -> None:
         for i in range(300):
             async with session.get(f"{url}/v1/nowhere/{i}?pad=" + "x" * 4096) as response:
                 await response.read()
+
+
+TOKEN_CHARS = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+HEADER_BYTES = st.binary(max_size=40).map(
+    lambda b: bytes(c for c in b if c not in (0, 10, 13)).strip(b" \t")
+)
+
+
+@st.composite
+def raw_calls(draw: st.DrawFn) -> bytes:
+    """Well-formed HTTP/1.1 whose every part holds what a hostile client may put there."""
+    method = draw(st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]))
+    method = draw(st.one_of(st.just(method), st.text(TOKEN_CHARS, min_size=1, max_size=8)))
+    path = "/" + quote(draw(st.binary(max_size=30)), safe="/")
+    query = quote(draw(st.binary(max_size=30)), safe="=&")
+    headers = [
+        (draw(st.text(TOKEN_CHARS, min_size=1, max_size=12)).encode(), draw(HEADER_BYTES))
+        for _ in range(draw(st.integers(min_value=0, max_value=4)))
+    ]
+    mock_headers = [
+        (name.encode(), draw(HEADER_BYTES))
+        for name in draw(
+            st.lists(
+                st.sampled_from(
+                    [
+                        "x-mock-response-code",
+                        "x-mock-response-name",
+                        "x-mock-response-id",
+                        "x-mock-match-request-body",
+                        "x-mock-match-request-headers",
+                        "x-mock-response-delay",
+                        "Origin",
+                        "Content-Type",
+                    ]
+                ),
+                max_size=3,
+                unique=True,
+            )
+        )
+    ]
+    body = draw(st.binary(max_size=200))
+    lines = [f"{method} {path}?{query} HTTP/1.1".encode(), b"Host: fuzz"]
+    lines += [name + b": " + value for name, value in headers + mock_headers]
+    lines += [b"Content-Length: %d" % len(body), b"Connection: close"]
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+@pytest.fixture(scope="module")
+def fuzzed_cli() -> Iterator[RunningCli]:
+    with running_cli(str(EXAMPLE), "--delay", "0") as cli:
+        yield cli
+
+
+def _send(port: int, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+CALL_LINE = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} ", re.MULTILINE)
+
+
+@settings(max_examples=150, deadline=None)
+@given(calls=st.lists(raw_calls(), min_size=1, max_size=5))
+def test_every_generated_call_gets_an_answer_and_a_record(
+    fuzzed_cli: RunningCli, calls: list[bytes]
+) -> None:
+    port = int(fuzzed_cli.url.rsplit(":", 1)[1])
+    for data in calls:
+        answer = _send(port, data)
+        status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.") else 0
+        # aiohttp's 400 for what HTTP forbids; anything else is mockpost's answer.
+        assert 100 <= status < 500 or status == 400, (data, answer[:200])
+        if status != 400:
+            FUZZ_ANSWERED.append(data)
+
+
+FUZZ_ANSWERED: list[bytes] = []
+
+
+def test_the_fuzzed_server_recorded_every_call_it_answered(fuzzed_cli: RunningCli) -> None:
+    assert FUZZ_ANSWERED, "runs after the fuzz test"
+    assert http_get(fuzzed_cli.url + "/v1/users/1")[0] == 200
+    output = fuzzed_cli.stop()
+    assert "Traceback" not in output
+    assert len(CALL_LINE.findall(output)) == len(FUZZ_ANSWERED) + 1

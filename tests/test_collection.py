@@ -213,7 +213,7 @@ def test_structure_error_names_the_json_path(write_json: Callable[..., Path]) ->
     with pytest.raises(LoadError) as error:
         load_collection(path)
     assert (
-        str(error.value) == f"{path}: unexpected value, found a string (at $.item[0].response[0])"
+        str(error.value) == f"{path}: expected an object, found a string (at $.item[0].response[0])"
     )
 
 
@@ -223,7 +223,7 @@ def test_structure_error_names_the_json_path(write_json: Callable[..., Path]) ->
         pytest.param({"values": []}, "is an environment file", id="environment-as-collection"),
         pytest.param({"requests": [], "name": "x"}, "is a Postman v1 collection", id="v1"),
         pytest.param({"info": {"name": "x"}}, "is not a Postman collection", id="no-items"),
-        pytest.param([1, 2], "unexpected value", id="not-an-object"),
+        pytest.param([1, 2], r"expected an object, found an array \(at \$\)", id="not-an-object"),
     ],
 )
 def test_files_that_are_not_collections_are_refused_clearly(

@@ -21,6 +21,31 @@ class Unservable(Exception):
 NO_VARIABLES = Scope({})  # shared by every item without variables: chains of them compare equal
 
 
+_KINDS = {
+    str: "a string",
+    dict: "an object",
+    list: "an array",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
+
+
+def kind(value: Any) -> str:
+    """What a JSON value is, in words: `an object`, `an array`, `a number`..."""
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    """A list the file may leave out (None); anything else there cannot be served."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Unservable(f"{where} is {kind(value)}, expected an array")
+    return value
+
+
 def as_text(value: Any) -> str:
     """A scalar as Postman turns it into text (numbers and booleans in JSON spelling)."""
     if value is None:
@@ -107,7 +132,7 @@ def _read_url(raw: Any) -> Url:
     query = _pairs(raw["query"]) if isinstance(raw.get("query"), list) else None
     variables = tuple(
         (as_text(v.get("key", v.get("id"))), as_text(v.get("value")))
-        for v in raw.get("variable") or []
+        for v in _list(raw.get("variable"), "url.variable")
         if isinstance(v, dict) and v.get("disabled") is not True
     )
     raw_text = raw.get("raw")
@@ -133,7 +158,7 @@ def _read_body(raw: Any) -> Body:
     if mode == "urlencoded":
         return Body(mode="urlencoded", fields=_pairs(raw.get("urlencoded")))
     if mode == "formdata":
-        items = [i for i in raw.get("formdata") or [] if isinstance(i, dict)]
+        items = [i for i in _list(raw.get("formdata"), "body.formdata") if isinstance(i, dict)]
         files = tuple(
             as_text(i.get("key"))
             for i in items

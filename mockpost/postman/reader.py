@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockpost.errors import LoadError
 from mockpost.postman.items import (
@@ -23,6 +23,7 @@ from mockpost.postman.items import (
     read_request,
     read_variables,
 )
+from mockpost.postman.jsonfile import check, read_json
 from mockpost.postman.model import (
     Collection,
     Dropped,
@@ -34,55 +35,21 @@ from mockpost.postman.model import (
 )
 from mockpost.postman.schema import COLLECTION_SCHEMA, ENVIRONMENT_SCHEMA, collection_looks_valid
 
-if TYPE_CHECKING:
-    from jsonschema import ValidationError
-
-
-def _read_json(path: Path) -> Any:
-    source = str(path)
-    try:
-        text = path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(source, "no such file") from None
-    except IsADirectoryError:
-        raise LoadError(source, "is a directory, not a JSON file") from None
-    except OSError as exc:
-        raise LoadError(source, f"cannot be read: {exc.strerror or exc}") from None
-    try:
-        return json.loads(text.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise LoadError(source, "is not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            source, f"is not valid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}"
-        ) from None
-
-
-def _check(source: str, data: Any, schema: dict[str, Any], what: str) -> None:
-    import jsonschema  # only needed to check environments and to explain a broken collection
-
-    validator = jsonschema.Draft202012Validator(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is None:
-        return
-    where = error.json_path
-    if error.validator == "required" and where == "$":
-        raise LoadError(source, f"is not a {what}: {error.message}", where)
-    raise LoadError(source, f"{_describe(error)}", where)
-
-
-def _describe(error: ValidationError) -> str:
-    found = type(error.instance).__name__
-    names = {"str": "a string", "dict": "an object", "list": "an array", "NoneType": "null"}
-    found = names.get(found, f"a {found}")
-    if error.validator in ("type", "anyOf"):
-        return f"unexpected value, found {found}"
-    return error.message
-
 
 def _stable_id(name: str) -> str:
     """An id for an example the file gives none: the same from run to run."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+
+
+# What a value of an unexpected shape raises deep inside an entry that the checks above did not
+# foresee: the example is dropped with the reason, like any other that cannot be served.
+_MALFORMED = (TypeError, AttributeError, ValueError, KeyError)
+
+
+def _why(error: Exception) -> str:
+    if isinstance(error, Unservable):
+        return str(error)
+    return f"a value of an unexpected shape inside it ({type(error).__name__}: {error})"
 
 
 class _Loader:
@@ -120,9 +87,9 @@ class _Loader:
         responses = item.get("response") or []
         try:
             request = read_request(item.get("request"))
-        except Unservable as exc:
+        except (Unservable, *_MALFORMED) as exc:
             for j, response in enumerate(responses):
-                self.drop(f"{where}.response[{j}]", response, str(exc))
+                self.drop(f"{where}.response[{j}]", response, _why(exc))
             return
         self.requests.append(RequestItem(name, folders, request, len(responses), where))
         for j, response in enumerate(responses):
@@ -133,8 +100,8 @@ class _Loader:
                         response, here, request, name, folders, scopes, item.get("request")
                     )
                 )
-            except Unservable as exc:
-                self.drop(here, response, str(exc))
+            except (Unservable, *_MALFORMED) as exc:
+                self.drop(here, response, _why(exc))
 
     def example(
         self,
@@ -190,11 +157,18 @@ def _schema_version(info: Mapping[str, Any]) -> str:
 def load_collection(path: str | Path) -> Collection:
     """Read a Postman Collection v2.0/v2.1 file; raise `LoadError` if it cannot be served."""
     path = Path(path)
-    return parse_collection(_read_json(path), str(path))
+    return parse_collection(read_json(path), str(path))
 
 
 def parse_collection(data: Any, source: str = "<collection>") -> Collection:
     """A collection from its parsed JSON; `source` names it in errors."""
+    try:
+        return _parse_collection(data, source)
+    except RecursionError:  # folders (or values) nested deeper than Python's stack
+        raise LoadError(source, "is nested too deeply to serve (folders or values)") from None
+
+
+def _parse_collection(data: Any, source: str) -> Collection:
     if isinstance(data, dict) and "collection" in data and "info" not in data:
         data = data["collection"]  # the Postman API wraps exports in {"collection": {...}}
     if isinstance(data, dict) and "values" in data and "item" not in data:
@@ -202,7 +176,7 @@ def parse_collection(data: Any, source: str = "<collection>") -> Collection:
     if isinstance(data, dict) and "requests" in data and "item" not in data:
         raise LoadError(source, "is a Postman v1 collection; export it again as v2.1")
     if not collection_looks_valid(data):
-        _check(source, data, COLLECTION_SCHEMA, "Postman collection")
+        check(source, data, COLLECTION_SCHEMA, "Postman collection")
     info = data["info"]
     schema = as_text(info.get("schema"))
     if schema and "collection" in schema and not _schema_version(info):
@@ -226,12 +200,12 @@ def load_environment(path: str | Path) -> Environment:
     """Read a Postman environment file: its enabled values, at their initial value."""
     path = Path(path)
     source = str(path)
-    data = _read_json(path)
+    data = read_json(path)
     if isinstance(data, dict) and "environment" in data and "values" not in data:
         data = data["environment"]
     if isinstance(data, dict) and "item" in data and "values" not in data:
         raise LoadError(source, "is a collection, not an environment file")
-    _check(source, data, ENVIRONMENT_SCHEMA, "Postman environment")
+    check(source, data, ENVIRONMENT_SCHEMA, "Postman environment")
     return Environment(
         source=source,
         name=as_text(data.get("name")) or path.name,
