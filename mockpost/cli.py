@@ -15,7 +15,7 @@ from mockpost.matching.directives import MAX_DELAY_MS, parse_delay
 from mockpost.matching.index import Index
 from mockpost.matching.options import MatchOptions
 from mockpost.postman.model import Collection, Environment
-from mockpost.report import build_report, find_routes, routes_json
+from mockpost.report import build_report, find_routes, report_json, routes_json
 from mockpost.runtime import startup
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import DELAY_PRESETS, ServerResponse, Settings
@@ -198,16 +198,26 @@ def serve(
 @main.command()
 @collection_argument
 @environment_option
-def validate(collection: Path, environment: Path | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 also when an example is dropped or no plain call reaches it (for CI).",
+)
+def validate(collection: Path, environment: Path | None, as_json: bool, strict: bool) -> None:
     """Load COLLECTION as serve would and report what it holds.
 
     Lists dropped examples, variables left unresolved in paths (wildcards), examples that
     no plain call can reach, and example names used more than once. Exits 0 when the
-    collection can be served, 1 when it cannot (unreadable, or no saved example).
+    collection can be served, 1 when it cannot (unreadable, or no saved example); with
+    --strict, 1 also when an example is dropped or unreachable by a plain call.
     """
     report = build_report(_load(collection, environment)[2])
-    print_report(make_console(), report)
-    if not report.servable:
+    if as_json:
+        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+    else:
+        print_report(make_console(), report)
+    if not report.servable or (strict and not report.strict_ok):
         sys.exit(1)
 
 

@@ -15,9 +15,11 @@ from urllib.parse import urlencode
 
 from mockpost.calls.call import Call
 from mockpost.matching.compile import IndexedExample
+from mockpost.matching.directives import NONE as NO_DIRECTIVES
+from mockpost.matching.evaluate import PreparedCall
 from mockpost.matching.index import Index
-from mockpost.matching.match import match
 from mockpost.matching.options import MatchOptions
+from mockpost.matching.shadow import best_for
 from mockpost.postman.variables import TOKEN, unresolved
 from mockpost.responses.prepare import prepare_response
 
@@ -100,6 +102,11 @@ class Report:
     def servable(self) -> bool:
         return bool(self.index.examples)
 
+    @property
+    def strict_ok(self) -> bool:
+        """Nothing dropped, and every example reached by its own plain call."""
+        return self.servable and not self.index.collection.dropped and not self.shadowed
+
 
 def find_routes(index: Index) -> tuple[Route, ...]:
     """Endpoints as a user calls them, in collection order: (method, path) with examples."""
@@ -109,12 +116,32 @@ def find_routes(index: Index) -> tuple[Route, ...]:
     return tuple(Route(m, p, tuple(e)) for (m, p), e in grouped.items())
 
 
+def answering_own_call(
+    index: Index, example: IndexedExample, options: MatchOptions | None = None
+) -> IndexedExample | None:
+    """The example that answers the example's own plain call (`match`'s answer)."""
+    options = options or MatchOptions()
+    call = PreparedCall(replay_call(example), options, NO_DIRECTIVES)
+    entry = index.method(call.method)
+    close = entry.within_distance(call.path) if options.fuzzy else []
+    candidates = dict.fromkeys([*entry.near(call.path), *close])  # each once
+    best = best_for(call, example, candidates)
+    return best.example if best is not None else None
+
+
 def find_shadowed(index: Index, options: MatchOptions | None = None) -> tuple[Shadowed, ...]:
+    """The examples that their own plain call does not reach. Examples that make the same
+    call share the answer: 2,000 copies of one request are matched once."""
     out: list[Shadowed] = []
+    answers: dict[tuple[object, ...], IndexedExample | None] = {}
     for example in index.examples:
-        decision = match(index, replay_call(example), options or MatchOptions())
-        if decision.example is not example:
-            out.append(Shadowed(example, decision.example))
+        call = replay_call(example)
+        key = (call.method, call.path, call.query, call.body, call.content_type)
+        if key not in answers:
+            answers[key] = answering_own_call(index, example, options)
+        winner = answers[key]
+        if winner is not example:
+            out.append(Shadowed(example, winner))
     return tuple(out)
 
 
@@ -177,3 +204,42 @@ def routes_json(routes: Iterable[Route]) -> list[dict[str, object]]:
         }
         for route in routes
     ]
+
+
+def _example_json(example: IndexedExample) -> dict[str, object]:
+    return {
+        "name": example.name,
+        "id": example.id,
+        "request": example.example.request_name,
+        "code": example.code,
+    }
+
+
+def report_json(report: Report) -> dict[str, object]:
+    """The report as plain data, for `validate --json`."""
+    index = report.index
+    collection = index.collection
+    return {
+        "collection": collection.name,
+        "file": collection.source,
+        "requests": len(collection.requests),
+        "examples": len(index.examples),
+        "servable": report.servable,
+        "strict_ok": report.strict_ok,
+        "dropped": [
+            {"where": d.where, "name": d.name, "reason": d.reason} for d in collection.dropped
+        ],
+        "endpoints": len(report.routes),
+        "wildcards": report.unresolved,
+        "shadowed": [
+            {
+                "method": s.example.method,
+                "path": s.example.path.text,
+                "example": _example_json(s.example),
+                "answered_by": _example_json(s.by) if s.by is not None else None,
+            }
+            for s in report.shadowed
+        ],
+        "duplicate_names": report.duplicate_names,
+        "unknown_dynamic": report.unknown_dynamic,
+    }

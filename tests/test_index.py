@@ -17,6 +17,7 @@ from mockpost.matching.match import match
 from mockpost.matching.options import MatchOptions
 from mockpost.matching.paths import CallPath
 from mockpost.postman.reader import parse_collection
+from mockpost.report import answering_own_call, find_shadowed, replay_call
 from tests.conftest import collection, example, item
 from tests.reference import explain_by_scan, match_by_scan
 
@@ -334,3 +335,35 @@ def test_an_id_in_uid_form_finds_the_first_example_whose_id_ends_it() -> None:
         assert found is not None
         assert found.name == name
         assert found is match_by_scan(index, call).example
+
+
+@settings(max_examples=300, deadline=None)
+@given(made=collections(), fuzzy=st.booleans(), match_body=st.booleans())
+def test_the_answer_to_each_examples_own_call_is_matchs_answer(
+    made: tuple[dict[str, Any], list[str]], fuzzy: bool, match_body: bool
+) -> None:
+    index = build_index(parse_collection(made[0]))
+    options = MatchOptions(match_body=match_body, fuzzy=fuzzy)
+    for indexed in index.examples:
+        expected = match(index, replay_call(indexed), options).example
+        assert answering_own_call(index, indexed, options) is expected
+
+
+def test_validate_finds_the_shadowed_among_2000_examples_of_one_endpoint_without_a_scan_each() -> (
+    None
+):
+    data = collection(
+        item(
+            "r",
+            *(
+                example(f"e{i}", f"x/users?page={i}", code=200 if i % 2 else 404)
+                for i in range(2000)
+            ),
+            *(example(f"same{i}", "x/users") for i in range(2)),
+        )
+    )
+    index = build_index(parse_collection(data))
+    shadowed = find_shadowed(index)
+    assert [s.example.name for s in shadowed] == ["same1"]
+    assert shadowed[0].by is not None
+    assert shadowed[0].by.name == "same0"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from mockpost.cli import main
@@ -124,3 +126,40 @@ def test_validate_lists_unknown_dynamic_variables(
     assert "Unknown {{$…}} variables" in result.output
     assert "{{$randomThing}}" in result.output
     assert "{{$guid}}" not in result.output
+
+
+def test_validate_json_gives_the_report_as_data(
+    runner: CliRunner, write_json: Callable[..., Path]
+) -> None:
+    bad = example("bad", "x/b")
+    bad["code"] = "abc"
+    data = collection(item("r", example("ok", "x/a"), example("copy", "x/a"), bad))
+    result = runner.invoke(main, ["validate", str(write_json(data)), "--json"])
+    assert result.exit_code == 0
+    report = json.loads(result.output)
+    assert (report["examples"], report["servable"], report["strict_ok"]) == (2, True, False)
+    assert report["dropped"] == [
+        {
+            "where": "$.item[0].response[2]",
+            "name": "bad",
+            "reason": "status code 'abc' is not a number",
+        }
+    ]
+    [shadowed] = report["shadowed"]
+    assert shadowed["example"]["name"] == "copy"
+    assert shadowed["answered_by"]["name"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("examples", "code"),
+    [
+        pytest.param([example("a", "x/a"), example("b", "x/b")], 0, id="all-reachable"),
+        pytest.param([example("a", "x/a"), example("copy", "x/a")], 1, id="one-unreachable"),
+    ],
+)
+def test_validate_strict_exits_1_when_an_example_cannot_be_reached(
+    runner: CliRunner, write_json: Callable[..., Path], examples: list[Any], code: int
+) -> None:
+    path = write_json(collection(item("r", *examples)))
+    assert runner.invoke(main, ["validate", str(path)]).exit_code == 0
+    assert runner.invoke(main, ["validate", str(path), "--strict"]).exit_code == code

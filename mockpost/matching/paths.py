@@ -85,7 +85,7 @@ class SegmentPattern:
     is_id: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one object per path text (compile_path)
 class PathPattern:
     """An example's path with every form the steps compare, computed once."""
 
