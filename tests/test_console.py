@@ -207,3 +207,45 @@ def test_a_long_flush_to_a_file_pauses_between_steps_and_a_stopped_one_loses_no_
     assert len(lines) == 601
     assert [line.split()[2] for line in lines[:600]] == [f"/items/{i}" for i in range(600)]
     assert "of 'the last'" in lines[600]
+
+
+def test_the_method_column_fits_options_and_delete() -> None:
+    for method in ("OPTIONS", "DELETE", "GET"):
+        line = printed(call_record(method=method, path="/v1/users", status=404))
+        assert f" {method} " in line
+        assert "/v1/users" in line.split(method, 1)[1]
+
+
+def test_the_banner_states_every_mode_in_force() -> None:
+    from mockpost.matching.options import MatchOptions
+    from mockpost.runtime.settings import ServerResponse, Settings
+
+    out = io.StringIO()
+    Banner(make_console(out)).settings(
+        Settings(
+            delay_ms=300,
+            server_response=ServerResponse(503),
+            match=MatchOptions(match_body=True, match_headers=("x-api-version",), fuzzy=False),
+            api_key="s3cret",
+            keep_cors_headers=True,
+            seed=7,
+            locale="de_DE",
+        )
+    )
+    text = out.getvalue()
+    for words in (
+        "private",
+        "every answer waits 300 ms",
+        "every call gets 503",
+        "request bodies must match",
+        "request headers must match: x-api-version",
+        "no document-distance path step",
+        "CORS headers are served",
+        "seed 7",
+        "locale de_DE",
+    ):
+        assert words in text
+    assert "s3cret" not in text
+    quiet = io.StringIO()
+    Banner(make_console(quiet)).settings(Settings())
+    assert quiet.getvalue() == ""
