@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from mockpost import __version__
+from mockpost import __version__, serving
 from mockpost.errors import MockpostError
 from mockpost.matching.directives import MAX_DELAY_MS, parse_delay
 from mockpost.matching.index import Index
@@ -17,15 +16,10 @@ from mockpost.matching.options import MatchOptions
 from mockpost.postman.model import Collection, Environment
 from mockpost.report import build_report, find_routes, report_json, routes_json
 from mockpost.runtime import startup
-from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import DELAY_PRESETS, ServerResponse, Settings
-from mockpost.terminal.banner import Banner
+from mockpost.serving import Outputs
 from mockpost.terminal.console import make_console
-from mockpost.terminal.printer import CallPrinter
 from mockpost.terminal.report import print_report, routes_table
-from mockpost.web.app import create_app
-from mockpost.web.run import log_in_one_line
-from mockpost.web.run import serve as serve_app
 
 
 def _delay(ctx: click.Context, param: click.Parameter, value: str) -> int:
@@ -142,6 +136,32 @@ environment_option = click.option(
     help="Serve the examples' saved Access-Control-* headers instead of mockpost's CORS.",
 )
 @click.option("--quiet", is_flag=True, help="Do not print a line per call.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one JSON object per call on standard output (the banner goes to stderr).",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also append every call to FILE as a JSON line.",
+)
+@click.option(
+    "--har",
+    "har_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="When mockpost stops, write the calls kept to FILE as HAR.",
+)
+@click.option(
+    "--log-capacity",
+    type=click.IntRange(1, 1_000_000),
+    default=1000,
+    show_default=True,
+    help="How many calls the call log keeps in full.",
+)
+@click.option("--no-admin", is_flag=True, help="No API or page under /__mockpost/.")
 def serve(
     collection: Path,
     environment: Path | None,
@@ -157,6 +177,11 @@ def serve(
     locale: str | None,
     keep_cors_headers: bool,
     quiet: bool,
+    log_format: str,
+    log_file: Path | None,
+    har_file: Path | None,
+    log_capacity: int,
+    no_admin: bool,
 ) -> None:
     """Serve COLLECTION's saved examples as Postman's mock server would."""
     loaded, env, index = _load(collection, environment)
@@ -169,28 +194,18 @@ def serve(
         seed=seed,
         locale=locale,
     )
-    console = make_console()
-    banner = Banner(console)
-    banner.loaded(loaded, env, __version__)
-    banner.settings(settings)
-    log_in_one_line(banner.warn)
-    freezer = startup.GrowthFreezer()
-    runtime = Runtime(index, settings)
-    runtime.cache.on_grow = freezer.grew
-    printer = None if quiet else CallPrinter(console)
-    if printer is not None:
-        runtime.store.subscribe(printer)
-    startup.freeze()
+    outputs = Outputs(
+        host=host,
+        port=port,
+        quiet=quiet,
+        log_format=log_format,
+        log_file=log_file,
+        har_file=har_file,
+        log_capacity=log_capacity,
+        admin=not no_admin,
+    )
     try:
-        asyncio.run(
-            serve_app(
-                create_app(runtime),
-                host,
-                port,
-                banner.listening,
-                printer.flush_steps if printer is not None else None,
-            )
-        )
+        serving.run(loaded, env, index, settings, outputs)
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None
 

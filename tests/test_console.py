@@ -166,17 +166,32 @@ def test_a_file_gets_every_call_once_per_flush_and_nothing_before() -> None:
     assert out.getvalue().count("\n") == 500
 
 
-def test_a_busy_terminal_gets_a_summary_that_counts_the_calls_and_shows_the_failures() -> None:
+def test_a_busy_terminal_prints_200_calls_in_full_then_a_summary_by_status_and_example() -> None:
     out = io.StringIO()
     printer = CallPrinter(Console(file=out, force_terminal=True, width=300, soft_wrap=True))
-    for record in [*_calls(90), *_calls(8, 404, example_name=None, score=None), *_calls(2, 500)]:
+    for record in _calls(200):
+        printer(record)
+    printer.flush()
+    assert len(out.getvalue().splitlines()) == 200
+    out.seek(0)
+    out.truncate()
+    busy = [
+        *_calls(290),
+        *_calls(5, example_name="other"),
+        *_calls(30, 404, example_name=None, score=None),
+        *_calls(2, 500),
+    ]
+    for record in busy:
         printer(record)
     printer.flush()
     lines = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue()).splitlines()  # colours off
-    assert "100 calls in" in lines[0]
-    assert "90 x 200, 8 x 404, 2 x 500" in lines[0]
-    assert len(lines) == 1 + 5  # the first five failures, each on its own line
-    assert all("No matching requests" in line or "  500  " in line for line in lines[1:])
+    assert "327 calls in" in lines[0]
+    assert "295 x 200, 30 x 404, 2 x 500" in lines[0]
+    assert "by example: 'ok' x 292, no match x 30, 'other' x 5" in lines[0]
+    shown = lines[1:-1]
+    assert len(shown) == 20  # unmatched and 5xx calls, in full
+    assert all("No matching requests" in line or "  500  " in line for line in shown)
+    assert lines[-1] == "... and 12 more unmatched or 5xx"
 
 
 def test_calls_over_the_limit_are_counted_not_kept() -> None:

@@ -78,6 +78,11 @@ class Banner:
     def warn(self, message: str) -> None:
         self.console.print(Text(printable(message), style="yellow"))
 
+    def page(self, url: str) -> None:
+        line = Text("Call log: ")
+        line.append(url, style="underline")
+        self.console.print(line)
+
     def listening(self, url: str) -> None:
         line = Text("Listening on ")
         line.append(url, style="bold underline")

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from mockpost.calls.record import CallRecord
 from mockpost.terminal.lines import plain_call, render_call
+from mockpost.text import printable
 
 
 class CallPrinter:
@@ -28,8 +29,8 @@ class CallPrinter:
         self,
         console: Console,
         *,
-        max_lines: int = 20,
-        max_shown: int = 5,
+        max_lines: int = 200,
+        max_shown: int = 20,
         limit: int = 50_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -89,10 +90,23 @@ class CallPrinter:
                 self.console.print(render_call(record))
             return
         statuses = overflow + Counter(record.status for record in pending)
-        shown = [r for r in pending if not r.matched or r.status >= 500][: self.max_shown]
-        self.console.print(Text(_summary(statuses, elapsed, "summarised"), style="dim"))
-        for record in shown:
+        examples = Counter(
+            repr(record.example.name) if record.example is not None else "no match"
+            for record in pending
+        )
+        failed = [r for r in pending if not r.matched or r.status >= 500]
+        line = _summary(statuses, elapsed, "summarised")
+        line += "; by example: " + ", ".join(
+            f"{printable(name)} x {n:,}" for name, n in examples.most_common(10)
+        )
+        if len(examples) > 10:
+            line += f", {len(examples) - 10:,} more"
+        self.console.print(Text(line, style="dim"))
+        for record in failed[: self.max_shown]:
             self.console.print(render_call(record))
+        if len(failed) > self.max_shown:
+            more = len(failed) - self.max_shown
+            self.console.print(Text(f"... and {more:,} more unmatched or 5xx", style="dim"))
 
 
 def _summary(statuses: Counter[int], elapsed: float, what: str) -> str:

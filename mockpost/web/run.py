@@ -11,6 +11,7 @@ from aiohttp import web
 
 from mockpost.errors import MockpostError
 from mockpost.text import printable
+from mockpost.web.admin import STREAMS
 from mockpost.web.handler import DELAYS
 
 FLUSH_EVERY = 0.1  # seconds between prints of the call log
@@ -96,6 +97,8 @@ async def serve(
         await stop.wait()
     finally:
         app[DELAYS].stop()  # calls waiting out a delay are answered now, and logged so
+        if STREAMS in app:
+            app[STREAMS].stop()  # open event streams end
         await runner.cleanup()
         if flushing is not None:
             flushing.cancel()

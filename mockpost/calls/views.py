@@ -1,0 +1,185 @@
+"""Call records as JSON data: the summary a list shows, the full form of one call, and the
+filters of the call-log API (the same as the page's filter box).
+
+Times are ISO 8601 in UTC with milliseconds; a body is text when it is UTF-8, else base64.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from mockpost.calls.record import CallRecord, Headers
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+
+
+def iso_time(unix: float) -> str:
+    """`2026-11-29T18:43:32.512Z`."""
+    moment = datetime.fromtimestamp(unix, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def body_json(body: bytes) -> tuple[str, str]:
+    """A body as JSON text: (text, "utf-8"), or (base64, "base64") when it is not UTF-8."""
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return base64.b64encode(body).decode("ascii"), "base64"
+
+
+def summary(record: CallRecord) -> dict[str, Any]:
+    example = record.example
+    return {
+        "id": record.id,
+        "received": iso_time(record.received),
+        "method": record.method,
+        "path": record.path,
+        "query": record.query,
+        "status": record.status,
+        "matched": example is not None,
+        "how": record.how.value,
+        "example": (
+            {"name": example.name, "id": example.id, "request": example.request}
+            if example is not None
+            else None
+        ),
+        "score": record.score,
+        "duration_ms": round(record.duration_ms, 3),
+    }
+
+
+def _message(headers: Headers, body: bytes, truncated: bool) -> dict[str, Any]:
+    text, encoding = body_json(body)
+    return {
+        "headers": [[name, value] for name, value in headers],
+        "body": text,
+        "body_encoding": encoding,
+        "body_truncated": truncated,
+    }
+
+
+def full(record: CallRecord) -> dict[str, Any]:
+    """Everything kept of a call."""
+    return {
+        **summary(record),
+        "path_step": record.path_step,
+        "delay_ms": record.delay_ms,
+        "request": _message(
+            record.request_headers, record.request_body, record.request_body_truncated
+        ),
+        "response": _message(
+            record.response_headers, record.response_body, record.response_body_truncated
+        ),
+        "explanation": [
+            {"method": c.method, "path": c.path, "example": c.example, "reason": c.reason}
+            for c in record.explanation
+        ],
+        "notes": list(record.notes),
+    }
+
+
+class FilterError(ValueError):
+    """A filter value that makes no sense; `field` names the parameter."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """`*` stands for any text; everything else for itself."""
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
+
+
+def _boolean(field: str, text: str) -> bool:
+    value = text.strip().lower()
+    if value not in ("true", "false"):
+        raise FilterError(field, f"{text!r} is not true or false")
+    return value == "true"
+
+
+def _number(field: str, text: str, lowest: int, highest: int) -> int:
+    if not text.strip().isdigit() or not lowest <= int(text) <= highest:
+        raise FilterError(field, f"{text!r} is not a whole number from {lowest} to {highest}")
+    return int(text)
+
+
+@dataclass(frozen=True, slots=True)
+class CallFilter:
+    """Which calls to list: every given condition must hold (AND)."""
+
+    method: str | None = None
+    path: re.Pattern[str] | None = None
+    status: int | None = None
+    status_class: int | None = None  # 4 for `4xx`
+    matched: bool | None = None
+    example: str | None = None  # lower case: text in the example's name
+    text: str | None = None  # lower case: text anywhere in method, path, query, example
+    after: int = 0
+    limit: int = DEFAULT_LIMIT
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> CallFilter:
+        """From query parameters; raises FilterError naming a value that makes no sense."""
+        status = params.get("status")
+        exact = status_class = None
+        if status is not None:
+            text = status.strip().lower()
+            if re.fullmatch(r"[1-5]xx", text):
+                status_class = int(text[0])
+            else:
+                exact = _number("status", text, 100, 599)
+        path = params.get("path")
+        return cls(
+            method=params["method"].strip().upper() if params.get("method") else None,
+            path=_glob(path) if path else None,
+            status=exact,
+            status_class=status_class,
+            matched=_boolean("matched", params["matched"]) if "matched" in params else None,
+            example=params["example"].lower() if params.get("example") else None,
+            text=params["q"].lower() if params.get("q") else None,
+            after=_number("after", params["after"], 0, 1 << 62) if "after" in params else 0,
+            limit=(
+                _number("limit", params["limit"], 1, MAX_LIMIT)
+                if "limit" in params
+                else DEFAULT_LIMIT
+            ),
+        )
+
+    def matches(self, record: CallRecord) -> bool:
+        if record.id <= self.after:
+            return False
+        if self.method is not None and record.method.upper() != self.method:
+            return False
+        if self.path is not None and self.path.fullmatch(record.path) is None:
+            return False
+        if self.status is not None and record.status != self.status:
+            return False
+        if self.status_class is not None and record.status // 100 != self.status_class:
+            return False
+        if self.matched is not None and (record.example is not None) != self.matched:
+            return False
+        name = record.example.name.lower() if record.example is not None else ""
+        if self.example is not None and self.example not in name:
+            return False
+        if self.text is not None:
+            haystack = f"{record.method} {record.path} {record.query} {name}".lower()
+            if self.text not in haystack:
+                return False
+        return True
+
+    def select(self, newest_first: Iterable[CallRecord]) -> tuple[int, list[CallRecord]]:
+        """How many calls match, and the first `limit` of them."""
+        found = [record for record in newest_first if self.matches(record)]
+        return len(found), found[: self.limit]
+
+
+def newest_first(records: Iterable[CallRecord]) -> Iterator[CallRecord]:
+    return reversed(list(records))

@@ -1,0 +1,165 @@
+"""mockpost's own API and page, under `/__mockpost/`: the call log, HAR, routes, health.
+
+Calls to it are not recorded. With an API key set, it needs the key like every call:
+`x-api-key`, or `?api_key=` for the page in a browser (never shown in any output).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Awaitable, Callable
+from importlib.resources import files
+from typing import Any
+
+from aiohttp import web
+
+from mockpost import __version__
+from mockpost.calls.har import har
+from mockpost.calls.views import MAX_LIMIT, CallFilter, FilterError, full, newest_first, summary
+from mockpost.report import find_routes, routes_json
+from mockpost.runtime.runtime import Runtime
+from mockpost.web.events import Streams, stream
+from mockpost.web.handler import RUNTIME
+
+PREFIX = "/__mockpost"
+STREAMS = web.AppKey("streams", Streams)
+JSON_TYPE = "application/json"
+
+AdminHandler = Callable[[web.Request, Runtime], Awaitable[web.StreamResponse]]
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        status=status,
+        body=json.dumps(data, ensure_ascii=False).encode(),
+        content_type=JSON_TYPE,
+        charset="utf-8",
+    )
+
+
+def _error(status: int, message: str, field: str | None = None) -> web.Response:
+    error: dict[str, Any] = {"message": message}
+    if field is not None:
+        error["field"] = field
+    return _json({"error": error}, status)
+
+
+def _key_given(request: web.Request, key: str) -> bool:
+    given = request.headers.get("x-api-key") or request.query.get("api_key", "")
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogateescape"), key.encode("utf-8", "surrogateescape")
+    )
+
+
+def _guarded(handler: AdminHandler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        runtime = request.app[RUNTIME]
+        key = runtime.state.settings.api_key
+        if key is not None and not _key_given(request, key):
+            return _error(401, "This mock server is private: send its API key in x-api-key.")
+        return await handler(request, runtime)
+
+    return guarded
+
+
+def _filter(request: web.Request, *, limit: int | None = None) -> CallFilter | web.Response:
+    params = dict(request.query)
+    if limit is not None and "limit" not in params:
+        params["limit"] = str(limit)
+    try:
+        return CallFilter.parse(params)
+    except FilterError as error:
+        return _error(400, error.message, error.field)
+
+
+async def health(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    index = runtime.state.index
+    return _json(
+        {
+            "status": "ok",
+            "collection": index.collection.name,
+            "examples": len(index.examples),
+            "calls": runtime.store.last_id,
+        }
+    )
+
+
+async def calls(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    wanted = _filter(request)
+    if isinstance(wanted, web.Response):
+        return wanted
+    total, found = wanted.select(newest_first(runtime.store))
+    return _json({"total": total, "calls": [summary(record) for record in found]})
+
+
+async def one_call(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    text = request.match_info["id"]
+    record = runtime.store.get(int(text)) if text.isascii() and text.isdigit() else None
+    if record is None:
+        return _error(404, f"no call {text!r} is kept (the log keeps the last calls only)")
+    return _json(full(record))
+
+
+async def clear(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    runtime.store.clear()
+    return web.Response(status=204)
+
+
+def base_url(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}"
+
+
+async def calls_har(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    wanted = _filter(request, limit=MAX_LIMIT)
+    if isinstance(wanted, web.Response):
+        return wanted
+    _, found = wanted.select(newest_first(runtime.store))
+    document = har(reversed(found), base_url(request), __version__)
+    response = _json(document)
+    response.headers["Content-Disposition"] = 'attachment; filename="mockpost-calls.har"'
+    return response
+
+
+async def events(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    return await stream(request, runtime.store, request.app[STREAMS])
+
+
+async def routes(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    return _json(routes_json(find_routes(runtime.state.index)))
+
+
+async def page(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    html = files("mockpost.web").joinpath("static/index.html").read_bytes()
+    return web.Response(
+        body=html,
+        content_type="text/html",
+        charset="utf-8",
+        headers={
+            "Cache-Control": "no-cache",
+            "Content-Security-Policy": (
+                "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                "connect-src 'self'; img-src 'self' data:"
+            ),
+        },
+    )
+
+
+async def unknown(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    return _error(404, f"no {request.method} {request.path} in mockpost's API")
+
+
+def add_admin(app: web.Application) -> None:
+    """Add the API and the page to the application (before its catch-all route)."""
+    app[STREAMS] = Streams()
+    router = app.router
+    router.add_get(PREFIX, _guarded(page))
+    router.add_get(PREFIX + "/", _guarded(page))
+    router.add_get(PREFIX + "/health", _guarded(health))
+    router.add_get(PREFIX + "/calls", _guarded(calls))
+    router.add_delete(PREFIX + "/calls", _guarded(clear))
+    router.add_get(PREFIX + "/calls.har", _guarded(calls_har))
+    router.add_get(PREFIX + "/calls/{id}", _guarded(one_call))
+    router.add_get(PREFIX + "/events", _guarded(events))
+    router.add_get(PREFIX + "/routes", _guarded(routes))
+    router.add_route("*", PREFIX + "/{tail:[\\s\\S]*}", _guarded(unknown))

@@ -1,0 +1,93 @@
+"""The live feed of calls (`/__mockpost/events`, server-sent events).
+
+Each reader gets its own bounded queue, filled by a call-store listener that never waits: a
+slow or stalled reader loses events (and is told how many) rather than holding calls back or
+growing memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+
+from aiohttp import web
+
+from mockpost.calls.record import CallRecord
+from mockpost.calls.store import CallStore
+from mockpost.calls.views import summary
+
+QUEUE_LIMIT = 1000  # events kept for one reader between two of its reads
+KEEP_ALIVE = 15.0  # seconds between comments that keep a quiet stream open
+
+
+class Reader:
+    """One connected reader: the events not yet sent, and how many were lost."""
+
+    def __init__(self, limit: int = QUEUE_LIMIT) -> None:
+        self.limit = limit
+        self.queue: deque[CallRecord] = deque()
+        self.lost = 0
+        self.ready = asyncio.Event()
+
+    def __call__(self, record: CallRecord) -> None:
+        if len(self.queue) < self.limit:
+            self.queue.append(record)
+        else:
+            self.lost += 1
+        self.ready.set()
+
+
+class Streams:
+    """The open event streams, ended at once when the server stops."""
+
+    def __init__(self) -> None:
+        self.readers: set[Reader] = set()
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+        for reader in self.readers:
+            reader.ready.set()
+
+
+def _event(name: str, data: object, event_id: int | None = None) -> bytes:
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+async def stream(request: web.Request, store: CallStore, streams: Streams) -> web.StreamResponse:
+    """Send each call's summary as it is recorded, until the reader or the server goes."""
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": "text/event-stream; charset=utf-8",
+            "Cache-Control": "no-cache",
+            "X-Accel-Buffering": "no",
+        }
+    )
+    await response.prepare(request)
+    reader = Reader()
+    store.subscribe(reader)
+    streams.readers.add(reader)
+    try:
+        await response.write(b": mockpost call log\n\n")
+        while not streams.stopped:
+            try:
+                await asyncio.wait_for(reader.ready.wait(), KEEP_ALIVE)
+            except TimeoutError:
+                await response.write(b": keep-alive\n\n")
+                continue
+            reader.ready.clear()
+            lost, reader.lost = reader.lost, 0
+            batch = list(reader.queue)
+            reader.queue.clear()
+            out = [_event("lost", {"lost": lost})] if lost else []
+            out += [_event("call", summary(record), record.id) for record in batch]
+            if out:
+                await response.write(b"".join(out))  # waits while the reader does not read
+    except ConnectionResetError:  # the reader went away
+        pass
+    finally:
+        store.unsubscribe(reader)
+        streams.readers.discard(reader)
+    return response
