@@ -9,25 +9,17 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable, Iterator
+from itertools import chain
 
 from mockpost.calls.record import CallRecord
 
 DEFAULT_CAPACITY = 1000
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # bodies and headers of the records kept
-RECORD_OVERHEAD = 512  # bytes counted per record for its fields, besides bodies and headers
+RECORD_OVERHEAD = 512  # bytes counted per record for its fields, besides texts and bodies
 
 Listener = Callable[[CallRecord], None]
 
 log = logging.getLogger("mockpost.calls")
-
-
-def record_size(record: CallRecord) -> int:
-    """Roughly what a record holds onto, in bytes."""
-    size = RECORD_OVERHEAD + len(record.path) + len(record.query)
-    size += len(record.request_body) + len(record.response_body)
-    for name, value in record.request_headers:
-        size += len(name) + len(value)
-    return size
 
 
 class CallStore:
@@ -39,7 +31,7 @@ class CallStore:
         self.capacity = capacity
         self.max_bytes = max_bytes
         self.last_id = 0  # the id of the last call recorded: how many calls were seen
-        self._records: deque[tuple[CallRecord, int]] = deque()
+        self._records: deque[tuple[CallRecord, int]] = deque(maxlen=capacity)
         self._bytes = 0
         self._listeners: list[Listener] = []
 
@@ -55,12 +47,22 @@ class CallStore:
 
     def add(self, record: CallRecord) -> None:
         """Keep a record (its id from `next_id`), dropping the oldest past the bounds."""
-        size = record_size(record)
+        size = (
+            RECORD_OVERHEAD
+            + len(record.path)
+            + len(record.query)
+            + len(record.request_body)
+            + len(record.response_body)
+            + sum(map(len, chain.from_iterable(record.request_headers)))
+        )
         records = self._records
+        if len(records) == self.capacity:  # the append drops the oldest
+            self._bytes -= records[0][1]
         records.append((record, size))
         self._bytes += size
-        while len(records) > self.capacity or (self._bytes > self.max_bytes and len(records) > 1):
-            self._bytes -= records.popleft()[1]
+        if self._bytes > self.max_bytes:
+            while self._bytes > self.max_bytes and len(records) > 1:
+                self._bytes -= records.popleft()[1]
         for listener in self._listeners:
             try:
                 listener(record)

@@ -198,7 +198,7 @@ class Runtime:
         notes: tuple[str, ...] = (),
     ) -> CallRecord:
         """Keep the record of a call (its headers as sent: every one, in order)."""
-        kept_body, truncated = clip(body)
+        kept_body, truncated = clip(body) if body else (body, False)
         if self.state.settings.api_key is not None:
             headers = _redacted(headers)
         record = CallRecord(

@@ -15,7 +15,6 @@ from aiohttp import web
 from multidict import CIMultiDictProxy
 
 from mockpost.calls.call import Call
-from mockpost.responses.reply import Reply
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.delays import Delays
 
@@ -62,16 +61,11 @@ async def _read_body(request: web.Request) -> tuple[bytes, tuple[str, ...]]:
         return b"", (f"request body could not be read: {type(exc).__name__}: {exc}",)
 
 
-def _path(request: web.Request) -> str:
-    """The path, or the target as sent when it has none (`CONNECT host:port`)."""
-    return request.path or request.raw_path
-
-
 def _call_of(request: web.Request, body: bytes) -> Call:
     query_string = request.query_string
     return Call(
         method=request.method.upper(),
-        path=_path(request),
+        path=request.path or request.raw_path,
         query=tuple(request.query.items()) if query_string else (),
         headers=CallHeaders(request.headers),
         body=body,
@@ -83,9 +77,8 @@ async def handle(request: web.Request) -> web.StreamResponse:
     """The one handler: every call gets an answer and a record in the call store."""
     runtime = request.app[RUNTIME]
     received, started = runtime.clock(), time.perf_counter()
-    reply = runtime.kept(
-        request.method, request.path, request.query_string, request.body_exists, request.headers
-    )
+    method, path = request.method, request.path
+    reply = runtime.kept(method, path, request.query_string, request.body_exists, request.headers)
     body = b""
     notes: tuple[str, ...] = ()
     if reply is None:
@@ -96,32 +89,19 @@ async def handle(request: web.Request) -> web.StreamResponse:
             notes += ("the delay was cut short: mockpost is stopping",)
     except asyncio.CancelledError:
         notes += ("the client went away during the delay",)
-        _record(runtime, request, body, reply, received, started, notes)
         raise
-    response = web.Response(
+    finally:  # recorded however the call ends: answered, cut short, or gone
+        runtime.record(
+            method,
+            path or request.raw_path,  # `CONNECT host:port` has no path: its target
+            request.rel_url.raw_query_string,
+            tuple(request.headers.items()),
+            body,
+            reply,
+            received,
+            (time.perf_counter() - started) * 1000,
+            notes,
+        )
+    return web.Response(
         status=reply.status, reason=reply.reason, headers=reply.headers, body=reply.body
-    )
-    _record(runtime, request, body, reply, received, started, notes)
-    return response
-
-
-def _record(
-    runtime: Runtime,
-    request: web.Request,
-    body: bytes,
-    reply: Reply,
-    received: float,
-    started: float,
-    notes: tuple[str, ...],
-) -> None:
-    runtime.record(
-        request.method,
-        _path(request),
-        request.query_string,
-        tuple(request.headers.items()),
-        body,
-        reply,
-        received,
-        (time.perf_counter() - started) * 1000,
-        notes,
     )
