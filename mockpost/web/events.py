@@ -85,7 +85,7 @@ async def stream(request: web.Request, store: CallStore, streams: Streams) -> we
             out += [_event("call", summary(record), record.id) for record in batch]
             if out:
                 await response.write(b"".join(out))  # waits while the reader does not read
-    except ConnectionResetError:  # the reader went away
+    except ConnectionError:  # the reader went away
         pass
     finally:
         store.unsubscribe(reader)

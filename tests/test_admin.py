@@ -1,0 +1,419 @@
+"""mockpost's own API under /__mockpost/: the call log as data, HAR, events, routes, health."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from mockpost.calls.har import entry
+from mockpost.calls.store import CallStore
+from mockpost.runtime.runtime import Runtime
+from mockpost.runtime.settings import Settings
+from mockpost.web.admin import STREAMS
+from mockpost.web.app import create_app
+from mockpost.web.events import QUEUE_LIMIT
+from tests.conftest import NOT_FOUND, Serve, call_record, collection, example, item, runtime_of
+
+SHOP = collection(
+    item(
+        "Get user",
+        example("User 1", "x/v1/users/1", body='{"id": 1}'),
+        example("Any user", "x/v1/users/{{id}}", body='{"id": "{{id}}"}'),
+    ),
+    item("Create", example("Created", "x/v1/users", method="POST", code=201, body="{}")),
+    item("Broken", example("Boom", "x/v1/boom", code=500, body="boom")),
+    item(
+        "Image",
+        example(
+            "png",
+            "x/v1/logo",
+            body="\x89PNG",
+            headers=[{"key": "Content-Type", "value": "image/png"}],
+        ),
+    ),
+)
+
+
+async def busy(client: Any) -> None:
+    """Six calls: 200, 200 (wildcard), 201 with a body, 404, 500, a query string."""
+    await client.get("/v1/users/1")
+    await client.get("/v1/users/42")
+    await client.post("/v1/users", json={"name": "ada"})
+    await client.get("/v1/nowhere")
+    await client.get("/v1/boom")
+    await client.get("/v1/users/1?expand=orders")
+
+
+async def api(client: Any, path: str, **kwargs: Any) -> Any:
+    response = await client.get("/__mockpost/" + path, **kwargs)
+    assert response.status == 200, await response.text()
+    assert response.headers["Content-Type"].startswith("application/json")
+    return await response.json()
+
+
+async def test_health_names_the_collection_and_counts_examples_and_calls(serve: Serve) -> None:
+    client = await serve(SHOP)
+    await busy(client)
+    assert await api(client, "health") == {
+        "status": "ok",
+        "collection": "Test collection",
+        "examples": 5,
+        "calls": 6,
+    }
+
+
+async def test_calls_are_listed_newest_first_as_summaries(serve: Serve) -> None:
+    client = await serve(SHOP)
+    await busy(client)
+    listed = await api(client, "calls")
+    assert listed["total"] == 6
+    paths = [(c["method"], c["path"], c["query"], c["status"]) for c in listed["calls"]]
+    assert paths[0] == ("GET", "/v1/users/1", "expand=orders", 200)
+    assert paths[-1] == ("GET", "/v1/users/1", "", 200)
+    first = listed["calls"][-1]
+    assert set(first) >= {
+        "id",
+        "received",
+        "method",
+        "path",
+        "query",
+        "status",
+        "matched",
+        "example",
+        "score",
+        "duration_ms",
+    }
+    assert first["example"] == {
+        "name": "User 1",
+        "id": first["example"]["id"],
+        "request": "Get user",
+    }
+    assert first["received"].endswith("Z")
+    assert len(first["received"]) == len("2026-11-29T18:43:32.512Z")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("method=post", [("POST", "/v1/users")]),
+        (
+            "path=/v1/users/*",
+            [("GET", "/v1/users/1"), ("GET", "/v1/users/42"), ("GET", "/v1/users/1")],
+        ),
+        ("status=404", [("GET", "/v1/nowhere")]),
+        ("status=5xx", [("GET", "/v1/boom")]),
+        ("status=2xx&method=GET&path=*42", [("GET", "/v1/users/42")]),
+        ("matched=false", [("GET", "/v1/nowhere")]),
+        ("example=any", [("GET", "/v1/users/42")]),
+        ("example=USER", [("GET", "/v1/users/1"), ("GET", "/v1/users/42"), ("GET", "/v1/users/1")]),
+        ("q=orders", [("GET", "/v1/users/1")]),
+        ("q=created", [("POST", "/v1/users")]),
+        ("limit=2", [("GET", "/v1/users/1"), ("GET", "/v1/boom")]),
+    ],
+)
+async def test_calls_can_be_filtered(serve: Serve, query: str, expected: list[Any]) -> None:
+    client = await serve(SHOP)
+    await busy(client)
+    listed = await api(client, "calls?" + query)
+    found = [(c["method"], c["path"]) for c in listed["calls"]]
+    assert sorted(found) == sorted(expected) if "limit" not in query else found == expected
+    if "limit" in query:
+        assert listed["total"] == 6
+
+
+async def test_after_gives_only_newer_calls_for_polling(serve: Serve) -> None:
+    client = await serve(SHOP)
+    await busy(client)
+    newest = (await api(client, "calls"))["calls"][0]["id"]
+    assert (await api(client, f"calls?after={newest}"))["calls"] == []
+    await client.get("/v1/users/7")
+    later = await api(client, f"calls?after={newest}")
+    assert [c["path"] for c in later["calls"]] == ["/v1/users/7"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("status=6xx", "status"),
+        ("status=abc", "status"),
+        ("matched=maybe", "matched"),
+        ("limit=0", "limit"),
+        ("after=-1", "after"),
+    ],
+)
+async def test_a_filter_that_makes_no_sense_is_a_400_naming_it(
+    serve: Serve, query: str, field: str
+) -> None:
+    client = await serve(SHOP)
+    response = await client.get("/__mockpost/calls?" + query)
+    assert response.status == 400
+    assert (await response.json())["error"]["field"] == field
+
+
+async def test_one_call_in_full_with_its_explanation(serve: Serve) -> None:
+    client = await serve(SHOP)
+    await busy(client)
+    listed = (await api(client, "calls"))["calls"]
+    created = next(c for c in listed if c["method"] == "POST")
+    detail = await api(client, f"calls/{created['id']}")
+    assert detail["request"]["body"] == '{"name": "ada"}'
+    assert detail["request"]["body_encoding"] == "utf-8"
+    assert ["Content-Type", "application/json"] in detail["request"]["headers"]
+    assert detail["response"]["body"] == "{}"
+    assert detail["status"] == 201
+    missed = next(c for c in listed if not c["matched"])
+    explained = await api(client, f"calls/{missed['id']}")
+    assert explained["response"]["body"] == NOT_FOUND.decode()
+    assert explained["explanation"][0] == {
+        "method": "GET",
+        "path": "/v1/boom",
+        "example": "Boom",
+        "reason": "path /v1/boom does not match",
+    } or explained["explanation"][0]["reason"].startswith("path ")
+    assert len(explained["explanation"]) == 3
+    response = await client.get("/__mockpost/calls/99999")
+    assert response.status == 404
+    assert "error" in await response.json()
+
+
+async def test_a_binary_body_is_given_as_base64(serve: Serve) -> None:
+    client = await serve(SHOP)
+    await client.post("/v1/users", data=b"\xff\xfe\x00binary")
+    [call] = (await api(client, "calls"))["calls"]
+    detail = await api(client, f"calls/{call['id']}")
+    assert detail["request"]["body_encoding"] == "base64"
+    assert base64.b64decode(detail["request"]["body"]) == b"\xff\xfe\x00binary"
+
+
+async def test_delete_empties_the_call_log(serve: Serve) -> None:
+    client = await serve(SHOP)
+    await busy(client)
+    response = await client.delete("/__mockpost/calls")
+    assert response.status == 204
+    assert (await api(client, "calls")) == {"total": 0, "calls": []}
+    assert (await api(client, "health"))["calls"] == 6  # ids keep growing
+
+
+async def test_calls_to_the_api_are_not_recorded(serve: Serve) -> None:
+    client = await serve(SHOP)
+    for path in ("health", "calls", "routes", "calls.har", ""):
+        await client.get("/__mockpost/" + path)
+    assert len(runtime_of(client).store) == 0
+
+
+async def test_routes_are_the_routes_command_as_data(serve: Serve) -> None:
+    client = await serve(SHOP)
+    routes = await api(client, "routes")
+    assert [(r["method"], r["path"]) for r in routes][:2] == [
+        ("GET", "/v1/users/1"),
+        ("GET", "/v1/users/{{id}}"),
+    ]
+    assert routes[1]["wildcards"] == ["id"]
+
+
+async def test_an_unknown_api_path_is_a_json_404(serve: Serve) -> None:
+    client = await serve(SHOP)
+    response = await client.post("/__mockpost/health")
+    assert response.status == 404
+    assert "mockpost's API" in (await response.json())["error"]["message"]
+
+
+async def test_the_page_is_served_from_the_package(serve: Serve) -> None:
+    client = await serve(SHOP)
+    response = await client.get("/__mockpost/")
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("text/html")
+    page = await response.text()
+    assert "<title>mockpost call log</title>" in page
+    assert "http://" not in page.replace("http://www.w3.org", "")  # nothing from a CDN
+    assert "innerHTML" not in page  # data goes in as text
+
+
+# Private mode
+
+
+async def test_the_api_and_page_need_the_key_in_private_mode(serve: Serve) -> None:
+    client = await serve(SHOP, settings=Settings(api_key="s3cret"))
+    for path in ("health", "calls", "calls.har", "routes", "", "events"):
+        assert (await client.get("/__mockpost/" + path)).status == 401
+    assert (await client.get("/__mockpost/health", headers={"x-api-key": "s3cret"})).status == 200
+    assert (await client.get("/__mockpost/?api_key=s3cret")).status == 200
+    assert (await client.get("/__mockpost/calls?api_key=wrong")).status == 401
+    await client.get("/v1/users/1", headers={"x-api-key": "s3cret"})
+    everything = json.dumps(await api(client, "calls?api_key=s3cret"))
+    everything += json.dumps(
+        await api(
+            client, f"calls/{runtime_of(client).store.last_id}", headers={"x-api-key": "s3cret"}
+        )
+    )
+    everything += json.dumps(await api(client, "calls.har", headers={"x-api-key": "s3cret"}))
+    assert "s3cret" not in everything
+
+
+async def test_no_admin_leaves_every_path_to_the_collection(
+    make_index: Any, aiohttp_client: Any
+) -> None:
+    runtime = Runtime(make_index(SHOP))
+    client = await aiohttp_client(create_app(runtime, admin=False))
+    response = await client.get("/__mockpost/health")
+    assert (response.status, await response.read()) == (404, NOT_FOUND)
+    assert len(runtime.store) == 1
+
+
+# HAR
+
+
+def har_validator() -> Any:
+    schemas = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "har"
+    if not schemas.exists():
+        pytest.skip(f"no HAR schema at {schemas}: these checks need ../shared")
+    import jsonschema
+    from referencing import Registry, Resource
+
+    registry: Registry[Any] = Registry()
+    for file in schemas.glob("*.json"):
+        schema = json.loads(file.read_text())
+        registry = registry.with_resource(schema["$id"], Resource.from_contents(schema))
+    root = json.loads((schemas / "har.json").read_text())
+    return jsonschema.Draft6Validator(root, registry=registry)
+
+
+async def test_calls_har_is_a_valid_har_that_a_har_library_reads(serve: Serve) -> None:
+    from haralyzer import HarEntry, HarParser
+
+    client = await serve(SHOP)
+    await busy(client)
+    await client.get("/v1/logo")
+    response = await client.get("/__mockpost/calls.har")
+    assert response.status == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    document = await response.json()
+    errors = sorted(har_validator().iter_errors(document), key=str)
+    assert errors == []
+    entries = document["log"]["entries"]
+    assert len(entries) == 7
+    assert [e["request"]["url"].split("/", 3)[3] for e in entries][:2] == [
+        "v1/users/1",
+        "v1/users/42",
+    ]
+    post = entries[2]
+    assert post["request"]["postData"] == {
+        "mimeType": "application/json",
+        "text": '{"name": "ada"}',
+    }
+    assert post["response"]["content"]["mimeType"] == "application/json"
+    assert entries[5]["request"]["queryString"] == [{"name": "expand", "value": "orders"}]
+    assert "answered by 'User 1' of 'Get user'" in entries[0]["comment"]
+    assert "no matching example" in entries[3]["comment"]
+    parsed = HarParser(document)
+    read = [HarEntry(e) for e in parsed.har_data["entries"]]
+    assert [(e.request.method, e.status) for e in read[:5]] == [
+        ("GET", 200),
+        ("GET", 200),
+        ("POST", 201),
+        ("GET", 404),
+        ("GET", 500),
+    ]
+    assert read[0].url.endswith("/v1/users/1")
+
+
+def test_a_response_body_that_is_not_utf8_is_base64_in_the_har() -> None:
+    record = call_record(
+        response_body=b"\x89PNG\r\n\x1a\n\xff",
+        response_headers=(("Content-Type", "image/png"),),
+        request_headers=(("Host", "localhost:8080"),),
+        path="/logo.png",
+    )
+    content = entry(record, "http://127.0.0.1:8080")["response"]["content"]
+    assert content["encoding"] == "base64"
+    assert content["mimeType"] == "image/png"
+    assert base64.b64decode(content["text"]) == b"\x89PNG\r\n\x1a\n\xff"
+    assert entry(record, "http://127.0.0.1:8080")["request"]["url"] == (
+        "http://localhost:8080/logo.png"
+    )
+
+
+async def test_calls_har_takes_the_same_filters(serve: Serve) -> None:
+    client = await serve(SHOP)
+    await busy(client)
+    document = await api(client, "calls.har?status=4xx")
+    assert [e["response"]["status"] for e in document["log"]["entries"]] == [404]
+
+
+# Events
+
+
+async def read_events(response: Any, count: int) -> list[tuple[str, Any]]:
+    events: list[tuple[str, Any]] = []
+    name = ""
+    while len(events) < count:
+        line = (await asyncio.wait_for(response.content.readline(), 10)).decode().rstrip("\n")
+        if line.startswith("event: "):
+            name = line[7:]
+        elif line.startswith("data: "):
+            events.append((name, json.loads(line[6:])))
+    return events
+
+
+async def test_events_bring_each_call_as_it_is_recorded(serve: Serve) -> None:
+    client = await serve(SHOP)
+    response = await client.get("/__mockpost/events")
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+    await client.get("/v1/users/1")
+    await client.get("/v1/nowhere")
+    events = await read_events(response, 2)
+    assert [(name, e["path"], e["status"]) for name, e in events] == [
+        ("call", "/v1/users/1", 200),
+        ("call", "/v1/nowhere", 404),
+    ]
+    response.close()
+
+
+async def test_a_stalled_reader_loses_events_and_is_told_but_never_holds_calls_back(
+    make_index: Any, aiohttp_server: Any
+) -> None:
+    store = CallStore()
+    runtime = Runtime(make_index(SHOP), store=store)
+    app = create_app(runtime)
+    server = await aiohttp_server(app)
+    # A reader that connects and never reads, with a small receive buffer.
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", server.port))
+    reader, writer = await asyncio.open_connection(sock=sock)
+    writer.write(b"GET /__mockpost/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    await writer.drain()
+    connected = asyncio.Event()
+    store.subscribe(lambda record: connected.set())
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=32)) as session:
+        await session.get(f"http://127.0.0.1:{server.port}/v1/users/0")
+        await asyncio.wait_for(connected.wait(), 10)
+        assert app[STREAMS].readers  # the stalled reader is connected
+
+        async def one(i: int) -> int:
+            url = f"http://127.0.0.1:{server.port}/v1/users/{i}?pad={'x' * 2000}"
+            async with session.get(url) as response:
+                await response.read()
+                return response.status
+
+        calls = QUEUE_LIMIT * 4
+        statuses = await asyncio.gather(*(one(i) for i in range(calls)))
+    assert statuses == [200] * calls  # every call answered meanwhile
+    [stalled] = app[STREAMS].readers
+    assert len(stalled.queue) <= QUEUE_LIMIT  # memory bounded
+    assert stalled.lost > 0  # the rest is lost, not kept
+    # Once the reader reads, it is told how many it lost.
+    received = b""
+    while b"event: lost" not in received:
+        received += await asyncio.wait_for(reader.read(1 << 20), 10)
+    told = received.split(b"event: lost\ndata: ", 1)[1].split(b"\n", 1)[0]
+    assert json.loads(told)["lost"] > 0
+    writer.close()
