@@ -1,0 +1,197 @@
+"""The call-log page in a real headless Chromium (Debian's chromium and chromium-driver).
+
+`.ci/run` installs them; on a machine without them these tests skip and say why. With
+MOCKPOST_SCREENSHOT=FILE, the page is saved as a PNG there (the README's picture).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import EXAMPLE, RunningCli, http_get, running_cli
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or DRIVER is None,
+    reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)",
+)
+WAIT = 2  # seconds a call may take to appear on the page
+
+
+@pytest.fixture(scope="module")
+def cli() -> Iterator[RunningCli]:
+    with running_cli(str(EXAMPLE), "--quiet") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,900"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(DRIVER)), options=options)
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+def open_page(browser: Any, cli: RunningCli) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    http_get(f"{cli.url}/__mockpost/calls")  # nothing recorded: the API is not logged
+    browser.get(f"{cli.url}/__mockpost/")
+    WebDriverWait(browser, 10).until(ready.text_to_be_present_in_element((By.ID, "live"), "live"))
+
+
+def rows(browser: Any) -> list[Any]:
+    from selenium.webdriver.common.by import By
+
+    return list(browser.find_elements(By.CSS_SELECTOR, "#calls tr.call"))
+
+
+def wait_for_row(browser: Any, text: str, seconds: float = WAIT) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def found(driver: Any) -> Any:
+        return next((row for row in rows(driver) if text in row.text), False)
+
+    return WebDriverWait(browser, seconds, poll_frequency=0.05).until(found)
+
+
+def test_the_page_loads_without_a_console_error(browser: Any, cli: RunningCli) -> None:
+    open_page(browser, cli)
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
+    assert browser.title == "mockpost call log"
+
+
+def test_a_call_appears_without_a_reload_and_a_click_shows_its_response(
+    browser: Any, cli: RunningCli
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    open_page(browser, cli)
+    assert http_get(f"{cli.url}/v1/users/1?from=browser-test")[0] == 200
+    row = wait_for_row(browser, "/v1/users/1?from=browser-test")
+    assert "User 1" in row.text
+    assert "200" in row.text
+    row.click()
+    detail = WebDriverWait(browser, 5).until(
+        lambda d: (
+            d.find_element(By.ID, "detail")
+            if "Ada Lovelace" in d.find_element(By.ID, "detail").text
+            else False
+        )
+    )
+    assert '"name": "Ada Lovelace"' in detail.text  # JSON pretty-printed
+    assert "Copy as curl" in detail.text
+    assert "curl -X GET" in detail.text
+
+
+def test_an_unmatched_call_shows_its_closest_example(browser: Any, cli: RunningCli) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    open_page(browser, cli)
+    assert http_get(f"{cli.url}/v1/users/1/friends")[0] == 404
+    row = wait_for_row(browser, "/v1/users/1/friends")
+    assert "No matching requests" in row.text
+    row.click()
+    closest = WebDriverWait(browser, 5).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#detail .closest li") or False
+    )
+    assert "/v1/users" in closest[0].text
+    assert "does not match" in closest[0].text
+
+
+def test_the_filter_narrows_the_list(browser: Any, cli: RunningCli) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, cli)
+    http_get(f"{cli.url}/v1/users/2")
+    http_get(f"{cli.url}/v1/nothing-here")
+    wait_for_row(browser, "/v1/nothing-here")
+    box = browser.find_element(By.ID, "filter")
+    box.send_keys("status:4xx")
+    shown = rows(browser)
+    assert shown
+    assert all(" 404 " in f" {row.text} " or "\n404\n" in row.text for row in shown)
+    box.clear()
+    box.send_keys("path:/v1/users/2")
+    assert {row.find_element(By.CSS_SELECTOR, "td.path").text for row in rows(browser)} == {
+        "/v1/users/2"
+    }
+    box.clear()
+    box.send_keys("x")  # the input event of clear() alone is not always sent
+    box.clear()
+
+
+def test_data_from_a_call_is_shown_as_text_never_as_html(browser: Any, cli: RunningCli) -> None:
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, cli)
+    hostile = "/x/<img src=x onerror=alert(1)>"
+    http_get(cli.url + urllib.parse.quote(hostile))
+    row = wait_for_row(browser, "onerror")
+    assert row.find_element(By.CSS_SELECTOR, "td.path").text == hostile
+    assert browser.find_elements(By.CSS_SELECTOR, "#calls img") == []
+    row.click()
+    assert browser.find_elements(By.CSS_SELECTOR, "#detail img") == []
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
+
+
+def test_the_routes_view_lists_the_routes_with_their_examples(
+    browser: Any, cli: RunningCli
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    open_page(browser, cli)
+    browser.find_element(By.ID, "tab-routes").click()
+    table = WebDriverWait(browser, 5).until(
+        lambda d: (
+            d.find_element(By.ID, "routes")
+            if "Any user" in d.find_element(By.ID, "routes").text
+            else False
+        )
+    )
+    assert "{{userId}}" in table.text
+    browser.find_element(By.ID, "tab-calls").click()
+
+
+def test_a_screenshot_of_the_page(browser: Any, cli: RunningCli, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    open_page(browser, cli)
+    for path in ("/v1/users/1", "/v1/users/42", "/v1/books?genre=poetry", "/v1/nowhere"):
+        http_get(cli.url + path)
+    http_get(f"{cli.url}/v1/users/7", {"x-mock-response-code": "404"})
+    row = wait_for_row(browser, "/v1/nowhere")
+    row.click()
+    WebDriverWait(browser, 5).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#detail .closest li") or False
+    )
+    picture = tmp_path / "call-log.png"
+    assert browser.save_screenshot(str(picture))
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    wanted = os.environ.get("MOCKPOST_SCREENSHOT")
+    if wanted:
+        shutil.copyfile(picture, wanted)
