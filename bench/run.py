@@ -28,7 +28,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -206,6 +208,33 @@ def python_run(server: Server, duration: float, connections: int, workdir: Path)
     return asyncio.run(drive())
 
 
+class PageReader(threading.Thread):
+    """What the call-log page does: follow /__mockpost/events, reading every event."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(daemon=True)
+        self.port = port
+        self.events = 0
+
+    def run(self) -> None:
+        try:
+            url = f"http://127.0.0.1:{self.port}/__mockpost/events"
+            with urllib.request.urlopen(url, timeout=3600) as stream:
+                for line in stream:
+                    if line.startswith(b"event: "):
+                        self.events += 1
+        except OSError:
+            pass  # the server stopped, or has no event stream (an older checkout)
+
+
+def har_seconds(port: int) -> tuple[float, int]:
+    """How long /__mockpost/calls.har takes for the calls kept, and how many entries."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__mockpost/calls.har") as answer:
+        document = json.loads(answer.read())
+    return time.perf_counter() - started, len(document["log"]["entries"])
+
+
 def startup_times(
     command: list[str], times: int, workdir: Path, source: str | None = None
 ) -> tuple[list[float], float]:
@@ -230,6 +259,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--warm-up", type=float, default=3.0, help="seconds per target")
     parser.add_argument("--compare", metavar="DIR", help="also run the mockpost of this checkout")
+    parser.add_argument(
+        "--no-page", action="store_true", help="no reader on each mockpost's event stream"
+    )
     parser.add_argument("--python-load", action="store_true", help="do not use wrk")
     args = parser.parse_args()
 
@@ -284,6 +316,10 @@ def main() -> None:
     try:
         for server in servers:
             server.start()
+        if not args.no_page:  # a call-log page connected to each mockpost
+            for server in servers:
+                if not server.name.startswith("plain"):
+                    PageReader(server.port).start()
         for server in servers:  # warm-up: long enough to call every path at least once
             drive(server, args.warm_up, args.connections, workdir)
         for round_number in range(args.rounds):
@@ -293,6 +329,7 @@ def main() -> None:
         for server in servers:
             assert server.process is not None
             memory[server.name] = rss_mib(server.process.pid, "VmHWM")
+        har_times = [har_seconds(small.port) for _ in range(3)]
     finally:
         for server in servers:
             server.stop()
@@ -326,6 +363,11 @@ def main() -> None:
     print(
         f"10,000 requests vs the plain app over the same 10,000 paths: "
         f"{big_rps / median(servers[2].name, 'rps'):.2f}"
+    )
+    print(
+        f"calls.har of the {har_times[0][1]:,} calls kept: median "
+        f"{statistics.median(t for t, _ in har_times) * 1000:.0f} ms; "
+        + ("one page reader on each mockpost's event stream" if not args.no_page else "no page")
     )
     print(
         f"start-up to listening, 20,000 examples: median {statistics.median(startups):.2f} s "

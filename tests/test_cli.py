@@ -32,6 +32,12 @@ def test_help_lists_every_serve_option(runner: CliRunner) -> None:
         "--seed",
         "--locale",
         "--quiet",
+        "--keep-cors-headers",
+        "--log-format",
+        "--log-file",
+        "--har",
+        "--log-capacity",
+        "--no-admin",
     ):
         assert option in result.output
         assert option in README, f"{option} is not in the README"
