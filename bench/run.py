@@ -33,6 +33,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -119,6 +120,23 @@ class Run:
     p99_ms: float
     requests: int
     bad: int  # non-2xx answers and socket errors
+    cpu_us: float = 0.0  # the server's CPU time per request (user + system), in µs
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used (user + system), from /proc: what noise from other
+    processes on a shared machine moves much less than the wall-clock rate."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(drive: Any, server: Server, duration: float, connections: int, work: Path) -> Run:
+    assert server.process is not None
+    before = cpu_seconds(server.process.pid)
+    run: Run = drive(server, duration, connections, work)
+    used = cpu_seconds(server.process.pid) - before
+    run.cpu_us = used * 1e6 / max(run.requests, 1)
+    return run
 
 
 LUA = """
@@ -325,7 +343,9 @@ def main() -> None:
         for round_number in range(args.rounds):
             order = servers if round_number % 2 == 0 else list(reversed(servers))
             for server in order:
-                runs[server.name].append(drive(server, args.duration, args.connections, workdir))
+                runs[server.name].append(
+                    measured(drive, server, args.duration, args.connections, workdir)
+                )
         for server in servers:
             assert server.process is not None
             memory[server.name] = rss_mib(server.process.pid, "VmHWM")
@@ -345,18 +365,25 @@ def main() -> None:
 
     ceiling = median("plain aiohttp", "rps")
     print()
+    ceiling_cpu = median("plain aiohttp", "cpu_us")
     print(
         f"{'target':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'peak MiB':>10}"
-        f"{'vs plain':>10}{'non-2xx':>9}"
+        f"{'vs plain':>10}{'CPU µs':>8}{'by CPU':>8}{'non-2xx':>9}"
     )
     for server in servers:
         name = server.name
         rps = median(name, "rps")
         bad = sum(r.bad for r in runs[name])
+        cpu = median(name, "cpu_us")
         print(
             f"{name:<28}{rps:>9.0f}{median(name, 'p50_ms'):>9.2f}{median(name, 'p99_ms'):>9.2f}"
-            f"{memory[name]:>10.0f}{rps / ceiling:>10.2f}{bad:>9}"
+            f"{memory[name]:>10.0f}{rps / ceiling:>10.2f}{cpu:>8.1f}{ceiling_cpu / cpu:>8.2f}"
+            f"{bad:>9}"
         )
+    print(
+        "(CPU µs: the server's CPU time per request; by CPU: the plain app's CPU per request "
+        "over this one's, the ratio a noisy machine blurs least)"
+    )
     print()
     small_rps, big_rps = median(small.name, "rps"), median(big.name, "rps")
     print(f"10,000 requests vs 10 requests: {big_rps / small_rps:.2f}")
@@ -376,12 +403,18 @@ def main() -> None:
     )
     if compared:
         old_small, old_big = (median(s.name, "rps") for s in compared)
+        old_cpu_small, old_cpu_big = (median(s.name, "cpu_us") for s in compared)
         print(
             f"compared checkout ({args.compare}): 10 requests {old_small / ceiling:.2f} of the "
-            f"plain app, 10,000 requests {old_big / ceiling:.2f}, 10,000 vs 10 "
+            f"plain app ({ceiling_cpu / old_cpu_small:.2f} by CPU), 10,000 requests "
+            f"{old_big / ceiling:.2f} ({ceiling_cpu / old_cpu_big:.2f} by CPU), 10,000 vs 10 "
             f"{old_big / old_small:.2f}; start-up median "
             f"{statistics.median(compared_startups):.2f} s"
         )
+    print(
+        f"by CPU: 10,000 requests vs 10 requests "
+        f"{median(small.name, 'cpu_us') / median(big.name, 'cpu_us'):.2f}"
+    )
     print(
         "per-round req/s: "
         + "; ".join(

@@ -114,9 +114,7 @@ def run(
 
         def listening(url: str) -> None:
             listening_at.append(url)
-            banner.listening(url)
-            if outputs.admin:
-                banner.page(f"{url}{PREFIX}/")
+            banner.listening(url, f"{url}{PREFIX}/" if outputs.admin else None)
             if stdout_lines is not None:
                 stdout_lines.event(event="listening", url=url)
 

@@ -19,7 +19,16 @@ from mockpost.runtime.settings import Settings
 from mockpost.web.admin import STREAMS
 from mockpost.web.app import create_app
 from mockpost.web.events import QUEUE_LIMIT
-from tests.conftest import NOT_FOUND, Serve, call_record, collection, example, item, runtime_of
+from tests.conftest import (
+    NOT_FOUND,
+    Serve,
+    call_record,
+    collection,
+    example,
+    http_get,
+    item,
+    runtime_of,
+)
 
 SHOP = collection(
     item(
@@ -417,3 +426,20 @@ async def test_a_stalled_reader_loses_events_and_is_told_but_never_holds_calls_b
     told = received.split(b"event: lost\ndata: ", 1)[1].split(b"\n", 1)[0]
     assert json.loads(told)["lost"] > 0
     writer.close()
+
+
+def test_start_up_says_when_the_collection_has_paths_under_the_api(
+    write_json: Any,
+) -> None:
+    from tests.conftest import running_cli
+
+    data = collection(item("r", example("mine", "x/__mockpost/health", body="mine")))
+    path = write_json(data)
+    with running_cli(str(path)) as cli:
+        assert "paths start with /__mockpost/" in cli.banner
+        assert "Call log: " in cli.banner
+        status, body = http_get(f"{cli.url}/__mockpost/health")
+        assert status == 200
+        assert json.loads(body)["status"] == "ok"  # the API wins
+    with running_cli(str(path), "--no-admin") as cli:
+        assert http_get(f"{cli.url}/__mockpost/health") == (200, b"mine")

@@ -34,8 +34,8 @@ def test_log_format_json_prints_json_lines_only_on_stdout(tmp_path: Path) -> Non
     with running_cli(str(EXAMPLE), "--log-format", "json") as cli:
         http_get(f"{cli.url}/v1/users/1")
         output = cli.stop()
-    lines = output.splitlines()
-    # running_cli merges stderr (the banner) into what it read; the JSON lines are complete.
+    lines = (cli.banner + output).splitlines()
+    # running_cli merges stderr (the banner) into what it reads: the JSON lines are the rest.
     objects = [json.loads(line) for line in lines if line.startswith("{")]
     assert objects[0] == {"event": "listening", "url": cli.url}
     assert objects[1]["path"] == "/v1/users/1"

@@ -114,8 +114,8 @@ class Runtime:
     ) -> Reply | None:
         """The complete reply kept for a plain call's repeats, if there is one: what the web
         layer asks before it builds a `Call`."""
-        if not is_plain(method, has_body, headers) or "origin" in headers:
-            return None
+        if has_body or method == "OPTIONS" or "origin" in headers or has_directives(headers):
+            return None  # not plain (see `is_plain`), or from a browser (CORS per origin)
         found = self.cache.get((method, path, query_string))
         return found if type(found) is Reply else None
 

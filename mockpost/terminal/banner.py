@@ -78,12 +78,12 @@ class Banner:
     def warn(self, message: str) -> None:
         self.console.print(Text(printable(message), style="yellow"))
 
-    def page(self, url: str) -> None:
-        line = Text("Call log: ")
-        line.append(url, style="underline")
-        self.console.print(line)
-
-    def listening(self, url: str) -> None:
+    def listening(self, url: str, page: str | None = None) -> None:
+        """Where mockpost answers (the last line of the banner) and its call-log page."""
+        if page is not None:
+            line = Text("Call log: ")
+            line.append(page, style="underline")
+            self.console.print(line)
         line = Text("Listening on ")
         line.append(url, style="bold underline")
         line.append("  (Ctrl+C to stop)")
