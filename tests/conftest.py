@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Awaitable, Callable, Iterator
@@ -185,19 +186,23 @@ class RunningCli:
     url: str
     process: subprocess.Popen[str]
     banner: str  # what it printed up to and including the "Listening on" line
+    _rest: list[str]
+    _reader: threading.Thread
 
     def stop(self) -> str:
         """SIGTERM, then what it printed after the banner."""
         self.process.terminate()
-        output, _ = self.process.communicate(timeout=15)
-        return output
+        self.process.wait(timeout=15)
+        self._reader.join(timeout=15)
+        return "".join(self._rest)
 
 
 @contextmanager
 def running_cli(*args: str, env: dict[str, str] | None = None) -> Iterator[RunningCli]:
     """The real CLI, `python -m mockpost serve ARGS --port 0`, stopped on the way out.
 
-    Waits for its "Listening on" line (a readline that returns at once when it exits).
+    Waits for its "Listening on" line (a readline that returns at once when it exits); what
+    it prints after is read all along by a thread, so that a full pipe never blocks it.
     """
     environ = {**os.environ, "MOCKPOST_API_KEY": "", "PYTHONUNBUFFERED": "1", **(env or {})}
     process = subprocess.Popen(
@@ -209,10 +214,11 @@ def running_cli(*args: str, env: dict[str, str] | None = None) -> Iterator[Runni
         cwd=ROOT,
     )
     assert process.stdout is not None
+    stdout = process.stdout
     banner: list[str] = []
     url = None
     while url is None:
-        line = process.stdout.readline()
+        line = stdout.readline()
         if not line:
             break
         banner.append(line)
@@ -220,13 +226,21 @@ def running_cli(*args: str, env: dict[str, str] | None = None) -> Iterator[Runni
         url = found.group(1) if found else None
     if url is None:
         process.kill()
-        raise AssertionError(f"mockpost did not start: {''.join(banner)}{process.communicate()[0]}")
+        said = stdout.read()
+        stdout.close()
+        process.wait(timeout=15)
+        raise AssertionError(f"mockpost did not start: {''.join(banner)}{said}")
+    rest: list[str] = []
+    reader = threading.Thread(target=lambda: rest.extend(stdout), daemon=True)
+    reader.start()
     try:
-        yield RunningCli(url, process, "".join(banner))
+        yield RunningCli(url, process, "".join(banner), rest, reader)
     finally:
         if process.poll() is None:
             process.kill()
-            process.communicate(timeout=15)
+            process.wait(timeout=15)
+        reader.join(timeout=15)
+        stdout.close()
 
 
 def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:

@@ -129,7 +129,7 @@ def test_sigterm_stops_within_2_seconds_while_calls_wait_out_a_long_delay() -> N
                 return [s for s in statuses if isinstance(s, int)]
 
         statuses = asyncio.run(waiting_calls())
-        output, _ = cli.process.communicate(timeout=10)
+        output = cli.stop()
     assert statuses == [200] * 5
     assert output.count("the delay was cut short: mockpost is stopping") == 5
 
