@@ -443,3 +443,17 @@ def test_start_up_says_when_the_collection_has_paths_under_the_api(
         assert json.loads(body)["status"] == "ok"  # the API wins
     with running_cli(str(path), "--no-admin") as cli:
         assert http_get(f"{cli.url}/__mockpost/health") == (200, b"mine")
+
+
+def test_the_event_streams_summary_text_is_the_summary() -> None:
+    from mockpost.calls.record import ExampleRef, How
+    from mockpost.calls.views import summary, summary_json
+
+    for record in (
+        call_record(id=7, received=1_800_000_000.987, path='/a"b\\c\n\x1b', query="q=é"),
+        call_record(status=404, example_name=None, how=How.NOT_FOUND, duration_ms=1.23456),
+        call_record(
+            example=ExampleRef("N\u2028", "id", "r"), score=110.0, received=0.0005, method="PUT"
+        ),
+    ):
+        assert json.loads(summary_json(record)) == summary(record)

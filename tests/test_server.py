@@ -491,3 +491,19 @@ async def test_a_swap_drops_every_kept_answer(serve: Serve, make_index: Any) -> 
     new = make_index(collection(item("u", example("new", "x/users/7", body="new"))))
     runtime.swap(index=new, settings=Settings())
     assert await (await client.get("/users/7")).read() == b"new"
+
+
+async def test_queries_that_decode_alike_but_differ_never_share_a_kept_answer(
+    serve: Serve,
+) -> None:
+    data = collection(
+        item(
+            "r",
+            example("split", "x/q?q=a&b", body="split"),
+            example("joined", "x/q?q=a%26b", body="joined"),
+        )
+    )
+    client = await serve(data)
+    for _ in range(2):  # the second round is answered from what was kept
+        assert await (await client.get("/q?q=a&b")).read() == b"split"
+        assert await (await client.get("/q?q=a%26b")).read() == b"joined"

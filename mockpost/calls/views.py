@@ -7,22 +7,29 @@ Times are ISO 8601 in UTC with milliseconds; a body is text when it is UTF-8, el
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from mockpost.calls.record import CallRecord, Headers
+from mockpost.calls.record import CallRecord, ExampleRef, Headers, How
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 
 
+@lru_cache(maxsize=8)
+def _second(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+
+
 def iso_time(unix: float) -> str:
     """`2026-11-29T18:43:32.512Z`."""
-    moment = datetime.fromtimestamp(unix, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    second = int(unix // 1)
+    return f"{_second(second)}{int((unix - second) * 1000):03d}Z"
 
 
 def body_json(body: bytes) -> tuple[str, str]:
@@ -52,6 +59,40 @@ def summary(record: CallRecord) -> dict[str, Any]:
         "score": record.score,
         "duration_ms": round(record.duration_ms, 3),
     }
+
+
+@lru_cache(maxsize=1 << 16)  # one per way of answering: kept replies share theirs
+def _outcome_json(status: int, how: How, example: ExampleRef | None, score: float | None) -> str:
+    return json.dumps(
+        {
+            "status": status,
+            "matched": example is not None,
+            "how": how.value,
+            "example": (
+                {"name": example.name, "id": example.id, "request": example.request}
+                if example is not None
+                else None
+            ),
+            "score": score,
+        },
+        ensure_ascii=False,
+    )[1:-1]
+
+
+def summary_json(record: CallRecord) -> str:
+    """`summary(record)` as JSON text, made with less work: the event stream sends one for
+    every call while a page is open."""
+    dumps = _dumps
+    outcome = _outcome_json(record.status, record.how, record.example, record.score)
+    return (
+        f'{{"id":{record.id},"received":"{iso_time(record.received)}",'
+        f'"method":{dumps(record.method)},"path":{dumps(record.path)},'
+        f'"query":{dumps(record.query)},{outcome},'
+        f'"duration_ms":{round(record.duration_ms, 3)!r}}}'
+    )
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _message(headers: Headers, body: bytes, truncated: bool) -> dict[str, Any]:
