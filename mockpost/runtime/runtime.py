@@ -247,9 +247,13 @@ def _redacted(headers: Headers) -> Headers:
     )
 
 
-def _key_matches(call: Call, key: str) -> bool:
-    """Constant-time comparison; a key that is not UTF-8 is just a wrong key."""
-    given = call.headers.get("x-api-key", "")
+def key_matches(given: str, key: str) -> bool:
+    """Whether a private mock's key was given: compared in constant time; a key that is not
+    UTF-8 (aiohttp hands its bytes over as surrogates) is just a wrong key."""
     return hmac.compare_digest(
         given.encode("utf-8", "surrogateescape"), key.encode("utf-8", "surrogateescape")
     )
+
+
+def _key_matches(call: Call, key: str) -> bool:
+    return key_matches(call.headers.get("x-api-key", ""), key)

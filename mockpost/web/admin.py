@@ -6,7 +6,6 @@ Calls to it are not recorded. With an API key set, it needs the key like every c
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import Awaitable, Callable
 from importlib.resources import files
@@ -18,7 +17,7 @@ from mockpost import __version__
 from mockpost.calls.har import har
 from mockpost.calls.views import MAX_LIMIT, CallFilter, FilterError, full, newest_first, summary
 from mockpost.report import find_routes, routes_json
-from mockpost.runtime.runtime import Runtime
+from mockpost.runtime.runtime import Runtime, key_matches
 from mockpost.web.events import Streams, stream
 from mockpost.web.handler import RUNTIME
 
@@ -47,9 +46,7 @@ def _error(status: int, message: str, field: str | None = None) -> web.Response:
 
 def _key_given(request: web.Request, key: str) -> bool:
     given = request.headers.get("x-api-key") or request.query.get("api_key", "")
-    return hmac.compare_digest(
-        given.encode("utf-8", "surrogateescape"), key.encode("utf-8", "surrogateescape")
-    )
+    return key_matches(given, key)
 
 
 def _guarded(handler: AdminHandler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
