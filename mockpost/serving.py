@@ -83,6 +83,19 @@ def run(
     outputs: Outputs,
 ) -> None:
     """Serve until SIGINT or SIGTERM (raises MockpostError for what a person must fix)."""
+    with ExitStack() as files:
+        log_file = files.enter_context(_open_log(outputs.log_file)) if outputs.log_file else None
+        _serve(collection, environment, index, settings, outputs, log_file)
+
+
+def _serve(
+    collection: Collection,
+    environment: Environment | None,
+    index: Index,
+    settings: Settings,
+    outputs: Outputs,
+    log_file: TextIO | None,
+) -> None:
     as_json = outputs.log_format == "json"
     console = make_console(sys.stderr if as_json else sys.stdout)
     banner = Banner(console)
@@ -97,29 +110,28 @@ def run(
     runtime = Runtime(index, settings, CallStore(outputs.log_capacity))
     runtime.cache.on_grow = startup.GrowthFreezer().grew
     flushes: list[Callable[[], Generator[None, None, None]]] = []
-    with ExitStack() as files:
-        stdout_lines = JsonLines(sys.stdout) if as_json else None
+    stdout_lines = JsonLines(sys.stdout) if as_json else None
+    if stdout_lines is not None:
+        runtime.store.subscribe(stdout_lines)
+        flushes.append(stdout_lines.flush_steps)
+    elif not outputs.quiet:
+        printer = CallPrinter(console)
+        runtime.store.subscribe(printer)
+        flushes.append(printer.flush_steps)
+    if log_file is not None:
+        file_lines = JsonLines(log_file)
+        runtime.store.subscribe(file_lines)
+        flushes.append(file_lines.flush_steps)
+    listening_at: list[str] = []
+
+    def listening(url: str) -> None:
+        listening_at.append(url)
+        banner.listening(url, f"{url}{PREFIX}/" if outputs.admin else None)
         if stdout_lines is not None:
-            runtime.store.subscribe(stdout_lines)
-            flushes.append(stdout_lines.flush_steps)
-        elif not outputs.quiet:
-            printer = CallPrinter(console)
-            runtime.store.subscribe(printer)
-            flushes.append(printer.flush_steps)
-        if outputs.log_file is not None:
-            file_lines = JsonLines(files.enter_context(_open_log(outputs.log_file)))
-            runtime.store.subscribe(file_lines)
-            flushes.append(file_lines.flush_steps)
-        listening_at: list[str] = []
+            stdout_lines.event(event="listening", url=url)
 
-        def listening(url: str) -> None:
-            listening_at.append(url)
-            banner.listening(url, f"{url}{PREFIX}/" if outputs.admin else None)
-            if stdout_lines is not None:
-                stdout_lines.event(event="listening", url=url)
-
-        startup.freeze()
-        app = create_app(runtime, admin=outputs.admin)
-        asyncio.run(serve(app, outputs.host, outputs.port, listening, lambda: _flushing(flushes)))
-        if outputs.har_file is not None and listening_at:
-            write_har(outputs.har_file, runtime.store, listening_at[0])
+    startup.freeze()
+    app = create_app(runtime, admin=outputs.admin)
+    asyncio.run(serve(app, outputs.host, outputs.port, listening, lambda: _flushing(flushes)))
+    if outputs.har_file is not None and listening_at:
+        write_har(outputs.har_file, runtime.store, listening_at[0])

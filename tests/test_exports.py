@@ -66,3 +66,15 @@ def test_json_lines_overflow_is_counted_in_a_line_of_its_own() -> None:
     written = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [w.get("path") for w in written[:3]] == ["/x/0", "/x/1", "/x/2"]
     assert written[3] == {"event": "overflow", "calls": 2}
+
+
+def test_a_log_file_that_cannot_be_written_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mockpost.cli import main
+
+    where = tmp_path / "missing-folder" / "calls.jsonl"
+    result = CliRunner().invoke(main, ["serve", str(EXAMPLE), "--log-file", str(where)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {where}: cannot be written: No such file or directory"
+    assert "Traceback" not in result.output
