@@ -337,7 +337,7 @@ def test_a_response_body_that_is_not_utf8_is_base64_in_the_har() -> None:
     record = call_record(
         response_body=b"\x89PNG\r\n\x1a\n\xff",
         response_headers=(("Content-Type", "image/png"),),
-        request_headers=(("Host", "localhost:8080"),),
+        request_headers=((b"Host", b"localhost:8080"),),
         path="/logo.png",
     )
     content = entry(record, "http://127.0.0.1:8080")["response"]["content"]

@@ -339,7 +339,7 @@ async def test_every_call_is_logged_with_what_answered(serve: Serve) -> None:
     assert (first.method, first.path, first.query, first.status) == ("GET", "/users", "x=1", 200)
     assert first.example is not None
     assert (first.example.name, first.example.request) == ("list", "users")
-    assert ("X-Trace", "t") in first.request_headers
+    assert (b"X-Trace", b"t") in first.request_headers
     assert ("Content-Type", "application/json") in first.response_headers
     assert first.response_body == b'[{"id": 1}]'
     assert (second.status, second.matched, second.request_body) == (404, False, b"payload")

@@ -12,7 +12,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
-from mockpost.calls.record import CallRecord, Headers
+from mockpost.calls.record import CallRecord, Headers, decoded
 from mockpost.calls.views import body_json, iso_time
 
 
@@ -55,14 +55,15 @@ def _comment(record: CallRecord) -> str:
 
 def entry(record: CallRecord, base_url: str) -> dict[str, Any]:
     target = record.path + (f"?{record.query}" if record.query else "")
-    host = _header(record.request_headers, "host")
+    request_headers = decoded(record.request_headers)
+    host = _header(request_headers, "host")
     url = f"{base_url.split('://')[0]}://{host}{target}" if host else base_url + target
     request: dict[str, Any] = {
         "method": record.method,
         "url": url,
         "httpVersion": "HTTP/1.1",
         "cookies": [],
-        "headers": [{"name": n, "value": v} for n, v in record.request_headers],
+        "headers": [{"name": n, "value": v} for n, v in request_headers],
         "queryString": [
             {"name": n, "value": v} for n, v in parse_qsl(record.query, keep_blank_values=True)
         ],
@@ -71,7 +72,7 @@ def entry(record: CallRecord, base_url: str) -> dict[str, Any]:
     }
     if record.request_body:
         request["postData"] = {
-            "mimeType": _header(record.request_headers, "content-type"),
+            "mimeType": _header(request_headers, "content-type"),
             "text": record.request_body.decode("utf-8", "replace"),
         }
     text, encoding = body_json(record.response_body)

@@ -13,6 +13,15 @@ from typing import NamedTuple
 MAX_BODY_KEPT = 64 * 1024  # bytes of each request and response body kept in a record
 
 Headers = tuple[tuple[str, str], ...]  # every header, in order, repeated names kept
+RawHeaders = tuple[tuple[bytes, bytes], ...]  # the same, as the bytes that came
+
+
+def decoded(headers: RawHeaders) -> Headers:
+    """Raw header bytes as text (UTF-8; what is not UTF-8 shows as U+FFFD)."""
+    return tuple(
+        (name.decode("utf-8", "replace"), value.decode("utf-8", "replace"))
+        for name, value in headers
+    )
 
 
 class How(Enum):
@@ -55,7 +64,7 @@ class CallRecord(NamedTuple):
     method: str
     path: str
     query: str  # as sent, without `?`
-    request_headers: Headers
+    request_headers: RawHeaders  # as they came: the bytes aiohttp's parser kept anyway
     request_body: bytes  # at most MAX_BODY_KEPT bytes
     request_body_truncated: bool
     status: int

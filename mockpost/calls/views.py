@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from mockpost.calls.record import CallRecord, ExampleRef, Headers, How
+from mockpost.calls.record import CallRecord, ExampleRef, Headers, How, decoded
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -112,7 +112,7 @@ def full(record: CallRecord) -> dict[str, Any]:
         "path_step": record.path_step,
         "delay_ms": record.delay_ms,
         "request": _message(
-            record.request_headers, record.request_body, record.request_body_truncated
+            decoded(record.request_headers), record.request_body, record.request_body_truncated
         ),
         "response": _message(
             record.response_headers, record.response_body, record.response_body_truncated

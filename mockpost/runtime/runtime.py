@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from mockpost.calls.call import Call
-from mockpost.calls.record import CallRecord, Headers, clip
+from mockpost.calls.record import CallRecord, RawHeaders, clip
 from mockpost.calls.store import CallStore
 from mockpost.matching.directives import has_directives
 from mockpost.matching.index import Index
@@ -190,14 +190,14 @@ class Runtime:
         method: str,
         path: str,
         query: str,
-        headers: Headers,
+        headers: RawHeaders,
         body: bytes,
         reply: Reply,
         received: float,
         duration_ms: float,
         notes: tuple[str, ...] = (),
     ) -> CallRecord:
-        """Keep the record of a call (its headers as sent: every one, in order)."""
+        """Keep the record of a call (its headers as the bytes that came, every one in order)."""
         kept_body, truncated = clip(body) if body else (body, False)
         if self.state.settings.api_key is not None:
             headers = _redacted(headers)
@@ -239,10 +239,10 @@ def _match(state: State, call: Call) -> Decision:
     return decision
 
 
-def _redacted(headers: Headers) -> Headers:
+def _redacted(headers: RawHeaders) -> RawHeaders:
     """The headers with the private mode's key hidden: it never appears in any output."""
     return tuple(
-        (name, "[redacted]") if name.lower() == "x-api-key" else (name, value)
+        (name, b"[redacted]") if name.lower() == b"x-api-key" else (name, value)
         for name, value in headers
     )
 

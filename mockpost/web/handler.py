@@ -95,7 +95,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
             method,
             path or request.raw_path,  # `CONNECT host:port` has no path: its target
             request.rel_url.raw_query_string,
-            tuple(request.headers.items()),
+            request.raw_headers,
             body,
             reply,
             received,
