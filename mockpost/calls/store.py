@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from itertools import chain
 
-from mockpost.calls.record import CallRecord
+from mockpost.calls.record import CallRecord, RawHeaders
 
 DEFAULT_CAPACITY = 1000
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # bodies and headers of the records kept
@@ -20,6 +20,24 @@ RECORD_OVERHEAD = 512  # bytes counted per record for its fields, besides texts 
 Listener = Callable[[CallRecord], None]
 
 log = logging.getLogger("mockpost.calls")
+
+
+def size_of(
+    path: str, query: str, request_body: bytes, response_body: bytes, headers: RawHeaders
+) -> int:
+    """Roughly what a record of these holds onto, in bytes: texts, bodies, request headers."""
+    texts = len(path) + len(query) + len(request_body) + len(response_body)
+    return RECORD_OVERHEAD + texts + sum(map(len, chain.from_iterable(headers)))
+
+
+def record_size(record: CallRecord) -> int:
+    return size_of(
+        record.path,
+        record.query,
+        record.request_body,
+        record.response_body,
+        record.request_headers,
+    )
 
 
 class CallStore:
@@ -45,16 +63,13 @@ class CallStore:
     def unsubscribe(self, listener: Listener) -> None:
         self._listeners = [x for x in self._listeners if x is not listener]
 
-    def add(self, record: CallRecord) -> None:
-        """Keep a record (its id from `next_id`), dropping the oldest past the bounds."""
-        size = (
-            RECORD_OVERHEAD
-            + len(record.path)
-            + len(record.query)
-            + len(record.request_body)
-            + len(record.response_body)
-            + sum(map(len, chain.from_iterable(record.request_headers)))
-        )
+    def add(self, record: CallRecord, size: int | None = None) -> None:
+        """Keep a record (its id from `next_id`), dropping the oldest past the bounds.
+
+        `size`: `record_size(record)`, when the caller has it at hand.
+        """
+        if size is None:
+            size = record_size(record)
         records = self._records
         if len(records) == self.capacity:  # the append drops the oldest
             self._bytes -= records[0][1]

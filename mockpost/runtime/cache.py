@@ -28,7 +28,7 @@ class ReplyCache:
     to freeze what it keeps out of the garbage collector's sight as it grows).
     """
 
-    __slots__ = ("_bytes", "_entries", "_sizes", "max_bytes", "max_entries", "on_grow")
+    __slots__ = ("_bytes", "_entries", "_sizes", "get", "max_bytes", "max_entries", "on_grow")
 
     def __init__(
         self,
@@ -42,9 +42,8 @@ class ReplyCache:
         self._entries: OrderedDict[Key, Reply | Decision] = OrderedDict()
         self._sizes: dict[Key, int] = {}
         self._bytes = 0
-
-    def get(self, key: Key) -> Reply | Decision | None:
-        return self._entries.get(key)
+        # What is kept for a key, or None: the dict's own lookup, called on every repeat.
+        self.get: Callable[[Key], Reply | Decision | None] = self._entries.get
 
     def put(self, key: Key, entry: Reply | Decision) -> None:
         size = ENTRY_OVERHEAD + len(key[1]) + len(key[2])

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from mockpost.calls.call import Call
 from mockpost.calls.record import CallRecord, RawHeaders, clip
-from mockpost.calls.store import CallStore
+from mockpost.calls.store import CallStore, size_of
 from mockpost.matching.directives import has_directives
 from mockpost.matching.index import Index
 from mockpost.matching.match import Decision, match, methods_for_path
@@ -223,7 +223,8 @@ class Runtime:
             reply.delay_ms,
             duration_ms,
         )
-        self.store.add(record)
+        size = size_of(path, query, kept_body, reply.logged_body, headers)  # from what is at hand
+        self.store.add(record, size)
         return record
 
 
