@@ -9,6 +9,8 @@ import uuid
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockpost.calls.store import CallStore
 from mockpost.runtime.cache import ReplyCache
@@ -507,3 +509,37 @@ async def test_queries_that_decode_alike_but_differ_never_share_a_kept_answer(
     for _ in range(2):  # the second round is answered from what was kept
         assert await (await client.get("/q?q=a&b")).read() == b"split"
         assert await (await client.get("/q?q=a%26b")).read() == b"joined"
+
+
+HEADER_NAMES = [
+    "Host",
+    "Accept",
+    "X-Trace",
+    "Origin",
+    "ORIGIN",
+    "origin-x",
+    "X-Mock-Response-Code",
+    "x-mock-response-name",
+    "X-MOCK-MATCH-REQUEST-BODY",
+    "x-mock-something-else",
+    "x-mocked",
+    "Xmock",
+]
+
+
+@given(names=st.lists(st.sampled_from(HEADER_NAMES), max_size=5))
+def test_a_call_answered_from_a_kept_reply_is_one_that_is_plain_and_has_no_origin(
+    names: list[str],
+) -> None:
+    from multidict import CIMultiDict, CIMultiDictProxy
+
+    from mockpost.matching.directives import has_directives
+    from mockpost.runtime.runtime import _directive_or_origin
+
+    raw = tuple((name.encode(), b"v") for name in names)
+    view = CIMultiDictProxy(CIMultiDict((name, "v") for name in names))
+    if not _directive_or_origin(raw):
+        assert not has_directives(view)
+        assert "origin" not in view
+    else:
+        assert any(n.lower().startswith("x-mock-") or n.lower() == "origin" for n in names)

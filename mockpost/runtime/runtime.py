@@ -110,11 +110,11 @@ class Runtime:
         path: str,
         query_string: str,
         has_body: bool,
-        headers: Mapping[str, str],
+        headers: RawHeaders,
     ) -> Reply | None:
         """The complete reply kept for a plain call's repeats, if there is one: what the web
-        layer asks before it builds a `Call`."""
-        if has_body or method == "OPTIONS" or "origin" in headers or has_directives(headers):
+        layer asks before it builds a `Call` (`headers`: as they came, names and all)."""
+        if has_body or method == "OPTIONS" or _directive_or_origin(headers):
             return None  # not plain (see `is_plain`), or from a browser (CORS per origin)
         found = self.cache.get((method, path, query_string))
         return found if type(found) is Reply else None
@@ -238,6 +238,18 @@ def _match(state: State, call: Call) -> Decision:
             as_get.notes += ("no HEAD example: answered as a GET, without its body",)
             return as_get
     return decision
+
+
+def _directive_or_origin(headers: RawHeaders) -> bool:
+    """Whether a header may change the answer of an otherwise plain call: an `x-mock-*` one
+    (a superset of the directives `is_plain` looks for) or `Origin`. One pass over the names
+    as they came, instead of a case-insensitive lookup for each name that matters."""
+    for name, _ in headers:
+        if name[:1] in b"xXoO":
+            lowered = name.lower()
+            if lowered.startswith(b"x-mock-") or lowered == b"origin":
+                return True
+    return False
 
 
 def _redacted(headers: RawHeaders) -> RawHeaders:

@@ -78,7 +78,8 @@ async def handle(request: web.Request) -> web.StreamResponse:
     runtime = request.app[RUNTIME]
     received, started = runtime.clock(), time.perf_counter()
     method, path = request.method, request.path
-    reply = runtime.kept(method, path, request.query_string, request.body_exists, request.headers)
+    headers = request.raw_headers
+    reply = runtime.kept(method, path, request.query_string, request.body_exists, headers)
     body = b""
     notes: tuple[str, ...] = ()
     if reply is None:
@@ -95,7 +96,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
             method,
             path or request.raw_path,  # `CONNECT host:port` has no path: its target
             request.rel_url.raw_query_string,
-            request.raw_headers,
+            headers,
             body,
             reply,
             received,
