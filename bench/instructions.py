@@ -1,0 +1,123 @@
+"""Instructions per call, counted by valgrind: a figure a noisy shared machine cannot move.
+
+    .venv/bin/python bench/instructions.py                      # this checkout
+    .venv/bin/python bench/instructions.py --compare ../old     # and another, same calls
+
+Each server (`--quiet`, the 10-request benchmark collection) runs under
+`valgrind --tool=cachegrind --cache-sim=no` twice: once for no call, once for CALLS plain calls
+over the collection's paths (one keep-alive connection); the difference over CALLS is the
+instructions one call costs, start-up excluded. Hash randomisation changes dict layouts and so
+the counts: each figure is the median over several fixed PYTHONHASHSEED values. Needs
+valgrind (`apt-get install valgrind`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def count(source: Path, collection: Path, paths: list[str], calls: int, seed: int) -> int:
+    """Instructions a server from `source` runs for `calls` calls, start-up and stop included."""
+    port = free_port()
+    out = Path(tempfile.mkdtemp(prefix="mockpost-instructions-"))
+    env = {**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": str(source)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    server = subprocess.Popen(
+        [
+            "valgrind",
+            "--tool=cachegrind",
+            "--cache-sim=no",
+            f"--cachegrind-out-file={out / 'cg.out'}",
+            sys.executable,
+            "-m",
+            "mockpost",
+            "serve",
+            str(collection),
+            "--quiet",
+            "--port",
+            str(port),
+        ],
+        cwd=source,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert server.stdout is not None
+    for line in server.stdout:
+        if "Listening on" in line:
+            break
+    else:
+        raise SystemExit(f"the server from {source} did not start")
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    for i in range(calls):
+        connection.request("GET", paths[i % len(paths)])
+        connection.getresponse().read()
+    connection.close()
+    time.sleep(0.5)
+    server.terminate()
+    report = server.communicate(timeout=120)[0]
+    found = re.search(r"I\s+refs:\s+([\d,]+)", report)
+    if found is None:
+        raise SystemExit(f"no instruction count from valgrind:\n{report[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def per_call(source: Path, collection: Path, paths: list[str], calls: int, seeds: int) -> float:
+    found = []
+    for seed in range(seeds):
+        idle = count(source, collection, paths, 0, seed)
+        busy = count(source, collection, paths, calls, seed)
+        found.append((busy - idle) / calls)
+    return float(statistics.median(found))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--seeds", type=int, default=3, help="PYTHONHASHSEED values 0..N-1")
+    parser.add_argument("--compare", metavar="DIR", help="also count another checkout")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("needs valgrind: apt-get install valgrind")
+    collection, paths = generate(10)
+    work = Path(tempfile.mkdtemp(prefix="mockpost-instructions-"))
+    file = work / "bench10.postman_collection.json"
+    file.write_text(json.dumps(collection))
+    here = per_call(ROOT, file, paths, args.calls, args.seeds)
+    print(f"this checkout: {here:,.0f} instructions per call ({args.calls:,} calls)")
+    if args.compare:
+        other = per_call(Path(args.compare).resolve(), file, paths, args.calls, args.seeds)
+        print(
+            f"{args.compare}: {other:,.0f} instructions per call; this one / that: "
+            f"{here / other:.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
