@@ -75,7 +75,8 @@ async def stream(request: web.Request, store: CallStore, streams: Streams) -> we
         await response.write(b": mockpost call log\n\n")
         while not streams.stopped:
             try:
-                await asyncio.wait_for(reader.ready.wait(), KEEP_ALIVE)
+                async with asyncio.timeout(KEEP_ALIVE):  # no task per wait, as wait_for makes
+                    await reader.ready.wait()
             except TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 continue
