@@ -543,3 +543,16 @@ def test_a_call_answered_from_a_kept_reply_is_one_that_is_plain_and_has_no_origi
         assert "origin" not in view
     else:
         assert any(n.lower().startswith("x-mock-") or n.lower() == "origin" for n in names)
+
+
+async def test_a_browser_call_does_not_undo_the_reply_kept_for_plain_repeats(
+    serve: Serve,
+) -> None:
+    client = await serve(USERS)
+    await client.get("/users/7")
+    runtime = runtime_of(client)
+    kept = runtime.kept("GET", "/users/7", "", False, ())
+    assert kept is not None
+    response = await client.get("/users/7", headers={"Origin": "https://app.test"})
+    assert response.headers["Access-Control-Allow-Origin"] == "https://app.test"
+    assert runtime.kept("GET", "/users/7", "", False, ()) is kept

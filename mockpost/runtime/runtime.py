@@ -161,7 +161,7 @@ class Runtime:
         if isinstance(found, Decision):
             return found
         decision = _match(state, call)
-        if self.state is state:
+        if found is None and self.state is state:  # a kept reply stays kept
             self.cache.put(key, decision)  # replaced by the reply when that can be kept
         return decision
 
