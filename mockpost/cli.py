@@ -229,7 +229,7 @@ def validate(collection: Path, environment: Path | None, as_json: bool, strict: 
     """
     report = build_report(_load(collection, environment)[2])
     if as_json:
-        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(report_json(report), indent=2))  # ASCII: no control reaches a tty
     else:
         print_report(make_console(), report)
     if not report.servable or (strict and not report.strict_ok):
@@ -244,6 +244,6 @@ def routes(collection: Path, environment: Path | None, as_json: bool) -> None:
     """List COLLECTION's endpoints as a user would call them, with their examples."""
     found = find_routes(_load(collection, environment)[2])
     if as_json:
-        click.echo(json.dumps(routes_json(found), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(routes_json(found), indent=2))
     else:
         make_console().print(routes_table(found))

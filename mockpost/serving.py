@@ -64,7 +64,7 @@ def write_har(path: Path, store: CallStore, base_url: str) -> None:
     document = har(store, base_url, __version__)
     temporary = path.with_name(path.name + ".tmp")
     try:
-        temporary.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        temporary.write_text(json.dumps(document), encoding="utf-8")  # ASCII: \u-escaped
         os.replace(temporary, path)
     except OSError as exc:
         raise OutputError(f"{path}: cannot be written: {exc.strerror or exc}") from None

@@ -78,3 +78,13 @@ def test_a_log_file_that_cannot_be_written_is_one_line_and_exit_1(tmp_path: Path
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: {where}: cannot be written: No such file or directory"
     assert "Traceback" not in result.output
+
+
+def test_json_lines_carry_no_control_character_even_c1(tmp_path: Path) -> None:
+    log = tmp_path / "calls.jsonl"
+    with running_cli(str(EXAMPLE), "--log-file", str(log), "--quiet") as cli:
+        http_get(f"{cli.url}/v1/%c2%9b31m%1b[2J")
+        cli.stop()
+    text = log.read_text(encoding="utf-8")
+    assert text.isascii()
+    assert json.loads(text)["path"] == "/v1/\x9b31m\x1b[2J"

@@ -196,3 +196,18 @@ def test_any_value_anywhere_in_an_example_loads_or_fails_in_one_line_and_serves(
         reply = runtime.answer(replay_call(indexed))
         assert reply.how is not How.INTERNAL_ERROR, reply.notes
     assert runtime.answer(Call("GET", "/ok")).status == 200
+
+
+def test_names_from_a_strange_file_reach_the_terminal_escaped(
+    runner: CliRunner, write_json: Callable[..., Path]
+) -> None:
+    data = collection(
+        item("r", example("evil \x1b[2J\x9b31m", "x/a"), example("copy", "x/a")),
+    )
+    data["info"]["name"] = "API \x1b]0;title\x07"
+    path = write_json(data)
+    for args in (["validate", str(path)], ["routes", str(path)], ["validate", str(path), "--json"]):
+        result = runner.invoke(main, args)
+        assert "\x1b" not in result.output, args
+        assert "\x9b" not in result.output, args
+        assert "\x07" not in result.output, args

@@ -18,7 +18,9 @@ from mockpost.calls.views import full
 
 
 def json_line(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """ASCII only: every control character (C1 ones too) and anything else beyond ASCII is
+    escaped, so that no line can act on the terminal or log viewer it reaches."""
+    return json.dumps(data, separators=(",", ":"))
 
 
 class JsonLines:

@@ -10,14 +10,15 @@ from mockpost.matching.compile import IndexedExample
 from mockpost.postman.variables import TOKEN
 from mockpost.report import Report, Route
 from mockpost.terminal.console import status_style
+from mockpost.text import printable
 
 
 def _example_label(example: IndexedExample) -> Text:
     label = Text(f"{example.code} ", style=status_style(example.code))
-    label.append(example.name or "(no name)")
+    label.append(printable(example.name) or "(no name)")
     query = "&".join(f"{k}={v}" for k, v in example.query.elements())
     if query:
-        label.append(f" ?{query}", style="dim")
+        label.append(printable(f" ?{query}"), style="dim")
     return label
 
 
@@ -26,10 +27,10 @@ def _path_text(path: str) -> Text:
     text = Text()
     last = 0
     for found in TOKEN.finditer(path):
-        text.append(path[last : found.start()])
-        text.append(found.group(0), style="magenta")
+        text.append(printable(path[last : found.start()]))
+        text.append(printable(found.group(0)), style="magenta")
         last = found.end()
-    text.append(path[last:])
+    text.append(printable(path[last:]))
     return text
 
 
@@ -40,7 +41,7 @@ def routes_table(routes: tuple[Route, ...]) -> Table:
     table.add_column("examples (code, name, query)")
     for route in routes:
         labels = Text("\n").join(_example_label(e) for e in route.examples)
-        table.add_row(route.method, _path_text(route.path), labels)
+        table.add_row(printable(route.method), _path_text(route.path), labels)
     return table
 
 
@@ -48,7 +49,7 @@ def print_report(console: Console, report: Report) -> None:
     """`mockpost validate`: what the collection holds and what may surprise a user."""
     index = report.index
     collection = index.collection
-    summary = Table(title=collection.name, title_justify="left", show_header=False)
+    summary = Table(title=printable(collection.name), title_justify="left", show_header=False)
     summary.add_column("what", style="bold")
     summary.add_column("count", justify="right")
     summary.add_row("requests", str(len(collection.requests)))
@@ -69,7 +70,11 @@ def print_report(console: Console, report: Report) -> None:
         for column in ("where", "name", "why"):
             table.add_column(column)
         for dropped in collection.dropped:
-            table.add_row(Text(dropped.where), Text(dropped.name), Text(dropped.reason))
+            table.add_row(
+                Text(printable(dropped.where)),
+                Text(printable(dropped.name)),
+                Text(printable(dropped.reason)),
+            )
         console.print(table)
     if report.unresolved:
         table = Table(
@@ -79,7 +84,7 @@ def print_report(console: Console, report: Report) -> None:
         table.add_column("variable", style="magenta")
         table.add_column("example paths", justify="right")
         for name, count in report.unresolved.items():
-            table.add_row(Text("{{" + name + "}}"), str(count))
+            table.add_row(Text(printable("{{" + name + "}}")), str(count))
         console.print(table)
     if report.shadowed:
         table = Table(
@@ -94,7 +99,7 @@ def print_report(console: Console, report: Report) -> None:
         for shadowed in report.shadowed:
             by = shadowed.by
             table.add_row(
-                shadowed.example.method,
+                printable(shadowed.example.method),
                 _path_text(shadowed.example.path.text),
                 _example_label(shadowed.example),
                 _example_label(by) if by is not None else Text("nothing", "red"),
@@ -109,14 +114,14 @@ def print_report(console: Console, report: Report) -> None:
         table.add_column("name")
         table.add_column("examples", justify="right")
         for name, count in report.duplicate_names.items():
-            table.add_row(Text(name), str(count))
+            table.add_row(Text(printable(name)), str(count))
         console.print(table)
     if report.unknown_dynamic:
         table = Table(title="Unknown {{$…}} variables (served as written)", title_justify="left")
         table.add_column("variable", style="magenta")
         table.add_column("examples", justify="right")
         for name, count in report.unknown_dynamic.items():
-            table.add_row(Text("{{" + name + "}}"), str(count))
+            table.add_row(Text(printable("{{" + name + "}}")), str(count))
         console.print(table)
     if not report.servable:
         console.print(
