@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -45,6 +47,18 @@ def routes_table(routes: tuple[Route, ...]) -> Table:
     return table
 
 
+def _counts(
+    title: str, columns: tuple[str, str], counts: Mapping[str, int], style: str = ""
+) -> Table:
+    """A table of names (from the file: escaped) and how many times each is used."""
+    table = Table(title=title, title_justify="left")
+    table.add_column(columns[0], style=style)
+    table.add_column(columns[1], justify="right")
+    for name, count in counts.items():
+        table.add_row(Text(printable(name)), str(count))
+    return table
+
+
 def print_report(console: Console, report: Report) -> None:
     """`mockpost validate`: what the collection holds and what may surprise a user."""
     index = report.index
@@ -77,15 +91,14 @@ def print_report(console: Console, report: Report) -> None:
             )
         console.print(table)
     if report.unresolved:
-        table = Table(
-            title="Variables left unresolved in paths (each matches any one segment)",
-            title_justify="left",
+        console.print(
+            _counts(
+                "Variables left unresolved in paths (each matches any one segment)",
+                ("variable", "example paths"),
+                {"{{" + name + "}}": n for name, n in report.unresolved.items()},
+                style="magenta",
+            )
         )
-        table.add_column("variable", style="magenta")
-        table.add_column("example paths", justify="right")
-        for name, count in report.unresolved.items():
-            table.add_row(Text(printable("{{" + name + "}}")), str(count))
-        console.print(table)
     if report.shadowed:
         table = Table(
             title="Examples never chosen by path (reach them with x-mock-response-"
@@ -106,23 +119,23 @@ def print_report(console: Console, report: Report) -> None:
             )
         console.print(table)
     if report.duplicate_names:
-        table = Table(
-            title="Example names used more than once (x-mock-response-name picks "
-            "the first with code 200)",
-            title_justify="left",
+        console.print(
+            _counts(
+                "Example names used more than once (x-mock-response-name picks the one whose "
+                "path matches best, then the first with code 200)",
+                ("name", "examples"),
+                report.duplicate_names,
+            )
         )
-        table.add_column("name")
-        table.add_column("examples", justify="right")
-        for name, count in report.duplicate_names.items():
-            table.add_row(Text(printable(name)), str(count))
-        console.print(table)
     if report.unknown_dynamic:
-        table = Table(title="Unknown {{$…}} variables (served as written)", title_justify="left")
-        table.add_column("variable", style="magenta")
-        table.add_column("examples", justify="right")
-        for name, count in report.unknown_dynamic.items():
-            table.add_row(Text(printable("{{" + name + "}}")), str(count))
-        console.print(table)
+        console.print(
+            _counts(
+                "Unknown {{$…}} variables (served as written)",
+                ("variable", "examples"),
+                {"{{" + name + "}}": n for name, n in report.unknown_dynamic.items()},
+                style="magenta",
+            )
+        )
     if not report.servable:
         console.print(
             Text("Nothing to serve: this collection has no saved examples.", style="bold red")
