@@ -83,6 +83,7 @@ class Runtime:
         clock: Callable[[], float] = time.time,
     ) -> None:
         settings = settings if settings is not None else Settings()
+        self.started_with = settings  # what `reset` goes back to
         self.state = State(index, settings, Responses(index))
         self.store = store if store is not None else CallStore()
         self.cache = cache if cache is not None else ReplyCache()
@@ -101,6 +102,11 @@ class Runtime:
         self.cache.clear()
         if index is not old.index:
             self.dynamic.warm_up(responses.dynamic_names())
+
+    def reset(self) -> None:
+        """The settings of start-up again, and an empty call log."""
+        self.swap(settings=self.started_with)
+        self.store.clear()
 
     # -- answering ------------------------------------------------------------------------
 

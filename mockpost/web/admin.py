@@ -17,6 +17,7 @@ from mockpost import __version__
 from mockpost.calls.har import har
 from mockpost.calls.views import MAX_LIMIT, CallFilter, FilterError, full, newest_first, summary
 from mockpost.report import find_routes, routes_json
+from mockpost.runtime.patch import SettingsError, patched, settings_json
 from mockpost.runtime.runtime import Runtime, key_matches
 from mockpost.web.events import Streams, stream
 from mockpost.web.handler import RUNTIME
@@ -142,6 +143,28 @@ async def page(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     )
 
 
+async def settings(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    return _json(settings_json(runtime.state.settings))
+
+
+async def change_settings(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    try:
+        patch = json.loads(await request.read() or b"{}")
+    except ValueError:
+        return _error(400, "the body is not JSON", "settings")
+    try:
+        new = patched(runtime.state.settings, patch)
+    except SettingsError as error:
+        return _error(400, error.message, error.field)
+    runtime.swap(settings=new)
+    return _json(settings_json(new))
+
+
+async def reset(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    runtime.reset()
+    return _json(settings_json(runtime.state.settings))
+
+
 async def unknown(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     return _error(404, f"no {request.method} {request.path} in mockpost's API")
 
@@ -159,4 +182,7 @@ def add_admin(app: web.Application) -> None:
     router.add_get(PREFIX + "/calls/{id}", _guarded(one_call))
     router.add_get(PREFIX + "/events", _guarded(events))
     router.add_get(PREFIX + "/routes", _guarded(routes))
+    router.add_get(PREFIX + "/settings", _guarded(settings))
+    router.add_patch(PREFIX + "/settings", _guarded(change_settings))
+    router.add_post(PREFIX + "/reset", _guarded(reset))
     router.add_route("*", PREFIX + "/{tail:[\\s\\S]*}", _guarded(unknown))

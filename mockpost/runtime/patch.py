@@ -1,0 +1,113 @@
+"""Settings changed while mockpost runs: a JSON patch checked whole before anything changes.
+
+`{"delay": MS | "2g" | "3g" | null, "server_response": {"code": 5xx, "body": TEXT?,
+"headers": {NAME: VALUE}?} | null, "match_body": BOOL, "match_headers": [NAME, ...],
+"fuzzy": BOOL}`: a field left out keeps its value. A value that makes no sense raises
+`SettingsError` naming the field, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from mockpost.errors import MockpostError
+from mockpost.matching.directives import MAX_DELAY_MS
+from mockpost.runtime.settings import DELAY_PRESETS, ServerResponse, Settings
+
+FIELDS = ("delay", "server_response", "match_body", "match_headers", "fuzzy")
+
+
+class SettingsError(MockpostError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _delay(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, str) and value.strip().lower() in DELAY_PRESETS:
+        return DELAY_PRESETS[value.strip().lower()]
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DELAY_MS:
+        raise SettingsError("delay", f"expected null, 2g, 3g or a number of ms 0..{MAX_DELAY_MS}")
+    return value
+
+
+def _boolean(field: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise SettingsError(field, "expected true or false")
+    return value
+
+
+def _server_response(value: Any) -> ServerResponse | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"code", "body", "headers"}:
+        raise SettingsError("server_response", "expected null or {code, body?, headers?}")
+    code = value.get("code")
+    if isinstance(code, bool) or not isinstance(code, int) or not 500 <= code <= 599:
+        raise SettingsError("server_response", "code: expected a number 500..599")
+    body = value.get("body")
+    if body is not None and not isinstance(body, str):
+        raise SettingsError("server_response", "body: expected text")
+    headers = value.get("headers") or {}
+    if not isinstance(headers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+    ):
+        raise SettingsError("server_response", "headers: expected an object of texts")
+    return ServerResponse(code, body.encode() if body is not None else None, tuple(headers.items()))
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(n, str) and n.strip() for n in value):
+        raise SettingsError("match_headers", "expected a list of header names")
+    return tuple(n.strip().lower() for n in value)
+
+
+def patched(settings: Settings, patch: Any) -> Settings:
+    """The settings with the patch applied (raises SettingsError, changing nothing)."""
+    if not isinstance(patch, dict):
+        raise SettingsError("settings", "expected a JSON object")
+    unknown = sorted(set(patch) - set(FIELDS))
+    if unknown:
+        raise SettingsError(unknown[0], f"not a setting (the settings: {', '.join(FIELDS)})")
+    match = settings.match
+    if "match_body" in patch:
+        match = replace(match, match_body=_boolean("match_body", patch["match_body"]))
+    if "match_headers" in patch:
+        match = replace(match, match_headers=_names(patch["match_headers"]))
+    if "fuzzy" in patch:
+        match = replace(match, fuzzy=_boolean("fuzzy", patch["fuzzy"]))
+    return replace(
+        settings,
+        delay_ms=_delay(patch["delay"]) if "delay" in patch else settings.delay_ms,
+        server_response=(
+            _server_response(patch["server_response"])
+            if "server_response" in patch
+            else settings.server_response
+        ),
+        match=match,
+    )
+
+
+def settings_json(settings: Settings) -> dict[str, Any]:
+    """The settings in force, as `GET /__mockpost/settings` gives them."""
+    response = settings.server_response
+    return {
+        "delay": settings.delay_ms,
+        "server_response": (
+            {
+                "code": response.code,
+                "body": response.body.decode("utf-8", "replace") if response.body else None,
+                "headers": dict(response.headers),
+            }
+            if response is not None
+            else None
+        ),
+        "match_body": settings.match.match_body,
+        "match_headers": list(settings.match.match_headers),
+        "fuzzy": settings.match.fuzzy,
+        "private": settings.api_key is not None,
+    }
