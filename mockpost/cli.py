@@ -205,7 +205,7 @@ def serve(
         admin=not no_admin,
     )
     try:
-        serving.run(loaded, env, index, settings, outputs)
+        serving.run(loaded, env, index, settings, outputs, (collection, environment))
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None
 

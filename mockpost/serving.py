@@ -24,12 +24,13 @@ from mockpost.errors import MockpostError
 from mockpost.matching.index import Index
 from mockpost.postman.model import Collection, Environment
 from mockpost.runtime import startup
+from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
 from mockpost.terminal.banner import Banner
 from mockpost.terminal.console import make_console
 from mockpost.terminal.printer import CallPrinter
-from mockpost.web.admin import PREFIX
+from mockpost.web.admin import PREFIX, RELOADER
 from mockpost.web.app import create_app
 from mockpost.web.run import log_in_one_line, serve
 
@@ -75,17 +76,24 @@ def _flushing(steps: list[Callable[[], Generator[None, None, None]]]) -> Iterato
         yield from flush()
 
 
+Sources = tuple[Path, Path | None]  # the collection and environment files, to load again
+
+
 def run(
     collection: Collection,
     environment: Environment | None,
     index: Index,
     settings: Settings,
     outputs: Outputs,
+    sources: Sources | None = None,
 ) -> None:
-    """Serve until SIGINT or SIGTERM (raises MockpostError for what a person must fix)."""
+    """Serve until SIGINT or SIGTERM (raises MockpostError for what a person must fix).
+
+    With `sources`, SIGHUP and `POST /__mockpost/reload` load them again.
+    """
     with ExitStack() as files:
         log_file = files.enter_context(_open_log(outputs.log_file)) if outputs.log_file else None
-        _serve(collection, environment, index, settings, outputs, log_file)
+        _serve(collection, environment, index, settings, outputs, log_file, sources)
 
 
 def _serve(
@@ -95,6 +103,7 @@ def _serve(
     settings: Settings,
     outputs: Outputs,
     log_file: TextIO | None,
+    sources: Sources | None,
 ) -> None:
     as_json = outputs.log_format == "json"
     console = make_console(sys.stderr if as_json else sys.stdout)
@@ -130,8 +139,28 @@ def _serve(
         if stdout_lines is not None:
             stdout_lines.event(event="listening", url=url)
 
+    reloader = None
+    if sources is not None:
+        reloader = Reloader(runtime, lambda: startup.load(*sources)[2])
+
+    async def hangup() -> None:
+        assert reloader is not None
+        done = await reloader.reload()
+        banner.reloaded(done.ok, done.version, done.examples, done.error)
+
     startup.freeze()
     app = create_app(runtime, admin=outputs.admin)
-    asyncio.run(serve(app, outputs.host, outputs.port, listening, lambda: _flushing(flushes)))
+    if reloader is not None and outputs.admin:
+        app[RELOADER] = reloader
+    asyncio.run(
+        serve(
+            app,
+            outputs.host,
+            outputs.port,
+            listening,
+            lambda: _flushing(flushes),
+            hangup if reloader is not None else None,
+        )
+    )
     if outputs.har_file is not None and listening_at:
         write_har(outputs.har_file, runtime.store, listening_at[0])

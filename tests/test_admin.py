@@ -75,6 +75,8 @@ async def test_health_names_the_collection_and_counts_examples_and_calls(serve: 
         "collection": "Test collection",
         "examples": 5,
         "calls": 6,
+        "version": 1,
+        "reloaded_at": None,
     }
 
 

@@ -75,6 +75,15 @@ class Banner:
         for mode in modes(settings):
             self.console.print(Text(f"  {mode}", style="magenta"))
 
+    def reloaded(self, ok: bool, version: int, examples: int, error: str | None) -> None:
+        """What a reload did: the new version, or why the last good one keeps serving."""
+        if ok:
+            self.console.print(
+                Text(f"reloaded: version {version}, {plural(examples, 'example')}", style="cyan")
+            )
+        else:
+            self.warn(f"not reloaded: {error}; version {version} keeps serving")
+
     def warn(self, message: str) -> None:
         self.console.print(Text(printable(message), style="yellow"))
 

@@ -15,15 +15,25 @@ from aiohttp import web
 
 from mockpost import __version__
 from mockpost.calls.har import har
-from mockpost.calls.views import MAX_LIMIT, CallFilter, FilterError, full, newest_first, summary
+from mockpost.calls.views import (
+    MAX_LIMIT,
+    CallFilter,
+    FilterError,
+    full,
+    iso_time,
+    newest_first,
+    summary,
+)
 from mockpost.report import find_routes, routes_json
 from mockpost.runtime.patch import SettingsError, patched, settings_json
+from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime, key_matches
 from mockpost.web.events import Streams, stream
 from mockpost.web.handler import RUNTIME
 
 PREFIX = "/__mockpost"
 STREAMS = web.AppKey("streams", Streams)
+RELOADER = web.AppKey("reloader", Reloader)  # set when mockpost was started from files
 JSON_TYPE = "application/json"
 
 AdminHandler = Callable[[web.Request, Runtime], Awaitable[web.StreamResponse]]
@@ -73,14 +83,28 @@ def _filter(request: web.Request, *, limit: int | None = None) -> CallFilter | w
 
 async def health(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     index = runtime.state.index
+    reloader = request.app.get(RELOADER)
+    reloaded_at = reloader.reloaded_at if reloader is not None else None
     return _json(
         {
             "status": "ok",
             "collection": index.collection.name,
             "examples": len(index.examples),
             "calls": runtime.store.last_id,
+            "version": reloader.version if reloader is not None else 1,
+            "reloaded_at": iso_time(reloaded_at) if reloaded_at is not None else None,
         }
     )
+
+
+async def reload(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    reloader = request.app.get(RELOADER)
+    if reloader is None:
+        return _error(409, "this mock was not started from files: nothing to reload")
+    done = await reloader.reload()
+    if not done.ok:
+        return _error(422, f"{done.error}; version {done.version} keeps serving", "collection")
+    return _json({"version": done.version, "examples": done.examples})
 
 
 async def calls(request: web.Request, runtime: Runtime) -> web.StreamResponse:
@@ -185,4 +209,5 @@ def add_admin(app: web.Application) -> None:
     router.add_get(PREFIX + "/settings", _guarded(settings))
     router.add_patch(PREFIX + "/settings", _guarded(change_settings))
     router.add_post(PREFIX + "/reset", _guarded(reset))
+    router.add_post(PREFIX + "/reload", _guarded(reload))
     router.add_route("*", PREFIX + "/{tail:[\\s\\S]*}", _guarded(unknown))

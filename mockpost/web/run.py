@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 from aiohttp import web
 
@@ -73,8 +73,10 @@ async def serve(
     port: int,
     on_listening: Callable[[str], None],
     flush: Flush | None = None,
+    on_hangup: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    """Serve until SIGINT or SIGTERM; `flush` runs every 0.1 s, and once more at the end."""
+    """Serve until SIGINT or SIGTERM; `flush` runs every 0.1 s, and once more at the end;
+    `on_hangup` runs on each SIGHUP (reload), in the background of the calls."""
     runner = web.AppRunner(
         app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT
     )
@@ -94,6 +96,16 @@ async def serve(
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+        hangups: set[asyncio.Task[None]] = set()
+        if on_hangup is not None:
+            reload = on_hangup
+
+            def hangup() -> None:
+                task = asyncio.ensure_future(reload())
+                hangups.add(task)
+                task.add_done_callback(hangups.discard)
+
+            loop.add_signal_handler(signal.SIGHUP, hangup)
         await stop.wait()
     finally:
         app[DELAYS].stop()  # calls waiting out a delay are answered now, and logged so

@@ -1,0 +1,47 @@
+"""Reloading the collection (and environment) while mockpost runs.
+
+The new index is built away from the calls being served (in a thread) and swapped in at once:
+calls in flight finish on the old one, none waits on the build. A file saved broken leaves the
+last good version serving, and the error is kept to be shown in one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mockpost.errors import MockpostError
+from mockpost.matching.index import Index
+from mockpost.runtime.runtime import Runtime
+
+
+@dataclass(frozen=True, slots=True)
+class Reloaded:
+    ok: bool
+    version: int  # 1 at start-up, one more for each good reload
+    examples: int
+    error: str | None = None  # the one-line error of a reload that failed
+
+
+class Reloader:
+    """Loads the files again (`load`, which raises MockpostError) and swaps the result in."""
+
+    def __init__(self, runtime: Runtime, load: Callable[[], Index]) -> None:
+        self.runtime = runtime
+        self.load = load
+        self.version = 1
+        self.reloaded_at: float | None = None
+        self._lock = asyncio.Lock()
+
+    async def reload(self) -> Reloaded:
+        async with self._lock:  # one build at a time; a second waits and builds again
+            try:
+                index = await asyncio.to_thread(self.load)
+            except MockpostError as error:
+                examples = len(self.runtime.state.index.examples)
+                return Reloaded(False, self.version, examples, str(error))
+            self.runtime.swap(index=index)
+            self.version += 1
+            self.reloaded_at = self.runtime.clock()
+            return Reloaded(True, self.version, len(index.examples))

@@ -1,0 +1,71 @@
+"""Reload while serving: POST /__mockpost/reload and SIGHUP load the files again; a broken save
+leaves the last good version serving."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import collection, example, http_get, item, running_cli
+
+
+def shop(body: str) -> dict[str, Any]:
+    return collection(item("r", example("e", "x/thing", body=body)))
+
+
+def post(url: str) -> tuple[int, Any]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, method="POST", data=b"")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_reload_by_the_api_serves_the_saved_file_and_a_broken_save_keeps_the_last_good(
+    write_json: Callable[..., Path],
+) -> None:
+    path = write_json(shop("first"))
+    with running_cli(str(path), "--quiet") as cli:
+        assert http_get(cli.url + "/thing") == (200, b"first")
+        write_json(shop("second"))
+        status, answer = post(cli.url + "/__mockpost/reload")
+        assert (status, answer["version"]) == (200, 2)
+        assert http_get(cli.url + "/thing") == (200, b"second")
+        path.write_text('{"info": {"name": "x"}, "item": [', encoding="utf-8")  # half-written
+        status, answer = post(cli.url + "/__mockpost/reload")
+        assert status == 422
+        assert "is not valid JSON" in answer["error"]["message"]
+        assert "version 2 keeps serving" in answer["error"]["message"]
+        assert http_get(cli.url + "/thing") == (200, b"second")
+        health = json.loads(http_get(cli.url + "/__mockpost/health")[1])
+        assert health["version"] == 2
+        assert health["reloaded_at"].endswith("Z")
+
+
+def test_sighup_reloads_and_says_so_in_one_line(write_json: Callable[..., Path]) -> None:
+    path = write_json(shop("first"))
+    with running_cli(str(path)) as cli:
+        write_json(shop("after hangup"))
+        cli.process.send_signal(signal.SIGHUP)
+        for _ in range(200):  # the reload runs in the background of the calls
+            if http_get(cli.url + "/thing")[1] == b"after hangup":
+                break
+        assert http_get(cli.url + "/thing") == (200, b"after hangup")
+        path.write_text("", encoding="utf-8")
+        cli.process.send_signal(signal.SIGHUP)
+        for _ in range(200):
+            if "not reloaded" in "".join(cli._rest):
+                break
+            http_get(cli.url + "/__mockpost/health")
+        output = cli.stop()
+    assert cli.process.returncode == 0
+    assert "reloaded: version 2, 1 example" in output
+    assert re.search(r"not reloaded: \S+: the file is empty; version 2 keeps serving", output)
