@@ -162,6 +162,11 @@ environment_option = click.option(
     help="How many calls the call log keeps in full.",
 )
 @click.option("--no-admin", is_flag=True, help="No API or page under /__mockpost/.")
+@click.option(
+    "--no-watch",
+    is_flag=True,
+    help="Do not reload when the collection or environment file is saved (SIGHUP still does).",
+)
 def serve(
     collection: Path,
     environment: Path | None,
@@ -182,6 +187,7 @@ def serve(
     har_file: Path | None,
     log_capacity: int,
     no_admin: bool,
+    no_watch: bool,
 ) -> None:
     """Serve COLLECTION's saved examples as Postman's mock server would."""
     loaded, env, index = _load(collection, environment)
@@ -203,6 +209,7 @@ def serve(
         har_file=har_file,
         log_capacity=log_capacity,
         admin=not no_admin,
+        watch=not no_watch,
     )
     try:
         serving.run(loaded, env, index, settings, outputs, (collection, environment))

@@ -27,6 +27,7 @@ from mockpost.runtime import startup
 from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
+from mockpost.runtime.watch import stamp, watch
 from mockpost.terminal.banner import Banner
 from mockpost.terminal.console import make_console
 from mockpost.terminal.printer import CallPrinter
@@ -47,6 +48,7 @@ class Outputs:
     har_file: Path | None = None  # write the calls kept as HAR here when mockpost stops
     log_capacity: int = 1000  # calls kept in full
     admin: bool = True  # the API and page under /__mockpost/
+    watch: bool = True  # reload when the collection or environment file is saved
 
 
 class OutputError(MockpostError):
@@ -105,6 +107,8 @@ def _serve(
     log_file: TextIO | None,
     sources: Sources | None,
 ) -> None:
+    watched = [p for p in sources if p is not None] if sources is not None else []
+    loaded = [stamp(p) for p in watched]  # as near to when they were read as can be
     as_json = outputs.log_format == "json"
     console = make_console(sys.stderr if as_json else sys.stdout)
     banner = Banner(console)
@@ -148,6 +152,9 @@ def _serve(
         done = await reloader.reload()
         banner.reloaded(done.ok, done.version, done.examples, done.error)
 
+    async def watching() -> None:
+        await watch(watched, hangup, loaded=loaded)
+
     startup.freeze()
     app = create_app(runtime, admin=outputs.admin)
     if reloader is not None and outputs.admin:
@@ -160,6 +167,7 @@ def _serve(
             listening,
             lambda: _flushing(flushes),
             hangup if reloader is not None else None,
+            watching if reloader is not None and outputs.watch else None,
         )
     )
     if outputs.har_file is not None and listening_at:

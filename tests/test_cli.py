@@ -38,6 +38,7 @@ def test_help_lists_every_serve_option(runner: CliRunner) -> None:
         "--har",
         "--log-capacity",
         "--no-admin",
+        "--no-watch",
     ):
         assert option in result.output
         assert option in README, f"{option} is not in the README"

@@ -3,12 +3,15 @@ leaves the last good version serving."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.conftest import collection, example, http_get, item, running_cli
 
@@ -33,7 +36,7 @@ def test_reload_by_the_api_serves_the_saved_file_and_a_broken_save_keeps_the_las
     write_json: Callable[..., Path],
 ) -> None:
     path = write_json(shop("first"))
-    with running_cli(str(path), "--quiet") as cli:
+    with running_cli(str(path), "--quiet", "--no-watch") as cli:  # reloads by the API alone
         assert http_get(cli.url + "/thing") == (200, b"first")
         write_json(shop("second"))
         status, answer = post(cli.url + "/__mockpost/reload")
@@ -52,7 +55,7 @@ def test_reload_by_the_api_serves_the_saved_file_and_a_broken_save_keeps_the_las
 
 def test_sighup_reloads_and_says_so_in_one_line(write_json: Callable[..., Path]) -> None:
     path = write_json(shop("first"))
-    with running_cli(str(path)) as cli:
+    with running_cli(str(path), "--no-watch") as cli:  # reloads by the signal alone
         write_json(shop("after hangup"))
         cli.process.send_signal(signal.SIGHUP)
         for _ in range(200):  # the reload runs in the background of the calls
@@ -69,3 +72,54 @@ def test_sighup_reloads_and_says_so_in_one_line(write_json: Callable[..., Path])
     assert cli.process.returncode == 0
     assert "reloaded: version 2, 1 example" in output
     assert re.search(r"not reloaded: \S+: the file is empty; version 2 keeps serving", output)
+
+
+async def test_a_save_in_several_chunks_is_read_once_whole(tmp_path: Path) -> None:
+    from mockpost.runtime.watch import watch
+
+    file = tmp_path / "api.json"
+    file.write_text("old")
+    steps = [
+        lambda: file.write_text('{"half": '),  # a save, begun
+        lambda: file.write_text('{"half": 1, '),  # still being written
+        lambda: file.write_text('{"half": 1, "done": 2}'),  # finished
+        lambda: None,  # unchanged for a look: now it is read
+        lambda: None,
+        lambda: None,
+    ]
+    seen: list[str] = []
+
+    async def sleep(seconds: float) -> None:
+        if not steps:
+            raise asyncio.CancelledError
+        steps.pop(0)()
+
+    async def changed() -> None:
+        seen.append(file.read_text())
+
+    with pytest.raises(asyncio.CancelledError):
+        await watch([file], changed, sleep=sleep)
+    assert seen == ['{"half": 1, "done": 2}']
+
+
+def test_saving_the_collection_reloads_it_and_no_watch_does_not(
+    write_json: Callable[..., Path],
+) -> None:
+    path = write_json(shop("first"))
+    with running_cli(str(path)) as cli:
+        write_json(shop("saved"))
+        for _ in range(2000):  # the watcher looks four times a second
+            if http_get(cli.url + "/thing")[1] == b"saved":
+                break
+        assert http_get(cli.url + "/thing") == (200, b"saved")
+        output = cli.stop()
+    assert "reloaded: version 2" in output
+    with running_cli(str(path), "--no-watch") as cli:
+        write_json(shop("ignored"))
+        for _ in range(300):  # well over a second of looks
+            assert http_get(cli.url + "/thing") == (200, b"saved")
+        cli.process.send_signal(signal.SIGHUP)  # an explicit reload still works
+        for _ in range(2000):
+            if http_get(cli.url + "/thing")[1] == b"ignored":
+                break
+        assert http_get(cli.url + "/thing") == (200, b"ignored")

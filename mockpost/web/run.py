@@ -74,9 +74,11 @@ async def serve(
     on_listening: Callable[[str], None],
     flush: Flush | None = None,
     on_hangup: Callable[[], Awaitable[None]] | None = None,
+    background: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Serve until SIGINT or SIGTERM; `flush` runs every 0.1 s, and once more at the end;
-    `on_hangup` runs on each SIGHUP (reload), in the background of the calls."""
+    `on_hangup` runs on each SIGHUP (reload), in the background of the calls; `background`
+    (the file watcher) runs from listening to stop."""
     runner = web.AppRunner(
         app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT
     )
@@ -90,8 +92,6 @@ async def serve(
             raise ListenError(
                 f"cannot listen on {url_of(host, port)}: {exc.strerror or exc}"
             ) from None
-        bound_host, bound_port = runner.addresses[0][:2]
-        on_listening(url_of(host or bound_host, bound_port))
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -106,7 +106,15 @@ async def serve(
                 task.add_done_callback(hangups.discard)
 
             loop.add_signal_handler(signal.SIGHUP, hangup)
-        await stop.wait()
+        # Said once every signal is handled: whoever reads the line may signal at once.
+        bound_host, bound_port = runner.addresses[0][:2]
+        on_listening(url_of(host or bound_host, bound_port))
+        watching = asyncio.ensure_future(background()) if background is not None else None
+        try:
+            await stop.wait()
+        finally:
+            if watching is not None:
+                watching.cancel()
     finally:
         app[DELAYS].stop()  # calls waiting out a delay are answered now, and logged so
         if STREAMS in app:
