@@ -145,7 +145,7 @@ def _serve(
 
     reloader = None
     if sources is not None:
-        reloader = Reloader(runtime, lambda: startup.load(*sources)[2])
+        reloader = Reloader(runtime, *sources)
 
     async def hangup() -> None:
         assert reloader is not None

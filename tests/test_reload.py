@@ -123,3 +123,40 @@ def test_saving_the_collection_reloads_it_and_no_watch_does_not(
             if http_get(cli.url + "/thing")[1] == b"ignored":
                 break
         assert http_get(cli.url + "/thing") == (200, b"ignored")
+
+
+def patch(url: str, body: Any) -> tuple[int, Any]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        url, method="PATCH", data=json.dumps(body).encode(), headers={"Content-Type": "x"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_switching_the_environment_rebuilds_what_answers(
+    write_json: Callable[..., Path],
+) -> None:
+    from tests.conftest import environment
+
+    path = write_json(collection(item("r", example("e", "x/hello", body="{{greeting}}"))))
+    english = write_json(environment({"greeting": "hello"}), "en.json")
+    french = write_json(environment({"greeting": "bonjour"}), "fr.json")
+    with running_cli(str(path), "-e", str(english), "--no-watch") as cli:
+        settings_url = cli.url + "/__mockpost/settings"
+        assert http_get(cli.url + "/hello") == (200, b"hello")
+        status, answer = patch(settings_url, {"environment": str(french)})
+        assert (status, answer["environment"]) == (200, str(french))
+        assert http_get(cli.url + "/hello") == (200, b"bonjour")
+        status, answer = patch(settings_url, {"environment": str(path.parent / "none.json")})
+        assert (status, answer["error"]["field"]) == (400, "environment")
+        assert "no such file" in answer["error"]["message"]
+        assert http_get(cli.url + "/hello") == (200, b"bonjour")  # nothing changed
+        status, answer = patch(settings_url, {"environment": None, "delay": 0})
+        assert (status, answer["environment"]) == (200, None)
+        assert http_get(cli.url + "/hello") == (200, b"{{greeting}}")

@@ -38,6 +38,7 @@ async def test_settings_in_force_are_listed(serve: Serve) -> None:
         "match_headers": [],
         "fuzzy": True,
         "private": False,
+        "environment": None,
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -167,26 +168,47 @@ async def page(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     )
 
 
+def _settings(request: web.Request, runtime: Runtime) -> dict[str, Any]:
+    """The settings in force, and the environment file when mockpost serves files."""
+    shown = settings_json(runtime.state.settings)
+    reloader = request.app.get(RELOADER)
+    environment = reloader.environment if reloader is not None else None
+    shown["environment"] = str(environment) if environment is not None else None
+    return shown
+
+
 async def settings(request: web.Request, runtime: Runtime) -> web.StreamResponse:
-    return _json(settings_json(runtime.state.settings))
+    return _json(_settings(request, runtime))
 
 
 async def change_settings(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    """Every field is checked before anything changes; `environment` (a file, or null)
+    rebuilds the index, as a reload does."""
     try:
         patch = json.loads(await request.read() or b"{}")
     except ValueError:
         return _error(400, "the body is not JSON", "settings")
+    environment = patch.pop("environment", ...) if isinstance(patch, dict) else ...
     try:
         new = patched(runtime.state.settings, patch)
     except SettingsError as error:
         return _error(400, error.message, error.field)
+    if environment is not ...:
+        reloader = request.app.get(RELOADER)
+        if reloader is None:
+            return _error(400, "this mock was not started from files", "environment")
+        if environment is not None and not isinstance(environment, str):
+            return _error(400, "expected the path of an environment file, or null", "environment")
+        done = await reloader.switch_environment(Path(environment) if environment else None)
+        if not done.ok:
+            return _error(400, str(done.error), "environment")
     runtime.swap(settings=new)
-    return _json(settings_json(new))
+    return _json(_settings(request, runtime))
 
 
 async def reset(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     runtime.reset()
-    return _json(settings_json(runtime.state.settings))
+    return _json(_settings(request, runtime))
 
 
 async def unknown(request: web.Request, runtime: Runtime) -> web.StreamResponse:
