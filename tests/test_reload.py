@@ -20,11 +20,13 @@ def shop(body: str) -> dict[str, Any]:
     return collection(item("r", example("e", "x/thing", body=body)))
 
 
-def post(url: str) -> tuple[int, Any]:
+def call_api(method: str, url: str, body: Any = None) -> tuple[int, Any]:
+    """A call to mockpost's API with the standard library: (status, JSON answer)."""
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(url, method="POST", data=b"")
+    data = json.dumps(body).encode() if body is not None else b""
+    request = urllib.request.Request(url, method=method, data=data)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
@@ -39,11 +41,11 @@ def test_reload_by_the_api_serves_the_saved_file_and_a_broken_save_keeps_the_las
     with running_cli(str(path), "--quiet", "--no-watch") as cli:  # reloads by the API alone
         assert http_get(cli.url + "/thing") == (200, b"first")
         write_json(shop("second"))
-        status, answer = post(cli.url + "/__mockpost/reload")
+        status, answer = call_api("POST", cli.url + "/__mockpost/reload")
         assert (status, answer["version"]) == (200, 2)
         assert http_get(cli.url + "/thing") == (200, b"second")
         path.write_text('{"info": {"name": "x"}, "item": [', encoding="utf-8")  # half-written
-        status, answer = post(cli.url + "/__mockpost/reload")
+        status, answer = call_api("POST", cli.url + "/__mockpost/reload")
         assert status == 422
         assert "is not valid JSON" in answer["error"]["message"]
         assert "version 2 keeps serving" in answer["error"]["message"]
@@ -125,20 +127,6 @@ def test_saving_the_collection_reloads_it_and_no_watch_does_not(
         assert http_get(cli.url + "/thing") == (200, b"ignored")
 
 
-def patch(url: str, body: Any) -> tuple[int, Any]:
-    import urllib.error
-    import urllib.request
-
-    request = urllib.request.Request(
-        url, method="PATCH", data=json.dumps(body).encode(), headers={"Content-Type": "x"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
 def test_switching_the_environment_rebuilds_what_answers(
     write_json: Callable[..., Path],
 ) -> None:
@@ -150,13 +138,15 @@ def test_switching_the_environment_rebuilds_what_answers(
     with running_cli(str(path), "-e", str(english), "--no-watch") as cli:
         settings_url = cli.url + "/__mockpost/settings"
         assert http_get(cli.url + "/hello") == (200, b"hello")
-        status, answer = patch(settings_url, {"environment": str(french)})
+        status, answer = call_api("PATCH", settings_url, {"environment": str(french)})
         assert (status, answer["environment"]) == (200, str(french))
         assert http_get(cli.url + "/hello") == (200, b"bonjour")
-        status, answer = patch(settings_url, {"environment": str(path.parent / "none.json")})
+        status, answer = call_api(
+            "PATCH", settings_url, {"environment": str(path.parent / "none.json")}
+        )
         assert (status, answer["error"]["field"]) == (400, "environment")
         assert "no such file" in answer["error"]["message"]
         assert http_get(cli.url + "/hello") == (200, b"bonjour")  # nothing changed
-        status, answer = patch(settings_url, {"environment": None, "delay": 0})
+        status, answer = call_api("PATCH", settings_url, {"environment": None, "delay": 0})
         assert (status, answer["environment"]) == (200, None)
         assert http_get(cli.url + "/hello") == (200, b"{{greeting}}")
