@@ -195,8 +195,3 @@ class Compiler:
         return IndexedExample(
             example, compared.path, compared.query, compared.headers, compared.body, res
         )
-
-
-def index_example(example: Example, environment: Environment | None = None) -> IndexedExample:
-    """One example compiled on its own."""
-    return Compiler(environment).compile(example)
