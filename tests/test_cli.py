@@ -76,7 +76,7 @@ def test_broken_environment_is_reported(runner: CliRunner, write_json: Callable[
     [
         (["--delay", "fast"], "'fast' is not 2g, 3g or a number of ms"),
         (["--port", "70000"], "70000 is not in the range"),
-        (["--server-response", "404"], "404 is not in the range 500<=x<=599"),
+        (["--server-response", "404"], "the code must be a 5xx"),
     ],
 )
 def test_bad_options_are_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:

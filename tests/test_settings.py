@@ -114,3 +114,12 @@ async def test_settings_need_the_key_in_private_mode(serve: Serve) -> None:
     )
     assert response.status == 200
     assert "k" not in str(await response.json()).replace("match", "")
+
+
+async def test_a_reset_seeded_mock_answers_as_it_did_from_the_start(serve: Serve) -> None:
+    data = collection(item("id", example("id", "x/id", body='{"id": "{{$guid}}"}')))
+    client = await serve(data, settings=Settings(seed=3))
+    first = [await (await client.get("/id")).read() for _ in range(2)]
+    assert first[0] != first[1]
+    await client.post("/__mockpost/reset")
+    assert [await (await client.get("/id")).read() for _ in range(2)] == first

@@ -108,16 +108,30 @@ def test_object_path_syntax() -> None:
 # Reproducible dynamic values across two real server runs.
 
 
-def serve_once(seed: int) -> list[bytes]:
-    """Start the real CLI with --seed, make the same calls, return the bodies."""
+def serve_once(seed: int, paths: tuple[str, ...]) -> list[bytes]:
+    """Start the real CLI with --seed, make these calls in this order, return the bodies."""
     with running_cli(str(EXAMPLE), "--seed", str(seed), "--quiet") as cli:
-        return [
-            http_get(cli.url + path)[1] for path in ("/v1/users/5", "/v1/users/6", "/v1/users/5")
-        ]
+        return [http_get(cli.url + path)[1] for path in paths]
 
 
 def test_seed_gives_the_same_answers_in_two_server_runs() -> None:
-    first, second = serve_once(7), serve_once(7)
+    paths = ("/v1/users/5", "/v1/users/6", "/v1/users/5")
+    first, second = serve_once(7, paths), serve_once(7, paths)
     assert first == second
     assert first[0] != first[2]  # fresh values per call, the same sequence per run
     assert json.loads(first[0])["fetchedAt"] == "2025-01-01T00:00:00.000Z"
+    assert serve_once(8, paths) != first
+
+
+def test_a_seeded_call_gets_its_values_whatever_calls_came_before_it() -> None:
+    one_order = ("/v1/users/5", "/v1/users/6", "/v1/users/5", "/v1/users/7")
+    other_order = ("/v1/users/7", "/v1/users/5", "/v1/users/6", "/v1/users/5")
+    first = dict(zip(_occurrences(one_order), serve_once(7, one_order), strict=True))
+    second = dict(zip(_occurrences(other_order), serve_once(7, other_order), strict=True))
+    assert first == second
+    assert first[("/v1/users/5", 0)] != first[("/v1/users/5", 1)]  # a repeat gets new values
+
+
+def _occurrences(paths: tuple[str, ...]) -> list[tuple[str, int]]:
+    """Each call with how many times the same call came before it."""
+    return [(path, paths[:i].count(path)) for i, path in enumerate(paths)]

@@ -20,20 +20,27 @@ if TYPE_CHECKING:
     from jsonschema import ValidationError
 
 
-def read_json(path: Path) -> Any:
+def read_bytes(path: Path, kind: str = "a JSON file") -> bytes:
+    """A regular file's bytes, or a LoadError naming it (a FIFO or a device is refused: it
+    could never end)."""
     source = str(path)
     try:
-        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would never end
+        if not stat.S_ISREG(path.stat().st_mode):
             if path.is_dir():
-                raise LoadError(source, "is a directory, not a JSON file")
+                raise LoadError(source, f"is a directory, not {kind}")
             raise LoadError(source, "is not a regular file")
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise LoadError(source, "no such file") from None
     except IsADirectoryError:
-        raise LoadError(source, "is a directory, not a JSON file") from None
+        raise LoadError(source, f"is a directory, not {kind}") from None
     except OSError as exc:
         raise LoadError(source, f"cannot be read: {exc.strerror or exc}") from None
+
+
+def read_json(path: Path) -> Any:
+    source = str(path)
+    data = read_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -36,6 +36,10 @@ class DynamicValues:
         if needs_faker(names):
             self.source.faker  # noqa: B018
 
+    def reseed(self, seed: int) -> None:
+        """Values from here on come from `seed` (a seeded runtime calls it for each call)."""
+        self.source.reseed(seed)
+
     def __call__(self, name: str) -> str:
         generator = DYNAMIC_VARIABLES.get(name)
         if generator is None:

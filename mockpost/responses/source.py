@@ -1,7 +1,9 @@
 """Where dynamic values come from: one random stream, Faker (made on first use) and a clock.
 
 With a seed, every value is reproducible from run to run, the clock included: `$timestamp`
-and the dates are counted from a fixed instant (2025-01-01T00:00:00Z) instead of now.
+and the dates are counted from a fixed instant (2025-01-01T00:00:00Z) instead of now. The
+runtime starts the stream again for each call (`reseed`), from the seed and the call, so that
+a call's values do not depend on the calls that came before it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,14 @@ class Source:
         self.locale = locale or DEFAULT_LOCALE
         self._faker: Faker | None = None
         self._latin: tuple[str, ...] = ()
+        self._faker_seed: int | None = None
+
+    def reseed(self, seed: int) -> None:
+        """Start the random stream (and Faker's) again from `seed`."""
+        self.rng.seed(seed)
+        self._faker_seed = seed  # for a Faker made later in this call, too
+        if self._faker is not None:
+            self._faker.seed_instance(seed)
 
     @property
     def faker(self) -> Faker:
@@ -42,7 +52,8 @@ class Source:
             from faker.providers.lorem.la import Provider as Latin
 
             fake = Faker(self.locale)
-            fake.seed_instance(self.rng.getrandbits(64))
+            seed = self._faker_seed
+            fake.seed_instance(self.rng.getrandbits(64) if seed is None else seed)
             self._latin = tuple(Latin.word_list)
             self._faker = fake
         return self._faker

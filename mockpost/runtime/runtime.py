@@ -29,6 +29,7 @@ from mockpost.responses.dynamic import DynamicValues
 from mockpost.responses.prepare import Responses
 from mockpost.responses.reply import Reply
 from mockpost.runtime.cache import Key, ReplyCache
+from mockpost.runtime.seeds import CallSeeds
 from mockpost.runtime.settings import Settings
 
 log = logging.getLogger("mockpost.runtime")
@@ -90,6 +91,7 @@ class Runtime:
         self.clock = clock
         self.dynamic = DynamicValues(settings.seed, settings.locale, clock)
         self.dynamic.warm_up(self.state.responses.dynamic_names())
+        self.seeds = CallSeeds(settings.seed) if settings.seed is not None else None
 
     # -- changing what answers ------------------------------------------------------------
 
@@ -107,6 +109,8 @@ class Runtime:
         """The settings of start-up again, and an empty call log."""
         self.swap(settings=self.started_with)
         self.store.clear()
+        if self.seeds is not None:
+            self.seeds.clear()  # the values of a fresh start, too
 
     # -- answering ------------------------------------------------------------------------
 
@@ -175,6 +179,8 @@ class Runtime:
         if decision.example is None:
             return answer.not_found_reply(decision, delay_ms)
         response = state.responses.of(decision.example)
+        if self.seeds is not None and response.dynamic_names:
+            self.dynamic.reseed(self.seeds.of(call))
         keep_cors = state.settings.keep_cors_headers
         return answer.example_reply(decision, response, call, self.dynamic, delay_ms, keep_cors)
 

@@ -6,8 +6,9 @@ from collections.abc import Awaitable
 
 from aiohttp import web
 
+from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
-from mockpost.web.admin import add_admin
+from mockpost.web.admin import RELOADER, add_admin
 from mockpost.web.delays import Delays
 from mockpost.web.handler import DELAYS, MAX_REQUEST_BODY, RUNTIME, handle
 
@@ -33,19 +34,29 @@ def _every_target(router: web.UrlDispatcher, route: web.AbstractRoute) -> None:
     setattr(router, "resolve", every_target)  # noqa: B010 (a method replaced on this object)
 
 
+App = web.Application
+
+
 def create_app(
-    runtime: Runtime, *, delays: Delays | None = None, admin: bool = True
-) -> web.Application:
+    runtime: Runtime,
+    *,
+    delays: Delays | None = None,
+    admin: bool = True,
+    reloader: Reloader | None = None,
+) -> App:
     """The aiohttp application that serves the runtime: every target, every method, and
     (unless `admin` is False) mockpost's API and page under `/__mockpost/`.
 
-    `delays` waits out answers' delays (tests give one with their own sleep).
+    `delays` waits out answers' delays (tests give one with their own sleep); with a
+    `reloader`, `POST /__mockpost/reload` and an environment in the settings use it.
     """
     app = web.Application(client_max_size=MAX_REQUEST_BODY)
     app[RUNTIME] = runtime
     app[DELAYS] = delays if delays is not None else Delays()
     if admin:
         add_admin(app)
+        if reloader is not None:
+            app[RELOADER] = reloader
     catch_all = app.router.add_route("*", r"/{tail:[\s\S]*}", handle)
     _every_target(app.router, catch_all)
     return app

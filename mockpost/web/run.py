@@ -20,6 +20,9 @@ SHUTDOWN_TIMEOUT = 1.0  # seconds calls in flight get to finish once mockpost st
 Flush = Callable[[], Iterator[None]]  # prints what is queued, pausing at each `yield`
 
 
+Runner = web.AppRunner
+
+
 class ListenError(MockpostError):
     """The address cannot be listened on."""
 
@@ -67,6 +70,32 @@ async def _flush_every(flush: Flush) -> None:
             await asyncio.sleep(0)  # calls are answered between the steps
 
 
+async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
+    """Start answering on host:port (0: a free port); the runner, and the URL listened on."""
+    runner = web.AppRunner(
+        app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT
+    )
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, reuse_address=True)
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise ListenError(f"cannot listen on {url_of(host, port)}: {exc.strerror or exc}") from None
+    bound_host, bound_port = runner.addresses[0][:2]
+    return runner, url_of(host or bound_host, bound_port)
+
+
+async def close(runner: web.AppRunner) -> None:
+    """Stop: calls waiting out a delay are answered now (and logged so), event streams end,
+    calls in flight get SHUTDOWN_TIMEOUT to finish."""
+    app = runner.app
+    app[DELAYS].stop()
+    if STREAMS in app:
+        app[STREAMS].stop()
+    await runner.cleanup()
+
+
 async def serve(
     app: web.Application,
     host: str,
@@ -75,23 +104,16 @@ async def serve(
     flush: Flush | None = None,
     on_hangup: Callable[[], Awaitable[None]] | None = None,
     background: Callable[[], Awaitable[None]] | None = None,
+    until: Callable[[str], Awaitable[None]] | None = None,
 ) -> None:
-    """Serve until SIGINT or SIGTERM; `flush` runs every 0.1 s, and once more at the end;
-    `on_hangup` runs on each SIGHUP (reload), in the background of the calls; `background`
-    (the file watcher) runs from listening to stop."""
-    runner = web.AppRunner(
-        app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_TIMEOUT
-    )
-    await runner.setup()
+    """Serve until SIGINT or SIGTERM (or until `until(url)` is done); `flush` runs every
+    0.1 s, and once more at the end; `on_hangup` runs on each SIGHUP (reload), in the
+    background of the calls; `background` (the file watcher) runs from listening to stop;
+    `until` (a command run against the mock) is cancelled if a signal comes first."""
     flushing = asyncio.create_task(_flush_every(flush)) if flush is not None else None
+    runner: web.AppRunner | None = None
     try:
-        site = web.TCPSite(runner, host, port, reuse_address=True)
-        try:
-            await site.start()
-        except OSError as exc:
-            raise ListenError(
-                f"cannot listen on {url_of(host, port)}: {exc.strerror or exc}"
-            ) from None
+        runner, url = await listen(app, host, port)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -107,19 +129,21 @@ async def serve(
 
             loop.add_signal_handler(signal.SIGHUP, hangup)
         # Said once every signal is handled: whoever reads the line may signal at once.
-        bound_host, bound_port = runner.addresses[0][:2]
-        on_listening(url_of(host or bound_host, bound_port))
-        watching = asyncio.ensure_future(background()) if background is not None else None
+        on_listening(url)
+        tasks = [asyncio.ensure_future(t()) for t in (background,) if t is not None]
+        main = asyncio.ensure_future(until(url)) if until is not None else None
+        if main is not None:
+            main.add_done_callback(lambda _: stop.set())
+            tasks.append(main)
         try:
             await stop.wait()
         finally:
-            if watching is not None:
-                watching.cancel()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
     finally:
-        app[DELAYS].stop()  # calls waiting out a delay are answered now, and logged so
-        if STREAMS in app:
-            app[STREAMS].stop()  # open event streams end
-        await runner.cleanup()
+        if runner is not None:
+            await close(runner)
         if flushing is not None:
             flushing.cancel()
         if flush is not None:

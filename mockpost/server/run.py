@@ -1,14 +1,13 @@
-"""`mockpost serve` put together: a runtime, its web app, the terminal, the logs and exports.
+"""`mockpost serve` put together: a runtime, its web app, the terminal, the logs and exports,
+and the command run against it.
 
-Kept out of `cli.py` so that the command line only turns options into `Settings` and
-`Outputs`; everything here is plain Python that a test can drive.
+Kept out of the command line so that it only turns options into `Settings` and `Outputs`;
+everything here is plain Python that a test can drive.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import sys
 from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack
@@ -17,10 +16,8 @@ from pathlib import Path
 from typing import TextIO
 
 from mockpost import __version__
-from mockpost.calls.har import har
 from mockpost.calls.jsonlines import JsonLines
 from mockpost.calls.store import CallStore
-from mockpost.errors import MockpostError
 from mockpost.matching.index import Index
 from mockpost.postman.model import Collection, Environment
 from mockpost.runtime import startup
@@ -28,20 +25,24 @@ from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
 from mockpost.runtime.watch import stamp, watch
+from mockpost.server.command import Command
+from mockpost.server.files import open_log, write_environment, write_har
 from mockpost.terminal.banner import Banner
 from mockpost.terminal.console import make_console
 from mockpost.terminal.printer import CallPrinter
-from mockpost.web.admin import PREFIX, RELOADER
+from mockpost.web.admin import PREFIX
 from mockpost.web.app import create_app
 from mockpost.web.run import log_in_one_line, serve
+
+DEFAULT_PORT = 6625  # "MOCK" on a phone's keypad; no front-end dev server's default
 
 
 @dataclass(frozen=True, slots=True)
 class Outputs:
-    """Where serve listens and what it writes."""
+    """Where serve listens, what it writes, and what it runs."""
 
     host: str = "127.0.0.1"
-    port: int = 8080
+    port: int = DEFAULT_PORT
     quiet: bool = False  # no line per call in the terminal
     log_format: str = "text"  # "json": the call log as JSON lines on standard output
     log_file: Path | None = None  # also append every call as a JSON line here
@@ -49,28 +50,9 @@ class Outputs:
     log_capacity: int = 1000  # calls kept in full
     admin: bool = True  # the API and page under /__mockpost/
     watch: bool = True  # reload when the collection or environment file is saved
-
-
-class OutputError(MockpostError):
-    """A file serve was asked to write cannot be written."""
-
-
-def _open_log(path: Path) -> TextIO:
-    try:
-        return path.open("a", encoding="utf-8")
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot be written: {exc.strerror or exc}") from None
-
-
-def write_har(path: Path, store: CallStore, base_url: str) -> None:
-    """The calls kept, as HAR, written whole (a temporary file renamed into place)."""
-    document = har(store, base_url, __version__)
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        temporary.write_text(json.dumps(document), encoding="utf-8")  # ASCII: \u-escaped
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot be written: {exc.strerror or exc}") from None
+    write_env: Path | None = None  # a Postman environment holding the mock's URL, for newman
+    url_var: str = "url"  # the name of that environment's variable
+    command: tuple[str, ...] = ()  # run against the mock; mockpost stops when it ends
 
 
 def _flushing(steps: list[Callable[[], Generator[None, None, None]]]) -> Iterator[None]:
@@ -88,14 +70,15 @@ def run(
     settings: Settings,
     outputs: Outputs,
     sources: Sources | None = None,
-) -> None:
-    """Serve until SIGINT or SIGTERM (raises MockpostError for what a person must fix).
+) -> int | None:
+    """Serve until SIGINT or SIGTERM, or until the command ends: then its exit code (raises
+    MockpostError for what a person must fix).
 
-    With `sources`, SIGHUP and `POST /__mockpost/reload` load them again.
+    With `sources`, SIGHUP, `POST /__mockpost/reload` and saving the files load them again.
     """
     with ExitStack() as files:
-        log_file = files.enter_context(_open_log(outputs.log_file)) if outputs.log_file else None
-        _serve(collection, environment, index, settings, outputs, log_file, sources)
+        log_file = files.enter_context(open_log(outputs.log_file)) if outputs.log_file else None
+        return _serve(collection, environment, index, settings, outputs, log_file, sources)
 
 
 def _serve(
@@ -106,7 +89,7 @@ def _serve(
     outputs: Outputs,
     log_file: TextIO | None,
     sources: Sources | None,
-) -> None:
+) -> int | None:
     watched = [p for p in sources if p is not None] if sources is not None else []
     loaded = [stamp(p) for p in watched]  # as near to when they were read as can be
     as_json = outputs.log_format == "json"
@@ -139,13 +122,13 @@ def _serve(
 
     def listening(url: str) -> None:
         listening_at.append(url)
+        if outputs.write_env is not None:
+            write_environment(outputs.write_env, url, outputs.url_var, collection, environment)
         banner.listening(url, f"{url}{PREFIX}/" if outputs.admin else None)
         if stdout_lines is not None:
             stdout_lines.event(event="listening", url=url)
 
-    reloader = None
-    if sources is not None:
-        reloader = Reloader(runtime, *sources)
+    reloader = Reloader(runtime, *sources) if sources is not None else None
 
     async def hangup() -> None:
         assert reloader is not None
@@ -155,20 +138,23 @@ def _serve(
     async def watching() -> None:
         await watch(watched, hangup, loaded=loaded)
 
+    command = Command(outputs.command, banner.warn) if outputs.command else None
     startup.freeze()
-    app = create_app(runtime, admin=outputs.admin)
-    if reloader is not None and outputs.admin:
-        app[RELOADER] = reloader
-    asyncio.run(
-        serve(
-            app,
-            outputs.host,
-            outputs.port,
-            listening,
-            lambda: _flushing(flushes),
-            hangup if reloader is not None else None,
-            watching if reloader is not None and outputs.watch else None,
+    app = create_app(runtime, admin=outputs.admin, reloader=reloader)
+    try:
+        asyncio.run(
+            serve(
+                app,
+                outputs.host,
+                outputs.port,
+                listening,
+                lambda: _flushing(flushes),
+                hangup if reloader is not None else None,
+                watching if reloader is not None and outputs.watch else None,
+                command.run if command is not None else None,
+            )
         )
-    )
-    if outputs.har_file is not None and listening_at:
-        write_har(outputs.har_file, runtime.store, listening_at[0])
+    finally:
+        if outputs.har_file is not None and listening_at:
+            write_har(outputs.har_file, runtime.store, listening_at[0])
+    return command.code if command is not None else None

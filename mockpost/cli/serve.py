@@ -1,0 +1,175 @@
+"""`mockpost serve`: its options (each also `MOCKPOST_<OPTION>`), turned into settings and
+outputs, and the run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from mockpost.cli import options
+from mockpost.cli.common import collection_argument, load
+from mockpost.cli.options import option
+from mockpost.errors import MockpostError
+from mockpost.matching.options import MatchOptions
+from mockpost.runtime.settings import ServerResponse, Settings
+from mockpost.server import run as server
+from mockpost.server.run import DEFAULT_PORT, Outputs
+
+FilePath = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.command(context_settings={"show_default": True})
+@collection_argument
+@click.argument("command", nargs=-1, type=click.UNPROCESSED, metavar="[-- COMMAND [ARGS]...]")
+@option(
+    "-e",
+    "--environment",
+    type=FilePath,
+    help="A Postman environment file; its values win over collection variables.",
+)
+@option("--host", default="127.0.0.1", help="Address to listen on.")
+@option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    help="Port to listen on; 0 picks a free one. 6625 spells MOCK on a phone's keypad and is "
+    "no front-end dev server's default (8080 is webpack's and Vue's, 3000 React's and "
+    "Next's, 4200 Angular's, 5173 Vite's).",
+)
+@option(
+    "--delay",
+    metavar="MS|2g|3g",
+    default="0",
+    callback=options.delay,
+    help="Wait before every answer: ms, or 2g (300 ms) / 3g (100 ms). "
+    "A call's x-mock-response-delay wins.",
+)
+@option("--api-key", help="Private mode: calls must send this in x-api-key.")
+@option("--match-body", is_flag=True, help="Match request bodies (x-mock-match-request-body wins).")
+@option(
+    "--match-headers",
+    metavar="NAME,NAME",
+    default="",
+    callback=options.names,
+    help="Header names whose values must match (x-mock-match-request-headers wins).",
+)
+@option("--no-fuzzy", is_flag=True, help="Turn off the document-distance path step.")
+@option(
+    "--server-response",
+    metavar="CODE[:BODY_FILE]",
+    callback=options.server_response,
+    help="Answer every call with this 5xx (Postman's active server response), with "
+    "BODY_FILE as its body if given.",
+)
+@option(
+    "--seed",
+    type=int,
+    help="Make dynamic values ({{$guid}}, {{$randomFirstName}}, {{$timestamp}}...) the same "
+    "from run to run: a call's values depend on the seed, the call and how many times it "
+    "came before, not on other calls. The clock of a seeded run stands at "
+    "2025-01-01T00:00:00Z.",
+)
+@option(
+    "--locale",
+    callback=options.locale,
+    help="Faker's locale for dynamic values, such as de_DE or fr_FR (default en_US).",
+)
+@option(
+    "--keep-cors-headers",
+    is_flag=True,
+    help="Serve the examples' saved Access-Control-* headers instead of mockpost's CORS.",
+)
+@option("--quiet", is_flag=True, help="Do not print a line per call.")
+@option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="json: one JSON object per call on standard output (the banner goes to stderr).",
+)
+@option("--log-file", type=FilePath, help="Also append every call to FILE as a JSON line.")
+@option(
+    "--har", "har_file", type=FilePath, help="When mockpost stops, write the calls kept as HAR."
+)
+@option(
+    "--log-capacity",
+    type=click.IntRange(1, 1_000_000),
+    default=1000,
+    help="How many calls the call log keeps in full.",
+)
+@option("--no-admin", is_flag=True, help="No API or page under /__mockpost/.")
+@option(
+    "--no-watch",
+    is_flag=True,
+    help="Do not reload when the collection or environment file is saved (SIGHUP still does).",
+)
+@option(
+    "--write-env",
+    type=FilePath,
+    help="Once listening, write a Postman environment file whose URL variable holds the "
+    "mock's URL (newman run api.json -e FILE).",
+)
+@option("--url-var", default="url", metavar="NAME", help="The --write-env variable's name.")
+def serve(
+    collection: Path,
+    command: tuple[str, ...],
+    environment: Path | None,
+    host: str,
+    port: int,
+    delay: int,
+    api_key: str | None,
+    match_body: bool,
+    match_headers: tuple[str, ...],
+    no_fuzzy: bool,
+    server_response: ServerResponse | None,
+    seed: int | None,
+    locale: str | None,
+    keep_cors_headers: bool,
+    quiet: bool,
+    log_format: str,
+    log_file: Path | None,
+    har_file: Path | None,
+    log_capacity: int,
+    no_admin: bool,
+    no_watch: bool,
+    write_env: Path | None,
+    url_var: str,
+) -> None:
+    """Serve COLLECTION's saved examples as Postman's mock server would.
+
+    With a COMMAND after `--`, run it once mockpost listens (its URL in MOCKPOST_URL), stop
+    when it ends and exit with its exit code: `mockpost serve api.json -- npm test`.
+    """
+    if not url_var.strip():
+        raise click.BadParameter("a variable needs a name", param_hint="--url-var")
+    loaded, env, index = load(collection, environment)
+    settings = Settings(
+        delay_ms=delay,
+        server_response=server_response,
+        match=MatchOptions(match_body=match_body, match_headers=match_headers, fuzzy=not no_fuzzy),
+        api_key=api_key or None,
+        keep_cors_headers=keep_cors_headers,
+        seed=seed,
+        locale=locale,
+    )
+    outputs = Outputs(
+        host=host,
+        port=port,
+        quiet=quiet,
+        log_format=log_format,
+        log_file=log_file,
+        har_file=har_file,
+        log_capacity=log_capacity,
+        admin=not no_admin,
+        watch=not no_watch,
+        write_env=write_env,
+        url_var=url_var.strip(),
+        command=command,
+    )
+    try:
+        code = server.run(loaded, env, index, settings, outputs, (collection, environment))
+    except MockpostError as exc:
+        raise click.ClickException(str(exc)) from None
+    if code is not None:
+        sys.exit(code)
