@@ -29,6 +29,8 @@ from mockpost.runtime.settings import Settings
 from mockpost.web.app import create_app
 from mockpost.web.handler import RUNTIME
 
+pytest_plugins = ["pytester"]  # the plugin's own tests run pytest inside pytest
+
 V21 = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 V20 = "https://schema.getpostman.com/json/collection/v2.0.0/collection.json"
 

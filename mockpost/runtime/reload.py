@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from mockpost.errors import MockpostError
 from mockpost.matching.index import Index
 from mockpost.runtime import startup
 from mockpost.runtime.runtime import Runtime
+
+
+class Same(Enum):
+    """The environment in force (as opposed to another file, or None for none)."""
+
+    SAME = "same"
+
+
+SAME = Same.SAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,29 +46,34 @@ class Reloader:
         self.reloaded_at: float | None = None
         self._lock = asyncio.Lock()
 
-    def load(self) -> Index:
-        return startup.load(self.collection, self.environment)[2]
+    def load(self, environment: Path | Same | None = SAME) -> Index:
+        """The files built into an index (raises MockpostError); `environment`: another
+        file, or None for none."""
+        chosen = self.environment if environment is SAME else environment
+        return startup.load(self.collection, chosen)[2]
+
+    def apply(self, index: Index, environment: Path | Same | None = SAME) -> Reloaded:
+        """Serve `index` from the next call on (built from `environment`, if another)."""
+        self.runtime.swap(index=index)
+        if not isinstance(environment, Same):
+            self.environment = environment
+        self.version += 1
+        self.reloaded_at = self.runtime.clock()
+        return Reloaded(True, self.version, len(index.examples))
 
     async def switch_environment(self, environment: Path | None) -> Reloaded:
         """Serve with another environment (None: none); on failure the old one stays."""
         async with self._lock:
-            before, self.environment = self.environment, environment
-            done = await self._reload()
-            if not done.ok:
-                self.environment = before
-            return done
+            return await self._reload(environment)
 
     async def reload(self) -> Reloaded:
         async with self._lock:  # one build at a time; a second waits and builds again
             return await self._reload()
 
-    async def _reload(self) -> Reloaded:
+    async def _reload(self, environment: Path | Same | None = SAME) -> Reloaded:
         try:
-            index = await asyncio.to_thread(self.load)
+            index = await asyncio.to_thread(self.load, environment)
         except MockpostError as error:
             examples = len(self.runtime.state.index.examples)
             return Reloaded(False, self.version, examples, str(error))
-        self.runtime.swap(index=index)
-        self.version += 1
-        self.reloaded_at = self.runtime.clock()
-        return Reloaded(True, self.version, len(index.examples))
+        return self.apply(index, environment)
