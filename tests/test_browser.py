@@ -6,9 +6,11 @@ MOCKPOST_SCREENSHOT=FILE, the page is saved as a PNG there (the README's picture
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -195,3 +197,19 @@ def test_a_screenshot_of_the_page(browser: Any, cli: RunningCli, tmp_path: Path)
     wanted = os.environ.get("MOCKPOST_SCREENSHOT")
     if wanted:
         shutil.copyfile(picture, wanted)
+
+
+def test_a_reload_shows_on_the_page_with_its_version(browser: Any, cli: RunningCli) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    open_page(browser, cli)
+    request = urllib.request.Request(f"{cli.url}/__mockpost/reload", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        version = json.load(answer)["version"]
+    shown = f"reloaded, version {version} with"
+    WebDriverWait(browser, WAIT).until(
+        ready.text_to_be_present_in_element((By.ID, "reloaded"), shown)
+    )
+    assert f"version {version} · reloaded" in browser.find_element(By.ID, "version").text

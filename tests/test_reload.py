@@ -150,3 +150,34 @@ def test_switching_the_environment_rebuilds_what_answers(
         status, answer = call_api("PATCH", settings_url, {"environment": None, "delay": 0})
         assert (status, answer["environment"]) == (200, None)
         assert http_get(cli.url + "/hello") == (200, b"{{greeting}}")
+
+
+async def test_each_reload_is_an_event_for_the_call_log_page(
+    write_json: Callable[..., Path], aiohttp_client: Any
+) -> None:
+    from mockpost.runtime import startup
+    from mockpost.runtime.reload import Reloader
+    from mockpost.runtime.runtime import Runtime
+    from mockpost.web.app import create_app
+
+    path = write_json(shop("first"))
+    runtime = Runtime(startup.load(path)[2])
+    client = await aiohttp_client(create_app(runtime, reloader=Reloader(runtime, path, None)))
+    events = await client.get("/__mockpost/events")
+    await events.content.readline()  # the stream's opening comment
+    assert (await client.post("/__mockpost/reload")).status == 200
+    path.write_text("[", encoding="utf-8")
+    assert (await client.post("/__mockpost/reload")).status == 422
+    said = b""
+    async with asyncio.timeout(10):
+        while said.count(b"event: reload") < 2:
+            said += await events.content.readany()
+    first, second = (
+        json.loads(line.removeprefix(b"data: "))
+        for line in said.splitlines()
+        if line.startswith(b"data: ")
+    )
+    assert (first["ok"], first["version"], first["examples"]) == (True, 2, 1)
+    assert (second["ok"], second["version"]) == (False, 2)
+    assert "is not valid JSON" in second["error"]
+    events.close()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from mockpost.runtime.reload import Reloader
+from mockpost.calls.views import iso_time
+from mockpost.runtime.reload import Reloaded, Reloader
 from mockpost.runtime.runtime import Runtime
-from mockpost.web.admin import RELOADER, add_admin
+from mockpost.web.admin import RELOADER, STREAMS, add_admin
 from mockpost.web.delays import Delays
+from mockpost.web.events import Streams
 from mockpost.web.handler import DELAYS, MAX_REQUEST_BODY, RUNTIME, handle
 
 
@@ -37,6 +39,24 @@ def _every_target(router: web.UrlDispatcher, route: web.AbstractRoute) -> None:
 App = web.Application
 
 
+def _told_to_readers(streams: Streams, runtime: Runtime) -> Callable[[Reloaded], None]:
+    """Each reload (or failed one) as a `reload` event to the call-log page and other readers."""
+
+    def tell(done: Reloaded) -> None:
+        streams.notify(
+            "reload",
+            {
+                "ok": done.ok,
+                "version": done.version,
+                "examples": done.examples,
+                "at": iso_time(runtime.clock()),
+                "error": done.error,
+            },
+        )
+
+    return tell
+
+
 def create_app(
     runtime: Runtime,
     *,
@@ -57,6 +77,7 @@ def create_app(
         add_admin(app)
         if reloader is not None:
             app[RELOADER] = reloader
+            reloader.listeners.append(_told_to_readers(app[STREAMS], runtime))
     catch_all = app.router.add_route("*", r"/{tail:[\s\S]*}", handle)
     _every_target(app.router, catch_all)
     return app

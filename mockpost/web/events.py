@@ -2,8 +2,9 @@
 
 Each reader gets its own bounded queue, filled by a call-store listener that never waits: a
 slow or stalled reader loses events (and is told how many) rather than holding calls back or
-growing memory. Events are written at most every 0.1 s, a burst in one write: one write per
-call would cost a busy server a system call each.
+growing memory. Reloads are told to every reader as `reload` events. Events are written at
+most every 0.1 s, a burst in one write: one write per call would cost a busy server a system
+call each.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from mockpost.calls.store import CallStore
 from mockpost.calls.views import summary_json
 
 QUEUE_LIMIT = 1000  # events kept for one reader between two of its reads
+NOTICE_LIMIT = 16  # notices (reloads) kept for one reader between two of its reads
 KEEP_ALIVE = 15.0  # seconds between comments that keep a quiet stream open
 BATCH_EVERY = 0.1  # seconds: the events of a busy moment go in one write, not one each
 
@@ -30,6 +32,7 @@ class Reader:
         self.limit = limit
         self.queue: deque[CallRecord] = deque()
         self.lost = 0
+        self.notices: deque[bytes] = deque(maxlen=NOTICE_LIMIT)  # whole events, to send first
         self.ready = asyncio.Event()
 
     def __call__(self, record: CallRecord) -> None:
@@ -46,6 +49,13 @@ class Streams:
     def __init__(self) -> None:
         self.readers: set[Reader] = set()
         self.stopped = False
+
+    def notify(self, name: str, data: object) -> None:
+        """Tell every reader something that is not a call (a reload), as event `name`."""
+        event = _event(name, json.dumps(data))
+        for reader in self.readers:
+            reader.notices.append(event)
+            reader.ready.set()
 
     def stop(self) -> None:
         self.stopped = True
@@ -85,7 +95,9 @@ async def stream(request: web.Request, store: CallStore, streams: Streams) -> we
             lost, reader.lost = reader.lost, 0
             batch = list(reader.queue)
             reader.queue.clear()
-            out = [_event("lost", json.dumps({"lost": lost}))] if lost else []
+            out = list(reader.notices)
+            reader.notices.clear()
+            out += [_event("lost", json.dumps({"lost": lost}))] if lost else []
             out += [_event("call", summary_json(record), record.id) for record in batch]
             if out:
                 await response.write(b"".join(out))  # waits while the reader does not read
