@@ -74,7 +74,15 @@ def test_broken_environment_is_reported(runner: CliRunner, write_json: Callable[
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--delay", "fast"], "'fast' is not 2g, 3g or a number of ms"),
+        (["--delay", "fast"], "'fast': not a number of ms (a delay is ms, 2g, 3g, MIN-MAX"),
+        (["--delay", "500-100"], "500 is more than 100"),
+        (["--delay", "lognormal:200"], "expected lognormal:MEDIAN:SIGMA"),
+        (["--error-rate", "150"], "'150' is not a percentage 0..100"),
+        (["--error-rate", "10:404"], "the codes must be 5xx"),
+        (["--rate-limit", "5/h"], "'5/h' is not N/s or N/m"),
+        (["--rate-limit-by", "cookie"], "'cookie' is not global, ip or header:NAME"),
+        (["--fault", "5:explode"], "the kind is one of reset, empty, garbage"),
+        (["--fault", "60:reset", "--fault", "50:empty"], "add up to 110%, over 100%"),
         (["--port", "70000"], "70000 is not in the range"),
         (["--server-response", "404"], "the code must be a 5xx"),
     ],

@@ -11,6 +11,7 @@ from typing import Any
 from rich.console import Console
 
 from mockpost.calls.record import CallRecord, Closest, How
+from mockpost.faults.latency import fixed
 from mockpost.postman.reader import load_collection
 from mockpost.terminal.banner import Banner
 from mockpost.terminal.console import make_console
@@ -238,7 +239,7 @@ def test_the_banner_states_every_mode_in_force() -> None:
     out = io.StringIO()
     Banner(make_console(out)).settings(
         Settings(
-            delay_ms=300,
+            delay=fixed(300),
             server_response=ServerResponse(503),
             match=MatchOptions(match_body=True, match_headers=("x-api-version",), fuzzy=False),
             api_key="s3cret",

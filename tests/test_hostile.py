@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from mockpost.calls.store import CallStore
+from mockpost.faults.latency import fixed
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
 from mockpost.web.app import create_app
@@ -204,7 +205,7 @@ async def test_a_delay_of_0_means_no_delay_for_that_call(
     async def sleep(seconds: float) -> None:
         waited.append(seconds)
 
-    runtime = Runtime(make_index(USERS), Settings(delay_ms=500))
+    runtime = Runtime(make_index(USERS), Settings(delay=fixed(500)))
     client = await aiohttp_client(create_app(runtime, delays=Delays(sleep)))
     assert (await client.get("/users/1", headers={"x-mock-response-delay": "0"})).status == 200
     assert waited == []
@@ -227,7 +228,7 @@ async def test_a_stop_cuts_every_delay_short_and_each_call_is_answered_and_logge
 
     delays = Delays(sleep)
     store = CallStore()
-    runtime = Runtime(make_index(USERS), Settings(delay_ms=180_000), store)
+    runtime = Runtime(make_index(USERS), Settings(delay=fixed(180_000)), store)
     client = await aiohttp_client(create_app(runtime, delays=delays))
     calls = [asyncio.ensure_future(client.get(f"/users/{i}")) for i in range(3)]
     await asyncio.wait_for(all_waiting.wait(), 10)

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mockpost.calls.store import CallStore
+from mockpost.faults.latency import fixed
 from mockpost.runtime.cache import ReplyCache
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import ServerResponse, Settings
@@ -262,7 +263,7 @@ async def test_server_delay_applies_and_the_calls_delay_wins(
     make_index: Any, aiohttp_client: Any
 ) -> None:
     client, sleeps, _ = await serve_with_sleeps(
-        make_index, aiohttp_client, SIMPLE, Settings(delay_ms=300)
+        make_index, aiohttp_client, SIMPLE, Settings(delay=fixed(300))
     )
     await client.get("/users")
     await client.get("/users")  # a repeat, answered from its kept reply, waits too
@@ -524,6 +525,8 @@ HEADER_NAMES = [
     "x-mock-something-else",
     "x-mocked",
     "Xmock",
+    "X-Mockpost-Delay",
+    "x-mockpost-fault",
 ]
 
 
@@ -533,16 +536,16 @@ def test_a_call_answered_from_a_kept_reply_is_one_that_is_plain_and_has_no_origi
 ) -> None:
     from multidict import CIMultiDict, CIMultiDictProxy
 
-    from mockpost.matching.directives import has_directives
-    from mockpost.runtime.runtime import _directive_or_origin
+    from mockpost.runtime.headers import directive_or_origin
+    from mockpost.runtime.runtime import is_plain
 
     raw = tuple((name.encode(), b"v") for name in names)
     view = CIMultiDictProxy(CIMultiDict((name, "v") for name in names))
-    if not _directive_or_origin(raw):
-        assert not has_directives(view)
+    if not directive_or_origin(raw):
+        assert is_plain("GET", False, view)
         assert "origin" not in view
     else:
-        assert any(n.lower().startswith("x-mock-") or n.lower() == "origin" for n in names)
+        assert any(n.lower().startswith("x-mock") or n.lower() == "origin" for n in names)
 
 
 async def test_a_browser_call_does_not_undo_the_reply_kept_for_plain_repeats(

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from mockpost.faults.latency import fixed
 from mockpost.runtime.settings import Settings
 from tests.conftest import Serve, collection, example, item, runtime_of
 
@@ -30,13 +31,19 @@ async def change(client: Any, patch: Any) -> Any:
 
 
 async def test_settings_in_force_are_listed(serve: Serve) -> None:
-    client = await serve(USERS, settings=Settings(delay_ms=100))
+    client = await serve(USERS, settings=Settings(delay=fixed(100)))
     assert await settings_of(client) == {
         "delay": 100,
         "server_response": None,
         "match_body": False,
         "match_headers": [],
         "fuzzy": True,
+        "faults": {
+            "error_rate": None,
+            "rate_limit": None,
+            "rate_limit_by": "global",
+            "connection": [],
+        },
         "private": False,
         "environment": None,
     }
@@ -59,7 +66,7 @@ async def test_a_server_response_set_at_runtime_answers_the_next_call(serve: Ser
 async def test_matching_and_delay_settings_apply_to_the_next_call(serve: Serve) -> None:
     client = await serve(USERS)
     await change(client, {"match_headers": ["X-V"], "delay": "3g", "fuzzy": False})
-    assert runtime_of(client).state.settings.delay_ms == 100
+    assert runtime_of(client).state.settings.delay == fixed(100)
     assert await (await client.get("/users/1", headers={"X-V": "2"})).read() == b"v2"
     assert (await client.get("/usrs/1")).status == 404  # no document-distance step
     await change(client, {"delay": None, "fuzzy": True, "match_headers": []})
@@ -95,7 +102,7 @@ async def test_a_bad_value_is_a_400_naming_the_field_and_nothing_changes(
 
 
 async def test_reset_goes_back_to_the_start_up_settings_and_clears_the_log(serve: Serve) -> None:
-    client = await serve(USERS, settings=Settings(delay_ms=5))
+    client = await serve(USERS, settings=Settings(delay=fixed(5)))
     await client.get("/users/1")
     await change(client, {"delay": 300, "match_body": True})
     response = await client.post("/__mockpost/reset")

@@ -19,6 +19,7 @@ class Call:
     headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names, or any case
     body: bytes = b""
     query_string: str = ""
+    client: str = ""  # the caller's address, for a rate limit by IP
     _body_view: CallBody | None = field(default=None, repr=False, compare=False)
 
     @property

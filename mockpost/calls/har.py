@@ -40,6 +40,8 @@ def _comment(record: CallRecord) -> str:
         )
     else:
         said = record.how.value
+    if record.injected:
+        said = f"injected {record.injected}; " + said
     clipped = [
         side
         for side, truncated in (

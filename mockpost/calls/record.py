@@ -35,6 +35,8 @@ class How(Enum):
     UNAUTHORIZED = "unauthorized"  # private mode, no valid x-api-key
     SERVER_RESPONSE = "server response"  # the active 5xx server response
     INTERNAL_ERROR = "internal error"  # mockpost failed; the notes say why
+    INJECTED = "injected"  # an error or a broken connection instead of the answer
+    RATE_LIMITED = "rate limited"  # over the rate limit: 429
 
     @property
     def by_example(self) -> bool:
@@ -79,6 +81,7 @@ class CallRecord(NamedTuple):
     notes: tuple[str, ...]
     delay_ms: int  # how long the answer was held back on purpose
     duration_ms: float  # from the call's arrival to its answer, the delay included
+    injected: str = ""  # what mockpost injected instead of (or into) the answer, and why
 
     @property
     def matched(self) -> bool:

@@ -57,12 +57,15 @@ def summary(record: CallRecord) -> dict[str, Any]:
             else None
         ),
         "score": record.score,
+        "injected": record.injected or None,
         "duration_ms": round(record.duration_ms, 3),
     }
 
 
 @lru_cache(maxsize=1 << 16)  # one per way of answering: kept replies share theirs
-def _outcome_json(status: int, how: How, example: ExampleRef | None, score: float | None) -> str:
+def _outcome_json(
+    status: int, how: How, example: ExampleRef | None, score: float | None, injected: str
+) -> str:
     return json.dumps(
         {
             "status": status,
@@ -74,6 +77,7 @@ def _outcome_json(status: int, how: How, example: ExampleRef | None, score: floa
                 else None
             ),
             "score": score,
+            "injected": injected or None,
         },
         ensure_ascii=False,
     )[1:-1]
@@ -83,7 +87,9 @@ def summary_json(record: CallRecord) -> str:
     """`summary(record)` as JSON text, made with less work: the event stream sends one for
     every call while a page is open."""
     dumps = _dumps
-    outcome = _outcome_json(record.status, record.how, record.example, record.score)
+    outcome = _outcome_json(
+        record.status, record.how, record.example, record.score, record.injected
+    )
     return (
         f'{{"id":{record.id},"received":"{iso_time(record.received)}",'
         f'"method":{dumps(record.method)},"path":{dumps(record.path)},'

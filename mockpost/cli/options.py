@@ -11,11 +11,24 @@ from typing import Any, TypeVar
 import click
 
 from mockpost.errors import MockpostError
-from mockpost.matching.directives import MAX_DELAY_MS, parse_delay
+from mockpost.faults.latency import Latency, LatencyError, parse_latency
+from mockpost.faults.plan import (
+    ConnectionFault,
+    ErrorRate,
+    FaultError,
+    RateLimit,
+    check_connection,
+    parse_by,
+    parse_error_rate,
+    parse_fault,
+    parse_rate_limit,
+)
 from mockpost.postman.jsonfile import read_bytes
-from mockpost.runtime.settings import DELAY_PRESETS, ServerResponse
+from mockpost.runtime.settings import ServerResponse
 
 F = TypeVar("F", bound=Callable[..., Any])
+A = TypeVar("A")
+R = TypeVar("R")
 ENV_PREFIX = "MOCKPOST_"
 
 
@@ -30,17 +43,40 @@ def option(*declarations: str, **kwargs: Any) -> Callable[[F], F]:
     return click.option(*declarations, envvar=env_name(long), show_envvar=True, **kwargs)
 
 
-def delay(ctx: click.Context, param: click.Parameter, value: str) -> int:
-    """A delay: ms (0..180000), or Postman's presets 2g (300 ms) and 3g (100 ms)."""
-    text = value.strip().lower()
-    if text in DELAY_PRESETS:
-        return DELAY_PRESETS[text]
-    if text == "0":
-        return 0
-    found = parse_delay(text)
-    if found is None:
-        raise click.BadParameter(f"{value!r} is not 2g, 3g or a number of ms 0..{MAX_DELAY_MS}")
-    return found
+def delay(ctx: click.Context, param: click.Parameter, value: str) -> Latency:
+    """A delay: ms, 2g (300 ms), 3g (100 ms), MIN-MAX or lognormal:MEDIAN:SIGMA."""
+    try:
+        return parse_latency(value)
+    except LatencyError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def error_rate(ctx: click.Context, param: click.Parameter, value: str | None) -> ErrorRate | None:
+    """`PERCENT[:CODE,CODE...]`."""
+    return _fault(parse_error_rate, value) if value else None
+
+
+def rate_limit(ctx: click.Context, param: click.Parameter, value: str | None) -> RateLimit | None:
+    """`N/s` or `N/m` (by whom comes from --rate-limit-by)."""
+    return _fault(parse_rate_limit, value) if value else None
+
+
+def rate_limit_by(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    return _fault(parse_by, value)
+
+
+def faults(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[ConnectionFault, ...]:
+    """`PERCENT:KIND`, as often as wanted; together at most 100 %."""
+    return _fault(check_connection, tuple(_fault(parse_fault, text) for text in value))
+
+
+def _fault(parse: Callable[[A], R], value: A) -> R:
+    try:
+        return parse(value)
+    except FaultError as error:
+        raise click.BadParameter(error.message) from None
 
 
 def locale(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

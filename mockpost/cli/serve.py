@@ -4,6 +4,7 @@ outputs, and the run."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -12,6 +13,8 @@ from mockpost.cli import options
 from mockpost.cli.common import collection_argument, load
 from mockpost.cli.options import option
 from mockpost.errors import MockpostError
+from mockpost.faults.latency import Latency
+from mockpost.faults.plan import ConnectionFault, ErrorRate, Faults, RateLimit
 from mockpost.matching.options import MatchOptions
 from mockpost.runtime.settings import ServerResponse, Settings
 from mockpost.server import run as server
@@ -40,11 +43,43 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
 )
 @option(
     "--delay",
-    metavar="MS|2g|3g",
+    metavar="MS|2g|3g|MIN-MAX|lognormal:MEDIAN:SIGMA",
     default="0",
     callback=options.delay,
-    help="Wait before every answer: ms, or 2g (300 ms) / 3g (100 ms). "
-    "A call's x-mock-response-delay wins.",
+    help="Wait before every answer: ms; 2g (300 ms) or 3g (100 ms); MIN-MAX ms (uniform); "
+    "or log-normal with that median ms and sigma. A call's x-mockpost-delay or "
+    "x-mock-response-delay wins.",
+)
+@option(
+    "--error-rate",
+    metavar="PERCENT[:CODE,CODE...]",
+    callback=options.error_rate,
+    help="Answer that share of calls with an injected 5xx (500, 502, 503 or 504 at random "
+    "unless codes are given) instead of their example. 0: none.",
+)
+@option(
+    "--rate-limit",
+    metavar="N/s|N/m",
+    callback=options.rate_limit,
+    help="Let N calls a second (or minute) through; over it, 429 with Retry-After. Every "
+    "answer carries RateLimit-Limit, -Remaining and -Reset.",
+)
+@option(
+    "--rate-limit-by",
+    metavar="global|ip|header:NAME",
+    default="global",
+    callback=options.rate_limit_by,
+    help="Count the rate limit for all calls, per client IP, or per value of a header.",
+)
+@option(
+    "--fault",
+    "connection_faults",
+    metavar="PERCENT:KIND",
+    multiple=True,
+    callback=options.faults,
+    help="Break that share of connections (repeatable): reset (TCP RST), empty (closed with "
+    "no answer), garbage (random bytes), truncate (a body shorter than its Content-Length), "
+    "dribble (the body in small pieces over the delay). A call's x-mockpost-fault wins.",
 )
 @option("--api-key", help="Private mode: calls must send this in x-api-key.")
 @option("--match-body", is_flag=True, help="Match request bodies (x-mock-match-request-body wins).")
@@ -69,7 +104,8 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     help="Make dynamic values ({{$guid}}, {{$randomFirstName}}, {{$timestamp}}...) the same "
     "from run to run: a call's values depend on the seed, the call and how many times it "
     "came before, not on other calls. The clock of a seeded run stands at "
-    "2025-01-01T00:00:00Z.",
+    "2025-01-01T00:00:00Z. The same calls in the same order also meet the same faults "
+    "and delays.",
 )
 @option(
     "--locale",
@@ -117,7 +153,11 @@ def serve(
     environment: Path | None,
     host: str,
     port: int,
-    delay: int,
+    delay: Latency,
+    error_rate: ErrorRate | None,
+    rate_limit: RateLimit | None,
+    rate_limit_by: str,
+    connection_faults: tuple[ConnectionFault, ...],
     api_key: str | None,
     match_body: bool,
     match_headers: tuple[str, ...],
@@ -145,7 +185,12 @@ def serve(
         raise click.BadParameter("a variable needs a name", param_hint="--url-var")
     loaded, env, index = load(collection, environment)
     settings = Settings(
-        delay_ms=delay,
+        delay=delay,
+        faults=Faults(
+            error_rate=error_rate,
+            rate_limit=replace(rate_limit, by=rate_limit_by) if rate_limit is not None else None,
+            connection=connection_faults,
+        ),
         server_response=server_response,
         match=MatchOptions(match_body=match_body, match_headers=match_headers, fuzzy=not no_fuzzy),
         api_key=api_key or None,

@@ -25,6 +25,8 @@ class Reply:
     final: bool = False  # complete, and the same for every repeat of the call
     logged_body: bytes = b""  # the body as a record keeps it
     logged_truncated: bool = False
+    fault: str | None = None  # a broken connection to send instead (faults/plan.KINDS)
+    injected: str = ""  # what mockpost injected (an error, a fault, the rate limit), and why
 
     def __post_init__(self) -> None:
         self.logged_body, self.logged_truncated = clip(self.body)

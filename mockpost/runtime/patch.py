@@ -1,9 +1,10 @@
 """Settings changed while mockpost runs: a JSON patch checked whole before anything changes.
 
-`{"delay": MS | "2g" | "3g" | null, "server_response": {"code": 5xx, "body": TEXT?,
-"headers": {NAME: VALUE}?} | null, "match_body": BOOL, "match_headers": [NAME, ...],
-"fuzzy": BOOL}`: a field left out keeps its value. A value that makes no sense raises
-`SettingsError` naming the field, and nothing changes.
+`{"delay": MS | "2g" | "3g" | "MIN-MAX" | "lognormal:MEDIAN:SIGMA" | null,
+"server_response": {"code": 5xx, "body": TEXT?, "headers": {NAME: VALUE}?} | null,
+"match_body": BOOL, "match_headers": [NAME, ...], "fuzzy": BOOL, "faults": {...} | null}`
+(the faults: `faults/plan.patched_faults`): a field left out keeps its value. A value that
+makes no sense raises `SettingsError` naming the field, and nothing changes.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from dataclasses import replace
 from typing import Any
 
 from mockpost.errors import MockpostError
+from mockpost.faults.latency import FORMS, NO_DELAY, Latency, LatencyError, fixed, parse_latency
+from mockpost.faults.plan import FaultError, patched_faults
 from mockpost.matching.directives import MAX_DELAY_MS
-from mockpost.runtime.settings import DELAY_PRESETS, ServerResponse, Settings
+from mockpost.runtime.settings import ServerResponse, Settings
 
-FIELDS = ("delay", "server_response", "match_body", "match_headers", "fuzzy")
+FIELDS = ("delay", "server_response", "match_body", "match_headers", "fuzzy", "faults")
 
 
 class SettingsError(MockpostError):
@@ -25,14 +28,17 @@ class SettingsError(MockpostError):
         self.message = message
 
 
-def _delay(value: Any) -> int:
+def _delay(value: Any) -> Latency:
     if value is None:
-        return 0
-    if isinstance(value, str) and value.strip().lower() in DELAY_PRESETS:
-        return DELAY_PRESETS[value.strip().lower()]
+        return NO_DELAY
+    if isinstance(value, str):
+        try:
+            return parse_latency(value)
+        except LatencyError as error:
+            raise SettingsError("delay", str(error)) from None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DELAY_MS:
-        raise SettingsError("delay", f"expected null, 2g, 3g or a number of ms 0..{MAX_DELAY_MS}")
-    return value
+        raise SettingsError("delay", f"expected null, or {FORMS} (0..{MAX_DELAY_MS} ms)")
+    return fixed(value)
 
 
 def _boolean(field: str, value: Any) -> bool:
@@ -80,9 +86,16 @@ def patched(settings: Settings, patch: Any) -> Settings:
         match = replace(match, match_headers=_names(patch["match_headers"]))
     if "fuzzy" in patch:
         match = replace(match, fuzzy=_boolean("fuzzy", patch["fuzzy"]))
+    faults = settings.faults
+    if "faults" in patch:
+        try:
+            faults = patched_faults(faults, patch["faults"])
+        except FaultError as error:
+            raise SettingsError(f"faults.{error.field}", error.message) from None
     return replace(
         settings,
-        delay_ms=_delay(patch["delay"]) if "delay" in patch else settings.delay_ms,
+        delay=_delay(patch["delay"]) if "delay" in patch else settings.delay,
+        faults=faults,
         server_response=(
             _server_response(patch["server_response"])
             if "server_response" in patch
@@ -96,7 +109,7 @@ def settings_json(settings: Settings) -> dict[str, Any]:
     """The settings in force, as `GET /__mockpost/settings` gives them."""
     response = settings.server_response
     return {
-        "delay": settings.delay_ms,
+        "delay": settings.delay.json(),
         "server_response": (
             {
                 "code": response.code,
@@ -109,5 +122,6 @@ def settings_json(settings: Settings) -> dict[str, Any]:
         "match_body": settings.match.match_body,
         "match_headers": list(settings.match.match_headers),
         "fuzzy": settings.match.fuzzy,
+        "faults": settings.faults.json(),
         "private": settings.api_key is not None,
     }

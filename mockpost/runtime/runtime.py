@@ -1,8 +1,9 @@
 """The runtime: what a running mock holds, and the one operation that answers a call.
 
 For each call, in order: a CORS preflight (never needs the key) -> the private-mode key ->
-the active server response -> Postman's matching -> the example, or the not-found body. The
-delay to wait is part of the reply; the web layer waits it out and sends.
+the rate limit -> the active server response -> Postman's matching -> the example, or the
+not-found body -> an injected error or broken connection (`faults/`). The delay to wait is
+part of the reply; the web layer waits it out and sends (or breaks the connection).
 
 What the runtime holds (index, settings, prepared responses) is replaced whole by `swap`,
 never patched, and the cache of repeated calls is emptied with it: no answer outlives the
@@ -11,7 +12,6 @@ index or settings that produced it.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -20,6 +20,9 @@ from dataclasses import dataclass, replace
 from mockpost.calls.call import Call
 from mockpost.calls.record import CallRecord, RawHeaders, clip
 from mockpost.calls.store import CallStore, size_of
+from mockpost.faults import inject
+from mockpost.faults.headers import NOTHING, Asked, asks, read_asked
+from mockpost.faults.inject import Injector
 from mockpost.matching.directives import has_directives
 from mockpost.matching.index import Index
 from mockpost.matching.match import Decision, match, methods_for_path
@@ -29,6 +32,7 @@ from mockpost.responses.dynamic import DynamicValues
 from mockpost.responses.prepare import Responses
 from mockpost.responses.reply import Reply
 from mockpost.runtime.cache import Key, ReplyCache
+from mockpost.runtime.headers import directive_or_origin, key_matches, redacted
 from mockpost.runtime.seeds import CallSeeds
 from mockpost.runtime.settings import Settings
 
@@ -53,7 +57,11 @@ class State:
         """Whether a plain call's complete reply may be sent again without any check."""
         settings = self.settings
         return (
-            self.keeps_decisions and settings.api_key is None and settings.server_response is None
+            self.keeps_decisions
+            and settings.api_key is None
+            and settings.server_response is None
+            and settings.delay.fixed_ms is not None  # one delay for every call
+            and not settings.faults.active
         )
 
 
@@ -67,8 +75,11 @@ def is_preflight(call: Call) -> bool:
 
 
 def is_plain(method: str, has_body: bool, headers: Mapping[str, str]) -> bool:
-    """No body, no `x-mock-*` header, no OPTIONS: method, path and query decide its answer."""
-    return not has_body and method != "OPTIONS" and not has_directives(headers)
+    """No body, no `x-mock-*` or `x-mockpost-*` header, no OPTIONS: method, path and query
+    decide its answer."""
+    return (
+        not has_body and method != "OPTIONS" and not has_directives(headers) and not asks(headers)
+    )
 
 
 class Runtime:
@@ -82,6 +93,7 @@ class Runtime:
         *,
         cache: ReplyCache | None = None,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         settings = settings if settings is not None else Settings()
         self.started_with = settings  # what `reset` goes back to
@@ -92,6 +104,7 @@ class Runtime:
         self.dynamic = DynamicValues(settings.seed, settings.locale, clock)
         self.dynamic.warm_up(self.state.responses.dynamic_names())
         self.seeds = CallSeeds(settings.seed) if settings.seed is not None else None
+        self.injector = Injector(settings.seed, monotonic)  # delays, faults, the rate limit
 
     # -- changing what answers ------------------------------------------------------------
 
@@ -111,6 +124,7 @@ class Runtime:
         self.store.clear()
         if self.seeds is not None:
             self.seeds.clear()  # the values of a fresh start, too
+        self.injector.reset()
 
     # -- answering ------------------------------------------------------------------------
 
@@ -124,7 +138,7 @@ class Runtime:
     ) -> Reply | None:
         """The complete reply kept for a plain call's repeats, if there is one: what the web
         layer asks before it builds a `Call` (`headers`: as they came, names and all)."""
-        if has_body or method == "OPTIONS" or _directive_or_origin(headers):
+        if has_body or method == "OPTIONS" or directive_or_origin(headers):
             return None  # not plain (see `is_plain`), or from a browser (CORS per origin)
         found = self.cache.get((method, path, query_string))
         return found if type(found) is Reply else None
@@ -155,14 +169,39 @@ class Runtime:
         settings = state.settings
         if is_preflight(call):
             return self._preflight(state, call)
-        if settings.api_key is not None and not _key_matches(call, settings.api_key):
+        if settings.api_key is not None and not _has_key(call, settings.api_key):
             return answer.unauthorized_reply()
+        faults = settings.faults
+        asked = read_asked(call.headers)
+        if not faults.active and asked is NOTHING:
+            return self._usual(state, call, key, asked)
+        verdict = None
+        if faults.rate_limit is not None:
+            verdict = self.injector.limit(faults.rate_limit, call)
+            if not verdict.allowed:
+                delay = self._delay(settings, asked, None)
+                return inject.rate_limited(verdict, faults.rate_limit, delay)
+        reply = self.injector.inject(self._usual(state, call, key, asked), faults, asked)
+        return inject.with_headers(reply, verdict.headers) if verdict is not None else reply
+
+    def _usual(self, state: State, call: Call, key: Key | None, asked: Asked) -> Reply:
+        """The answer with no fault injected: the server response, or matching's."""
+        settings = state.settings
         if settings.server_response is not None:
             sr = settings.server_response
-            return answer.server_response_reply(sr.code, sr.body, sr.headers, settings.delay_ms)
+            delay = self._delay(settings, asked, None)
+            return answer.server_response_reply(sr.code, sr.body, sr.headers, delay)
         decision = self._decide(state, call, key)
-        delay = decision.directives.delay_ms
-        return self._reply(state, call, decision, settings.delay_ms if delay is None else delay)
+        delay = self._delay(settings, asked, decision.directives.delay_ms)
+        return self._reply(state, call, decision, delay)
+
+    def _delay(self, settings: Settings, asked: Asked, directive_ms: int | None) -> int:
+        """The call's own x-mockpost-delay, else its x-mock-response-delay, else the server's."""
+        if asked.latency is not None:
+            return self.injector.delay(asked.latency)
+        if directive_ms is not None:
+            return directive_ms
+        return self.injector.delay(settings.delay)
 
     def _decide(self, state: State, call: Call, key: Key | None) -> Decision:
         if key is None:
@@ -188,10 +227,10 @@ class Runtime:
         """An OPTIONS example answers a preflight, else mockpost's own 204 (never needs the
         key, and never shows an OPTIONS example's data without it)."""
         settings = state.settings
-        if settings.api_key is None or _key_matches(call, settings.api_key):
+        if settings.api_key is None or _has_key(call, settings.api_key):
             decision = match(state.index, call, settings.match)
             if decision.example is not None:
-                return self._reply(state, call, decision, settings.delay_ms)
+                return self._reply(state, call, decision, self.injector.delay(settings.delay))
         methods = methods_for_path(state.index, call.path, settings.match.fuzzy)
         return answer.preflight_reply(methods, call.headers.get("access-control-request-headers"))
 
@@ -212,7 +251,7 @@ class Runtime:
         """Keep the record of a call (its headers as the bytes that came, every one in order)."""
         kept_body, truncated = clip(body) if body else (body, False)
         if self.state.settings.api_key is not None:
-            headers = _redacted(headers)
+            headers = redacted(headers)
         record = CallRecord(
             self.store.next_id(),
             received,
@@ -234,6 +273,7 @@ class Runtime:
             reply.notes + notes if notes else reply.notes,
             reply.delay_ms,
             duration_ms,
+            reply.injected,
         )
         size = size_of(path, query, kept_body, reply.logged_body, headers)  # from what is at hand
         self.store.add(record, size)
@@ -252,33 +292,5 @@ def _match(state: State, call: Call) -> Decision:
     return decision
 
 
-def _directive_or_origin(headers: RawHeaders) -> bool:
-    """Whether a header may change the answer of an otherwise plain call: an `x-mock-*` one
-    (a superset of the directives `is_plain` looks for) or `Origin`. One pass over the names
-    as they came, instead of a case-insensitive lookup for each name that matters."""
-    for name, _ in headers:
-        if name[:1] in b"xXoO":
-            lowered = name.lower()
-            if lowered.startswith(b"x-mock-") or lowered == b"origin":
-                return True
-    return False
-
-
-def _redacted(headers: RawHeaders) -> RawHeaders:
-    """The headers with the private mode's key hidden: it never appears in any output."""
-    return tuple(
-        (name, b"[redacted]") if name.lower() == b"x-api-key" else (name, value)
-        for name, value in headers
-    )
-
-
-def key_matches(given: str, key: str) -> bool:
-    """Whether a private mock's key was given: compared in constant time; a key that is not
-    UTF-8 (aiohttp hands its bytes over as surrogates) is just a wrong key."""
-    return hmac.compare_digest(
-        given.encode("utf-8", "surrogateescape"), key.encode("utf-8", "surrogateescape")
-    )
-
-
-def _key_matches(call: Call, key: str) -> bool:
+def _has_key(call: Call, key: str) -> bool:
     return key_matches(call.headers.get("x-api-key", ""), key)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mockpost.calls.record import Headers
+from mockpost.faults.latency import NO_DELAY, Latency
+from mockpost.faults.plan import NO_FAULTS, Faults
 from mockpost.matching.options import MatchOptions
-
-DELAY_PRESETS = {"2g": 300, "3g": 100}  # Postman's network presets, in ms
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +21,11 @@ class ServerResponse:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    delay_ms: int = 0  # every answer waits this long unless x-mock-response-delay says
+    delay: Latency = NO_DELAY  # every answer waits this long unless the call says otherwise
     server_response: ServerResponse | None = None
     match: MatchOptions = field(default_factory=MatchOptions)
     api_key: str | None = None  # private mode: calls need x-api-key
     keep_cors_headers: bool = False  # serve the examples' saved Access-Control-* headers
     seed: int | None = None  # dynamic values reproducible from run to run
     locale: str | None = None  # Faker's locale for dynamic values (default en_US)
+    faults: Faults = NO_FAULTS  # an error rate, a rate limit, broken connections

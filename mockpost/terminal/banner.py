@@ -15,8 +15,8 @@ def modes(settings: Settings) -> list[str]:
     found: list[str] = []
     if settings.api_key is not None:
         found.append("private: calls must send the API key in x-api-key")
-    if settings.delay_ms:
-        found.append(f"delay: every answer waits {settings.delay_ms:,} ms")
+    if settings.delay.fixed_ms != 0:
+        found.append(f"delay: every answer waits {settings.delay.describe()}")
     if settings.server_response is not None:
         found.append(f"server response: every call gets {settings.server_response.code}")
     match = settings.match
@@ -29,9 +29,12 @@ def modes(settings: Settings) -> list[str]:
     if settings.keep_cors_headers:
         found.append("the examples' own CORS headers are served")
     if settings.seed is not None:
-        found.append(f"seed {settings.seed}: dynamic values are the same from run to run")
+        found.append(
+            f"seed {settings.seed}: dynamic values, delays and faults are the same from run to run"
+        )
     if settings.locale is not None:
         found.append(f"locale {settings.locale}")
+    found += settings.faults.describe()
     return found
 
 

@@ -16,7 +16,7 @@ def make_console(file: TextIO | None = None) -> Console:
 
 
 def status_style(status: int) -> str:
-    if status >= 500:
+    if status >= 500 or status == 0:  # 0: no answer at all (a broken connection)
         return "bold red"
     if status >= 400:
         return "yellow"

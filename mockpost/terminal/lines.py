@@ -19,7 +19,7 @@ from mockpost.text import printable
 Part = tuple[str, str]  # text, style
 METHOD_WIDTH = 8  # OPTIONS and DELETE, and a space
 
-OutcomeKey = tuple[int, How, ExampleRef | None, float | None, str]
+OutcomeKey = tuple[int, How, ExampleRef | None, float | None, str, str]
 
 
 @lru_cache(maxsize=4)
@@ -31,8 +31,14 @@ def _clock(second: int) -> str:
 def _outcome(key: OutcomeKey) -> tuple[tuple[Part, ...], str]:
     """What answered, as parts and as their text: the same for every call answered alike,
     made once."""
-    status, how, example, score, path_step = key
-    parts = [(f"  {status}", status_style(status))]
+    status, how, example, score, path_step, injected = key
+    parts = [(f"  {status}" if status else "  ---", status_style(status))]
+    if injected:
+        parts.append((f"  injected {printable(injected)}", "bold magenta"))
+        if how in (How.INJECTED, How.RATE_LIMITED):  # instead of the answer
+            if example is not None:
+                parts.append((f" instead of {printable(repr(example.name))}", "cyan"))
+            return tuple(parts), "".join(text for text, _ in parts)
     if example is not None:
         parts.append((f"  {printable(repr(example.name))}", "cyan"))
         if example.request:
@@ -60,7 +66,16 @@ def _head(record: CallRecord) -> tuple[str, str, str]:
 
 
 def _outcome_of(record: CallRecord) -> tuple[tuple[Part, ...], str]:
-    return _outcome((record.status, record.how, record.example, record.score, record.path_step))
+    return _outcome(
+        (
+            record.status,
+            record.how,
+            record.example,
+            record.score,
+            record.path_step,
+            record.injected,
+        )
+    )
 
 
 def _tail(record: CallRecord) -> list[Part]:

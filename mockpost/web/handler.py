@@ -16,6 +16,7 @@ from multidict import CIMultiDictProxy
 
 from mockpost.calls.call import Call
 from mockpost.runtime.runtime import Runtime
+from mockpost.web.broken import send_broken
 from mockpost.web.delays import Delays
 
 MAX_REQUEST_BODY = 64 * 1024 * 1024
@@ -70,6 +71,7 @@ def _call_of(request: web.Request, body: bytes) -> Call:
         headers=CallHeaders(request.headers),
         body=body,
         query_string=query_string,
+        client=request.remote or "",
     )
 
 
@@ -85,8 +87,10 @@ async def handle(request: web.Request) -> web.StreamResponse:
     if reply is None:
         body, notes = await _read_body(request)
         reply = runtime.answer(_call_of(request, body))
+    delays = request.app[DELAYS]
     try:
-        if reply.delay_ms and not await request.app[DELAYS].wait(reply.delay_ms / 1000):
+        waits = reply.delay_ms and reply.fault != "dribble"  # a dribble spreads its delay
+        if waits and not await delays.wait(reply.delay_ms / 1000):
             notes += ("the delay was cut short: mockpost is stopping",)
     except asyncio.CancelledError:
         notes += ("the client went away during the delay",)
@@ -103,6 +107,8 @@ async def handle(request: web.Request) -> web.StreamResponse:
             (time.perf_counter() - started) * 1000,
             notes,
         )
+    if reply.fault is not None:
+        return await send_broken(request, reply, delays)
     return web.Response(
         status=reply.status, reason=reply.reason, headers=reply.headers, body=reply.body
     )
