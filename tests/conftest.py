@@ -27,6 +27,7 @@ from mockpost.postman.reader import load_collection, load_environment
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
 from mockpost.web.app import create_app
+from mockpost.web.delays import Delays
 from mockpost.web.handler import RUNTIME
 
 pytest_plugins = ["pytester"]  # the plugin's own tests run pytest inside pytest
@@ -154,14 +155,17 @@ def serve(make_index: Callable[..., Index], aiohttp_client: Any) -> Serve:
         settings: Settings | None = None,
         store: CallStore | None = None,
         clock: Callable[[], float] | None = None,
+        monotonic: Callable[[], float] | None = None,
+        delays: Delays | None = None,
     ) -> TestClient[Any, Any]:
         index = make_index(data, env)
-        runtime = (
-            Runtime(index, settings, store)
-            if clock is None
-            else Runtime(index, settings, store, clock=clock)
-        )
-        client: TestClient[Any, Any] = await aiohttp_client(create_app(runtime))
+        clocks: dict[str, Any] = {}
+        if clock is not None:
+            clocks["clock"] = clock
+        if monotonic is not None:
+            clocks["monotonic"] = monotonic
+        runtime = Runtime(index, settings, store, **clocks)
+        client: TestClient[Any, Any] = await aiohttp_client(create_app(runtime, delays=delays))
         return client
 
     return start
