@@ -213,3 +213,20 @@ def test_a_reload_shows_on_the_page_with_its_version(browser: Any, cli: RunningC
         ready.text_to_be_present_in_element((By.ID, "reloaded"), shown)
     )
     assert f"version {version} · reloaded" in browser.find_element(By.ID, "version").text
+
+
+def test_an_injected_fault_shows_in_the_list_and_the_details(browser: Any, cli: RunningCli) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    open_page(browser, cli)
+    http_get(f"{cli.url}/v1/users/2", {"x-mockpost-fault": "error:503"})
+    row = wait_for_row(browser, "injected error 503")
+    assert "instead of" in row.text
+    row.click()
+    WebDriverWait(browser, WAIT).until(
+        lambda driver: (
+            "Injected by mockpost: error 503 (x-mockpost-fault)"
+            in driver.find_element(By.ID, "detail").text
+        )
+    )

@@ -156,3 +156,11 @@ def test_a_watched_mock_reloads_when_its_file_is_saved(tmp_path: Path) -> None:
                 break
             time.sleep(0.1)  # the watcher looks at the file 4 times a second
         assert http_get(mock.url + "/v1/health")[0] == 404
+
+
+def test_faults_are_options_and_settings_of_a_mock() -> None:
+    with mockpost.serving(EXAMPLE, faults={"error_rate": "100:503"}) as mock:
+        assert http_get(mock.url + "/v1/users/1")[0] == 503
+        mock.set(faults={"error_rate": None, "rate_limit": "1/m"})
+        assert [http_get(mock.url + "/v1/users/1")[0] for _ in range(2)] == [200, 429]
+        assert mock.calls[-1].injected == "rate limit 1/m"

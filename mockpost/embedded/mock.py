@@ -86,7 +86,8 @@ class Mock:
     def set(self, **fields: Any) -> dict[str, Any]:
         """Change settings from the next call on: `delay` (ms, "2g", "3g", None),
         `server_response` (a 5xx code, {"code", "body", "headers"} or None), `match_body`,
-        `match_headers` (names), `fuzzy`, `environment` (a file, or None). A bad value raises
+        `match_headers` (names), `fuzzy`, `faults` (as the settings API takes them),
+        `environment` (a file, or None). A bad value raises
         `SettingsError` (a `MockpostError`) and changes nothing; the settings in force."""
         patch = dict(fields)
         if isinstance(patch.get("server_response"), int):

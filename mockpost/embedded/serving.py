@@ -43,6 +43,7 @@ def settings_of(
     keep_cors_headers: bool = False,
     seed: int | None = None,
     locale: str | None = None,
+    faults: dict[str, Any] | None = None,
 ) -> Settings:
     """Settings from serve's options, checked as `PATCH /__mockpost/settings` checks them
     (raises `SettingsError`)."""
@@ -54,6 +55,7 @@ def settings_of(
         "match_body": match_body,
         "match_headers": list(match_headers),
         "fuzzy": fuzzy,
+        "faults": faults,
     }
     return patched(base, patch)
 
@@ -191,9 +193,11 @@ def serving(
 ) -> Serving:
     """A mock of `collection`, to start with `with` or `async with` (see the module).
 
-    Options: `host`, `port` (0, the default: a free one), `delay`, `server_response`,
-    `match_body`, `match_headers`, `fuzzy`, `api_key`, `keep_cors_headers`, `seed`, `locale`,
-    `log_capacity`, `admin`, `watch` (reload when the files are saved; off by default).
+    Options: `host`, `port` (0, the default: a free one), `delay` (300, "2g", "100-500",
+    "lognormal:200:0.5"), `server_response`, `match_body`, `match_headers`, `fuzzy`,
+    `faults` ({"error_rate": "10", "rate_limit": "5/s", "connection": ["5:reset"]}),
+    `api_key`, `keep_cors_headers`, `seed`, `locale`, `log_capacity`, `admin`, `watch`
+    (reload when the files are saved; off by default).
     A file that cannot be served raises `LoadError` on entering, a bad option
     `SettingsError`: both `MockpostError`.
     """
