@@ -204,15 +204,18 @@ class RunningCli:
 
 
 @contextmanager
-def running_cli(*args: str, env: dict[str, str] | None = None) -> Iterator[RunningCli]:
-    """The real CLI, `python -m mockpost serve ARGS --port 0`, stopped on the way out.
+def running_cli(
+    *args: str, env: dict[str, str] | None = None, command: str = "serve"
+) -> Iterator[RunningCli]:
+    """The real CLI, `python -m mockpost serve ARGS --port 0` (or another command that
+    listens, such as record), stopped on the way out.
 
     Waits for its "Listening on" line (a readline that returns at once when it exits); what
     it prints after is read all along by a thread, so that a full pipe never blocks it.
     """
     environ = {**os.environ, "MOCKPOST_API_KEY": "", "PYTHONUNBUFFERED": "1", **(env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "mockpost", "serve", *args, "--port", "0"],
+        [sys.executable, "-m", "mockpost", command, *args, "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -37,6 +37,7 @@ class How(Enum):
     INTERNAL_ERROR = "internal error"  # mockpost failed; the notes say why
     INJECTED = "injected"  # an error or a broken connection instead of the answer
     RATE_LIMITED = "rate limited"  # over the rate limit: 429
+    PROXIED = "proxied"  # no example matched: the target of --proxy answered
 
     @property
     def by_example(self) -> bool:

@@ -6,6 +6,7 @@ import click
 
 from mockpost import __version__
 from mockpost.cli.inspect import routes, validate
+from mockpost.cli.record import import_har, record
 from mockpost.cli.serve import serve
 
 
@@ -18,3 +19,5 @@ def main() -> None:
 main.add_command(serve)
 main.add_command(validate)
 main.add_command(routes)
+main.add_command(record)
+main.add_command(import_har)

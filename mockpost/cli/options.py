@@ -7,6 +7,7 @@ import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -117,3 +118,13 @@ def server_response(
     content_type = mimetypes.guess_type(path.name)[0]
     headers = (("Content-Type", content_type),) if content_type else ()
     return ServerResponse(int(code_text), body, headers)
+
+
+def target(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An http:// or https:// URL."""
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL")
+    return value

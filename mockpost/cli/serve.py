@@ -147,6 +147,26 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     "mock's URL (newman run api.json -e FILE).",
 )
 @option("--url-var", default="url", metavar="NAME", help="The --write-env variable's name.")
+@option(
+    "--proxy",
+    metavar="TARGET_URL",
+    callback=options.target,
+    help="Forward calls that no example answers to this real API, and answer with its answer.",
+)
+@option(
+    "--record-to",
+    type=FilePath,
+    help="With --proxy: save those answers as examples in FILE (a Postman collection), "
+    "served from the next call on.",
+)
+@option("--insecure", is_flag=True, help="Accept the --proxy target's self-signed certificate.")
+@option(
+    "--keep-header",
+    "keep_headers",
+    multiple=True,
+    metavar="NAME",
+    help="With --record-to: save this secret header's value instead of a {{placeholder}}.",
+)
 def serve(
     collection: Path,
     command: tuple[str, ...],
@@ -175,6 +195,10 @@ def serve(
     no_watch: bool,
     write_env: Path | None,
     url_var: str,
+    proxy: str | None,
+    record_to: Path | None,
+    insecure: bool,
+    keep_headers: tuple[str, ...],
 ) -> None:
     """Serve COLLECTION's saved examples as Postman's mock server would.
 
@@ -183,6 +207,10 @@ def serve(
     """
     if not url_var.strip():
         raise click.BadParameter("a variable needs a name", param_hint="--url-var")
+    if record_to is not None and proxy is None:
+        raise click.BadParameter(
+            "records what --proxy answers: give --proxy too", param_hint="--record-to"
+        )
     loaded, env, index = load(collection, environment)
     settings = Settings(
         delay=delay,
@@ -211,6 +239,10 @@ def serve(
         write_env=write_env,
         url_var=url_var.strip(),
         command=command,
+        proxy=proxy,
+        record_to=record_to,
+        insecure=insecure,
+        keep_headers=keep_headers,
     )
     try:
         code = server.run(loaded, env, index, settings, outputs, (collection, environment))

@@ -75,6 +75,7 @@ class Example:
     scopes: tuple[Scope, ...]  # variable lists, narrowest first
     position: int  # collection order
     where: str  # JSON path in the file
+    raw_body: bytes | None = None  # mockpost's `_mockpost_body_base64`: bytes served as they are
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ cannot be served is dropped with a reason; a file whose structure cannot be serv
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from collections.abc import Mapping, Sequence
@@ -34,6 +35,8 @@ from mockpost.postman.model import (
     Scope,
 )
 from mockpost.postman.schema import COLLECTION_SCHEMA, ENVIRONMENT_SCHEMA, collection_looks_valid
+
+BASE64_BODY = "_mockpost_body_base64"  # a recorded binary body: served byte for byte
 
 
 def _stable_id(name: str) -> str:
@@ -121,6 +124,12 @@ class _Loader:
         body = raw.get("body")
         if body is not None and not isinstance(body, str):
             body = json.dumps(body)
+        raw_body = None
+        if (encoded := raw.get(BASE64_BODY)) is not None:
+            try:
+                raw_body = base64.b64decode(encoded, validate=True)
+            except (TypeError, ValueError):
+                raise Unservable(f"{BASE64_BODY} is not base64") from None
         example_id = raw.get("id")
         if not isinstance(example_id, str) or not example_id:
             # Postman gives every example an id on import; ours are stable across runs.
@@ -139,6 +148,7 @@ class _Loader:
             scopes=scopes,
             position=len(self.examples),
             where=where,
+            raw_body=raw_body,
         )
 
     def drop(self, where: str, raw: Any, reason: str) -> None:

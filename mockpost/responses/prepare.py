@@ -116,7 +116,7 @@ def _prepare(
         names.add(name.lower())
     if "content-type" not in names and example.language in CONTENT_TYPES:
         headers.append(("Content-Type", compile_template(CONTENT_TYPES[example.language])))
-    text = res(example.body)
+    text = res(example.body) if example.raw_body is None else ""
     content_type = next((v.render({}, str) for n, v in headers if n.lower() == "content-type"), "")
     body = compile_template(text, captures, json_text=_is_json(text, content_type, example))
     slots = [slot for template in (body, *(t for _, t in headers)) for slot in template.slots]
@@ -126,7 +126,13 @@ def _prepare(
         reason=_reason(example.status),
         headers=tuple(headers),
         body=body,
-        static_body=body.static.encode("utf-8", "replace") if body.static is not None else None,
+        static_body=(
+            example.raw_body
+            if example.raw_body is not None
+            else body.static.encode("utf-8", "replace")
+            if body.static is not None
+            else None
+        ),
         static_headers=static_headers if _all_text(static_headers) else None,
         reads_request=any(slot.kind == "request" for slot in slots),
         dynamic_names=frozenset(slot.name for slot in slots if slot.kind == "dynamic"),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from mockpost.errors import MockpostError
 from mockpost.matching.index import Index
@@ -64,12 +65,16 @@ class Reloader:
         self.reloaded_at: float | None = None
         self._lock = asyncio.Lock()
         self.listeners: list[Callable[[Reloaded], None]] = []  # told of every reload tried
+        self.recorded: Callable[[], Sequence[Any]] = tuple  # items recorded while serving
 
-    def load(self, environment: Path | Same | None = SAME) -> Index:
+    def load(
+        self, environment: Path | Same | None = SAME, recorded: Sequence[Any] | None = None
+    ) -> Index:
         """The files built into an index (raises MockpostError); `environment`: another
-        file, or None for none."""
+        file, or None for none; `recorded`: a snapshot of the recorded items."""
         chosen = self.environment if environment is SAME else environment
-        return startup.load(self.collection, chosen)[2]
+        items = self.recorded() if recorded is None else recorded
+        return startup.load(self.collection, chosen, items)[2]
 
     def apply(self, index: Index, environment: Path | Same | None = SAME) -> Reloaded:
         """Serve `index` from the next call on (built from `environment`, if another)."""
@@ -96,8 +101,9 @@ class Reloader:
 
     async def _reload(self, environment: Path | Same | None = SAME) -> Reloaded:
         try:
+            recorded = self.recorded()  # taken here: the calls go on adding to it
             with _calls_first():
-                index = await asyncio.to_thread(self.load, environment)
+                index = await asyncio.to_thread(self.load, environment, recorded)
         except MockpostError as error:
             examples = len(self.runtime.state.index.examples)
             return self._tell(Reloaded(False, self.version, examples, str(error)))

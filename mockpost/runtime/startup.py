@@ -8,13 +8,15 @@ loading, and `freeze` moves the result out of the collector's sight for the life
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from mockpost.matching.index import Index, build_index
+from mockpost.postman.jsonfile import read_json
 from mockpost.postman.model import Collection, Environment
-from mockpost.postman.reader import load_collection, load_environment
+from mockpost.postman.reader import load_collection, load_environment, parse_collection
 
 
 @contextmanager
@@ -29,11 +31,20 @@ def paused_gc() -> Iterator[None]:
 
 
 def load(
-    collection_path: str | Path, environment_path: str | Path | None = None
+    collection_path: str | Path,
+    environment_path: str | Path | None = None,
+    recorded: Sequence[Any] = (),
 ) -> tuple[Collection, Environment | None, Index]:
-    """Load both files and build the index (raises LoadError)."""
+    """Load both files and build the index (raises LoadError); `recorded`: items (of a
+    recording) served too, in a folder "Recorded" after the collection's own."""
     with paused_gc():
-        collection = load_collection(collection_path)
+        if recorded:
+            data = read_json(Path(collection_path))
+            if isinstance(data, dict) and isinstance(data.get("item"), list):
+                data["item"] = [*data["item"], {"name": "Recorded", "item": list(recorded)}]
+            collection = parse_collection(data, str(collection_path))
+        else:
+            collection = load_collection(collection_path)
         environment = load_environment(environment_path) if environment_path else None
         return collection, environment, build_index(collection, environment)
 

@@ -8,6 +8,7 @@ everything here is plain Python that a test can drive.
 from __future__ import annotations
 
 import asyncio
+import copy
 import sys
 from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack
@@ -20,18 +21,21 @@ from mockpost.calls.jsonlines import JsonLines
 from mockpost.calls.store import CallStore
 from mockpost.matching.index import Index
 from mockpost.postman.model import Collection, Environment
+from mockpost.record.file import RecordFile
 from mockpost.runtime import startup
 from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
 from mockpost.runtime.watch import stamp, watch
 from mockpost.server.command import Command
-from mockpost.server.files import open_log, write_environment, write_har
+from mockpost.server.files import OutputError, open_log, write_environment, write_har
 from mockpost.terminal.banner import Banner
 from mockpost.terminal.console import make_console
 from mockpost.terminal.printer import CallPrinter
 from mockpost.web.admin import PREFIX
 from mockpost.web.app import create_app
+from mockpost.web.fallthrough import FallThrough
+from mockpost.web.proxy import Forwarder
 from mockpost.web.run import log_in_one_line, serve
 
 DEFAULT_PORT = 6625  # "MOCK" on a phone's keypad; no front-end dev server's default
@@ -53,6 +57,10 @@ class Outputs:
     write_env: Path | None = None  # a Postman environment holding the mock's URL, for newman
     url_var: str = "url"  # the name of that environment's variable
     command: tuple[str, ...] = ()  # run against the mock; mockpost stops when it ends
+    proxy: str | None = None  # calls no example answers go to this real API
+    record_to: Path | None = None  # and its answers are recorded here as examples
+    insecure: bool = False  # accept the proxy target's self-signed certificate
+    keep_headers: tuple[str, ...] = ()  # secrets recorded as they are
 
 
 def _flushing(steps: list[Callable[[], Generator[None, None, None]]]) -> Iterator[None]:
@@ -129,6 +137,13 @@ def _serve(
             stdout_lines.event(event="listening", url=url)
 
     reloader = Reloader(runtime, *sources) if sources is not None else None
+    fallthrough = _fallthrough(outputs, reloader)
+    if fallthrough is not None:
+        recording = f" and recorded into {outputs.record_to}" if outputs.record_to else ""
+        banner.note(f"  proxy: calls no example answers go to {outputs.proxy}{recording}")
+        if fallthrough.record_file is not None and fallthrough.record_file.recording.items:
+            assert reloader is not None
+            runtime.swap(index=reloader.load())  # what was recorded before is served too
 
     async def hangup() -> None:
         assert reloader is not None
@@ -140,7 +155,7 @@ def _serve(
 
     command = Command(outputs.command, banner.warn) if outputs.command else None
     startup.freeze()
-    app = create_app(runtime, admin=outputs.admin, reloader=reloader)
+    app = create_app(runtime, admin=outputs.admin, reloader=reloader, fallthrough=fallthrough)
     try:
         asyncio.run(
             serve(
@@ -158,3 +173,23 @@ def _serve(
         if outputs.har_file is not None and listening_at:
             write_har(outputs.har_file, runtime.store, listening_at[0])
     return command.code if command is not None else None
+
+
+def _fallthrough(outputs: Outputs, reloader: Reloader | None) -> FallThrough | None:
+    """The proxy for calls no example answers, and its recording (raises MockpostError)."""
+    if outputs.proxy is None:
+        return None
+    forwarder = Forwarder(outputs.proxy, outputs.insecure)
+    if outputs.record_to is None:
+        return FallThrough(forwarder)
+    if reloader is not None and outputs.record_to.resolve() == reloader.collection.resolve():
+        raise OutputError(
+            f"{outputs.record_to}: --record-to needs another file than the collection"
+        )
+    record_file = RecordFile.open(
+        outputs.record_to, forwarder.origin, keep_headers=outputs.keep_headers
+    )
+    if reloader is None:
+        return FallThrough(forwarder, record_file)
+    reloader.recorded = lambda: copy.deepcopy(record_file.recording.items)
+    return FallThrough(forwarder, record_file, reloader.reload)

@@ -87,6 +87,9 @@ class Banner:
         else:
             self.warn(f"not reloaded: {error}; version {version} keeps serving")
 
+    def note(self, message: str) -> None:
+        self.console.print(Text(printable(message), style="cyan"))
+
     def warn(self, message: str) -> None:
         self.console.print(Text(printable(message), style="yellow"))
 

@@ -12,6 +12,7 @@ from mockpost.runtime.runtime import Runtime
 from mockpost.web.admin import RELOADER, STREAMS, add_admin
 from mockpost.web.delays import Delays
 from mockpost.web.events import Streams
+from mockpost.web.fallthrough import PROXY, FallThrough
 from mockpost.web.handler import DELAYS, MAX_REQUEST_BODY, RUNTIME, handle
 
 
@@ -63,6 +64,7 @@ def create_app(
     delays: Delays | None = None,
     admin: bool = True,
     reloader: Reloader | None = None,
+    fallthrough: FallThrough | None = None,
 ) -> App:
     """The aiohttp application that serves the runtime: every target, every method, and
     (unless `admin` is False) mockpost's API and page under `/__mockpost/`.
@@ -78,6 +80,18 @@ def create_app(
         if reloader is not None:
             app[RELOADER] = reloader
             reloader.listeners.append(_told_to_readers(app[STREAMS], runtime))
+    if fallthrough is not None:
+        app[PROXY] = fallthrough
+        forwarder = fallthrough.forwarder
+
+        async def start(app: web.Application) -> None:
+            await forwarder.start()
+
+        async def stop(app: web.Application) -> None:
+            await forwarder.close()
+
+        app.on_startup.append(start)
+        app.on_cleanup.append(stop)
     catch_all = app.router.add_route("*", r"/{tail:[\s\S]*}", handle)
     _every_target(app.router, catch_all)
     return app

@@ -15,9 +15,11 @@ from aiohttp import web
 from multidict import CIMultiDictProxy
 
 from mockpost.calls.call import Call
+from mockpost.calls.record import How
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.broken import send_broken
 from mockpost.web.delays import Delays
+from mockpost.web.fallthrough import PROXY
 
 MAX_REQUEST_BODY = 64 * 1024 * 1024
 
@@ -87,6 +89,8 @@ async def handle(request: web.Request) -> web.StreamResponse:
     if reply is None:
         body, notes = await _read_body(request)
         reply = runtime.answer(_call_of(request, body))
+    if reply.how is How.NOT_FOUND and PROXY in request.app:  # serve --proxy: the real API
+        reply = await request.app[PROXY].answer(request, body)
     delays = request.app[DELAYS]
     try:
         waits = reply.delay_ms and reply.fault != "dribble"  # a dribble spreads its delay

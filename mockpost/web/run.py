@@ -90,7 +90,8 @@ async def close(runner: web.AppRunner) -> None:
     """Stop: calls waiting out a delay are answered now (and logged so), event streams end,
     calls in flight get SHUTDOWN_TIMEOUT to finish."""
     app = runner.app
-    app[DELAYS].stop()
+    if DELAYS in app:
+        app[DELAYS].stop()
     if STREAMS in app:
         app[STREAMS].stop()
     await runner.cleanup()

@@ -1,0 +1,93 @@
+"""`mockpost record` (a recording proxy) and `mockpost import` (a HAR file): Postman
+collections from real calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mockpost.cli import options
+from mockpost.cli.options import option
+from mockpost.errors import MockpostError
+from mockpost.server.run import DEFAULT_PORT
+
+FilePath = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.command(context_settings={"show_default": True})
+@click.argument("target", callback=options.target)
+@click.option("-o", "--out", type=FilePath, required=True, help="The collection to write.")
+@option("--host", default="127.0.0.1", help="Address to listen on.")
+@option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, help="Port; 0: a free one.")
+@click.option(
+    "--collection",
+    type=FilePath,
+    help="Add to a copy of this collection, in a folder 'Recorded' (the file is not changed).",
+)
+@click.option("--name", help="The recorded collection's name.")
+@click.option("--insecure", is_flag=True, help="Accept the target's self-signed certificate.")
+@click.option(
+    "--keep-header",
+    "keep_headers",
+    multiple=True,
+    metavar="NAME",
+    help="Save this secret header's value as it is instead of a {{placeholder}} (repeatable).",
+)
+def record(
+    target: str,
+    out: Path,
+    host: str,
+    port: int,
+    collection: Path | None,
+    name: str | None,
+    insecure: bool,
+    keep_headers: tuple[str, ...],
+) -> None:
+    """Record TARGET (a real API) into a Postman collection, as a reverse proxy.
+
+    Every call is forwarded to TARGET (its path and query after TARGET's path), answered with
+    TARGET's answer, and saved as an example of a request (one request per method and path,
+    one example per distinct status and body). OUT is written whole after every new example:
+    stopping loses nothing. An existing OUT is added to. Authorization, Cookie, Set-Cookie,
+    X-Api-Key and headers named like token, secret or password are saved as {{placeholders}}.
+    """
+    from mockpost.server.record import run_recorder
+
+    try:
+        run_recorder(target, out, host, port, collection, name, insecure, keep_headers)
+    except MockpostError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command(name="import")
+@click.argument("har_file", metavar="FILE.har", type=FilePath)
+@click.option("-o", "--out", type=FilePath, required=True, help="The collection to write.")
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="URL_PREFIX",
+    help="Keep only calls whose URL starts with this (repeatable).",
+)
+@click.option(
+    "--exclude-static", is_flag=True, help="Leave out images, fonts, scripts and style sheets."
+)
+@click.option("--name", help="The collection's name (default: the HAR file's).")
+@click.option("--keep-header", "keep_headers", multiple=True, metavar="NAME", help="As record's.")
+def import_har(
+    har_file: Path,
+    out: Path,
+    include: tuple[str, ...],
+    exclude_static: bool,
+    name: str | None,
+    keep_headers: tuple[str, ...],
+) -> None:
+    """Make a Postman collection from a HAR file (a browser's, or mockpost's calls.har):
+    its calls become requests and examples as `record` makes them."""
+    from mockpost.record.har import import_har as build
+
+    try:
+        summary = build(har_file, out, include, exclude_static, name, keep_headers)
+    except MockpostError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary)

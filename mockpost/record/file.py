@@ -1,0 +1,77 @@
+"""A recording's file: started new, continued, or made from an existing collection, and
+written whole (a temporary file renamed into place) as soon as an answer is new, before the
+call is answered: a crash or Ctrl-C loses no call already answered."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from mockpost.errors import LoadError, MockpostError
+from mockpost.postman.jsonfile import read_json
+from mockpost.postman.reader import parse_collection
+from mockpost.record.collection import Added, Recording
+from mockpost.record.exchange import Exchange
+
+
+class RecordError(MockpostError):
+    """The recording cannot be written."""
+
+
+def _collection(path: Path) -> dict[str, Any]:
+    data = read_json(path)
+    parse_collection(data, str(path))  # a LoadError naming what is wrong, if anything
+    if not isinstance(data, dict):
+        raise LoadError(str(path), "is not a collection")
+    return data
+
+
+class RecordFile:
+    def __init__(self, path: Path, recording: Recording) -> None:
+        self.path = path
+        self.recording = recording
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        origin: str,
+        collection: Path | None = None,
+        name: str | None = None,
+        keep_headers: tuple[str, ...] = (),
+    ) -> RecordFile:
+        """With `collection`, a copy of it with a folder "Recorded"; else `path` continued
+        if it exists, or a new collection. Raises LoadError for a file that is not one."""
+        base = None
+        if collection is not None:
+            base = _collection(collection)
+        elif path.exists():
+            base = _collection(path)
+        recording = Recording(
+            name or f"Recorded from {origin}",
+            origin,
+            base,
+            keep_headers,
+            into_folder=collection is not None,
+        )
+        if name is not None:
+            recording.document["info"]["name"] = name
+        record_file = cls(path, recording)
+        record_file.save()  # a file there from the start, and writable
+        return record_file
+
+    def add(self, exchange: Exchange) -> Added:
+        added = self.recording.add(exchange)
+        if added.new:
+            self.save()
+        return added
+
+    def save(self) -> None:
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            temporary.write_text(self.recording.to_json(), encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise RecordError(f"{self.path}: cannot be written: {exc.strerror or exc}") from None

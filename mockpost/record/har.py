@@ -1,0 +1,148 @@
+"""`mockpost import`: the entries of a HAR file (a browser's dev tools, or mockpost's own
+`calls.har`) become requests and examples, as `mockpost record` makes them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from mockpost.errors import LoadError
+from mockpost.postman.items import kind
+from mockpost.postman.jsonfile import read_json
+from mockpost.record.collection import Recording
+from mockpost.record.exchange import Exchange
+from mockpost.record.file import RecordFile
+from mockpost.text import plural
+
+STATIC_TYPES = ("image/", "font/", "text/css", "javascript", "application/font", "video/", "audio/")
+STATIC_SUFFIXES = frozenset(
+    {
+        ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".avif", ".bmp", ".woff",
+        ".woff2", ".ttf", ".otf", ".eot", ".css", ".js", ".mjs", ".map", ".mp4", ".webm", ".mp3",
+    }
+)  # fmt: skip
+
+
+def _field(value: Any, name: str, wanted: type, where: str, source: str) -> Any:
+    found = value.get(name) if isinstance(value, dict) else None
+    if not isinstance(found, wanted) or isinstance(found, bool) != (wanted is bool):
+        expected = {str: "text", int: "a number", list: "a list", dict: "an object"}[wanted]
+        raise LoadError(source, f"expected {expected}, found {kind(found)}", f"{where}.{name}")
+    return found
+
+
+def _headers(raw: Any, where: str, source: str) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise LoadError(source, f"expected a list, found {kind(raw)}", where)
+    out = []
+    for i, header in enumerate(raw):
+        name = _field(header, "name", str, f"{where}[{i}]", source)
+        value = header.get("value")
+        out.append((name, value if isinstance(value, str) else str(value or "")))
+    return tuple(out)
+
+
+def _content(content: Any, where: str, source: str) -> bytes:
+    if not isinstance(content, dict):
+        return b""
+    text = content.get("text")
+    if not isinstance(text, str):
+        return b""
+    if content.get("encoding") == "base64":
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise LoadError(source, "content.text is not base64", where) from None
+    return text.encode("utf-8")
+
+
+def _is_static(url: str, mime: str) -> bool:
+    if any(part in mime.lower() for part in STATIC_TYPES):
+        return True
+    return PurePosixPath(urlsplit(url).path).suffix.lower() in STATIC_SUFFIXES
+
+
+def exchange_of(entry: Any, where: str, source: str) -> Exchange | None:
+    """An entry's call and answer; None for an entry that got no answer (status 0)."""
+    request = _field(entry, "request", dict, where, source)
+    response = _field(entry, "response", dict, where, source)
+    url = _field(request, "url", str, f"{where}.request", source)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise LoadError(source, f"{url!r} is not an http(s) URL", f"{where}.request.url")
+    status = _field(response, "status", int, f"{where}.response", source)
+    if status == 0:
+        return None
+    post = request.get("postData")
+    body = b""
+    if isinstance(post, dict) and isinstance(post.get("text"), str):
+        body = post["text"].encode("utf-8")
+    reason = response.get("statusText")
+    return Exchange(
+        method=_field(request, "method", str, f"{where}.request", source).upper(),
+        path=unquote(parts.path) or "/",
+        query=parts.query,
+        request_headers=_headers(request.get("headers"), f"{where}.request.headers", source),
+        request_body=body,
+        status=status,
+        reason=reason if isinstance(reason, str) else "",
+        response_headers=_headers(response.get("headers"), f"{where}.response.headers", source),
+        response_body=_content(response.get("content"), f"{where}.response.content", source),
+        origin=f"{parts.scheme}://{parts.netloc}",
+    )
+
+
+def import_har(
+    har_file: Path,
+    out: Path,
+    include: Sequence[str] = (),
+    exclude_static: bool = False,
+    name: str | None = None,
+    keep_headers: tuple[str, ...] = (),
+) -> str:
+    """Write OUT from the HAR's entries (raises LoadError naming the place of what is
+    wrong); a line saying what was made."""
+    source = str(har_file)
+    data = read_json(har_file)
+    log = _field(data, "log", dict, "$", source)
+    entries = _field(log, "entries", list, "$.log", source)
+    recording = Recording(name or har_file.stem, "http://localhost", None, keep_headers)
+    left_out = unanswered = repeated = 0
+    for i, entry in enumerate(entries):
+        where = f"$.log.entries[{i}]"
+        url = _field(_field(entry, "request", dict, where, source), "url", str, where, source)
+        mime = str(((entry.get("response") or {}).get("content") or {}).get("mimeType") or "")
+        if (include and not any(url.startswith(prefix) for prefix in include)) or (
+            exclude_static and _is_static(url, mime)
+        ):
+            left_out += 1
+            continue
+        exchange = exchange_of(entry, where, source)
+        if exchange is None:
+            unanswered += 1
+            continue
+        if not recording.add(exchange).new:
+            repeated += 1
+    RecordFile(out, recording).save()
+    requests = len(recording.items)
+    examples = sum(len(item["response"]) for item in recording.items)
+    said = (
+        f"wrote {out}: {plural(requests, 'request')}, {plural(examples, 'example')} "
+        f"from {plural(len(entries), 'entry', 'entries')}"
+    )
+    skipped = [
+        f"{n} {why}"
+        for n, why in (
+            (left_out, "left out by --include or --exclude-static"),
+            (unanswered, "with no answer"),
+            (repeated, "repeating an answer already saved"),
+        )
+        if n
+    ]
+    return said + (f" ({'; '.join(skipped)})" if skipped else "")

@@ -1,0 +1,79 @@
+"""`serve --proxy TARGET [--record-to FILE]`: a call that no example answers is forwarded to
+the real API and answered with its answer; with a recording, the answer is saved as an example
+and the served index is rebuilt in the background with it (the next identical call is
+answered by the mock)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from mockpost.calls.record import How
+from mockpost.errors import MockpostError
+from mockpost.record.file import RecordFile
+from mockpost.responses.reply import Reply
+from mockpost.text import header_safe
+from mockpost.web.proxy import Forwarder, ProxyError, forwarded
+
+
+class FallThrough:
+    def __init__(
+        self,
+        forwarder: Forwarder,
+        record_file: RecordFile | None = None,
+        recorded: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
+        self.forwarder = forwarder
+        self.record_file = record_file
+        self.recorded = recorded  # rebuilds the index with what was recorded
+        self._rebuilding: set[asyncio.Task[object]] = set()
+
+    async def answer(self, request: web.Request, body: bytes) -> Reply:
+        target = self.forwarder.target
+        try:
+            exchange = await forwarded(request, self.forwarder, body)
+        except ProxyError as error:
+            message = f"no example matched, and the target failed: {error}"
+            said = json.dumps({"error": {"name": "mockpostProxyError", "message": message}})
+            return Reply(
+                502,
+                (("Content-Type", "application/json"),),
+                said.encode(),
+                How.PROXIED,
+                notes=(f"proxy to {target} failed: {error}",),
+            )
+        notes: tuple[str, ...] = (f"no example matched: proxied to {target}",)
+        if self.record_file is not None:
+            try:
+                added = self.record_file.add(exchange)
+            except MockpostError as error:
+                notes += (f"not recorded: {error}",)
+            else:
+                if added.new:
+                    notes += (f"recorded as {added.example!r} of {added.request!r}",)
+                    self._rebuild()
+                else:
+                    notes += ("the same answer is recorded already",)
+                if added.redacted:
+                    notes += (f"redacted in the recording: {', '.join(added.redacted)}",)
+        reason = exchange.reason if exchange.reason == header_safe(exchange.reason) else None
+        return Reply(
+            exchange.status,
+            exchange.response_headers,
+            exchange.response_body,
+            How.PROXIED,
+            reason=reason or None,
+            notes=notes,
+        )
+
+    def _rebuild(self) -> None:
+        if self.recorded is not None:
+            task = asyncio.ensure_future(self.recorded())
+            self._rebuilding.add(task)
+            task.add_done_callback(self._rebuilding.discard)
+
+
+PROXY = web.AppKey("proxy", FallThrough)

@@ -1,0 +1,119 @@
+"""Forwarding a call to a real API (`mockpost record`, `serve --proxy`), and its answer back.
+
+The path and query are appended to the target's path; the method, the headers (not the
+hop-by-hop ones, not `Host`) and the body go as they came. The answer comes back decoded
+(gzip, deflate): its `Content-Encoding` and `Content-Length` are dropped, aiohttp sets its
+own. HTTPS targets are checked against the system's certificates unless `insecure`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+import aiohttp
+from aiohttp import web
+from multidict import CIMultiDictProxy
+from yarl import URL
+
+from mockpost.record.exchange import Exchange, Headers
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
+        "te", "trailer", "trailers", "transfer-encoding", "upgrade",
+    }
+)  # fmt: skip
+NOT_SENT = HOP_BY_HOP | {"host", "content-length", "accept-encoding"}
+NOT_RETURNED = HOP_BY_HOP | {"content-length", "content-encoding"}
+TIMEOUT = aiohttp.ClientTimeout(total=60, connect=10)
+
+
+class ProxyError(Exception):
+    """The target could not be reached, or broke off."""
+
+
+class Forwarder:
+    def __init__(self, target: str, insecure: bool = False) -> None:
+        parts = urlsplit(target)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{target!r} is not an http:// or https:// URL")
+        self.target = target
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.base_path = parts.path.rstrip("/")
+        self.insecure = insecure
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(ssl=not self.insecure),
+            timeout=TIMEOUT,
+            auto_decompress=True,
+            cookie_jar=aiohttp.DummyCookieJar(),  # the client's cookies go as they came
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def forward(
+        self, method: str, path: str, query: str, headers: CIMultiDictProxy[str], body: bytes
+    ) -> Exchange:
+        """Send the call on; its exchange with the target (raises ProxyError)."""
+        assert self._session is not None, "start() first"
+        raw = self.origin + self.base_path + path + (f"?{query}" if query else "")
+        sent: list[tuple[str, str]] = [
+            (name, value) for name, value in headers.items() if name.lower() not in NOT_SENT
+        ]
+        sent.append(("Accept-Encoding", "gzip, deflate"))
+        try:
+            async with self._session.request(
+                method,
+                URL(raw, encoded=True),
+                headers=sent,
+                data=body or None,
+                allow_redirects=False,
+            ) as response:
+                answer = await response.read()
+                returned: Headers = tuple(
+                    (name, value)
+                    for name, value in response.headers.items()
+                    if name.lower() not in NOT_RETURNED
+                )
+                return Exchange(
+                    method,
+                    path,
+                    query,
+                    tuple((n, v) for n, v in headers.items()),
+                    body,
+                    response.status,
+                    response.reason or "",
+                    returned,
+                    answer,
+                )
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            why = str(exc) or type(exc).__name__
+            raise ProxyError(f"{self.target}: {why}") from None
+
+
+def exchange_response(exchange: Exchange) -> web.Response:
+    response = web.Response(status=exchange.status, reason=exchange.reason or None)
+    for name, value in exchange.response_headers:
+        response.headers.add(name, value)
+    response.body = exchange.response_body
+    return response
+
+
+def bad_gateway(why: str) -> web.Response:
+    body = {"error": {"name": "mockpostProxyError", "message": f"the target failed: {why}"}}
+    return web.json_response(body, status=502)
+
+
+async def forwarded(request: web.Request, forwarder: Forwarder, body: bytes) -> Exchange:
+    """The call sent to the target (raises ProxyError); the path recorded is the decoded one,
+    as the mock's matching reads calls."""
+    url = request.rel_url
+    exchange = await forwarder.forward(
+        request.method, url.raw_path, url.raw_query_string, request.headers, body
+    )
+    return replace(exchange, path=request.path)

@@ -1,0 +1,275 @@
+"""Mock from history: `mockpost record` (a recording proxy), `serve --proxy [--record-to]`
+and `mockpost import` (HAR), against real local servers over HTTP and HTTPS."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mockpost
+from tests.conftest import EXAMPLE, ROOT, running_cli
+from tests.target import PNG, running_target
+
+SCHEMA = ROOT.parent / "shared" / "corpus" / "schemas" / "collection-v2.1.0.json"
+
+
+def call(
+    url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, bytes, dict[str, str]]:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), dict(error.headers)
+
+
+CALLS: list[tuple[str, str, bytes | None, dict[str, str]]] = [
+    ("GET", "/api/users/1", None, {}),
+    ("GET", "/api/users/2?full=yes", None, {}),
+    ("GET", "/api/users/404", None, {}),
+    ("GET", "/api/users?page=2", None, {}),
+    ("GET", "/api/users?page=3", None, {}),
+    ("POST", "/api/users", b'{"name": "Ada"}', {"Content-Type": "application/json"}),
+    ("PUT", "/api/users/7", b"name=Ada&role=admin", {
+        "Content-Type": "application/x-www-form-urlencoded"
+    }),
+    ("DELETE", "/api/users/7", None, {}),
+    ("POST", "/api/upload", bytes(range(200)), {"Content-Type": "application/octet-stream"}),
+    ("GET", "/logo.png", None, {}),
+    ("GET", "/api/zipped", None, {"Accept-Encoding": "gzip"}),
+]  # fmt: skip
+
+
+def collection_of(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def items_by_name(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for item in data["item"]:
+        if "item" in item:
+            found.update(items_by_name(item))
+        else:
+            found[item["name"]] = item
+    return found
+
+
+def valid_collection(data: dict[str, Any]) -> None:
+    if SCHEMA.exists():
+        import jsonschema
+
+        jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_recording_saves_every_call_and_serving_it_answers_the_same(tmp_path: Path) -> None:
+    out = tmp_path / "recorded.postman_collection.json"
+    with (
+        running_target(tmp_path) as target,
+        running_cli(target.url, "-o", str(out), command="record") as cli,
+    ):
+        answers = [
+            call(cli.url + path, method, body, headers)[:2] for method, path, body, headers in CALLS
+        ]
+        direct = [
+            call(target.url + path, method, body, headers)[:2]
+            for method, path, body, headers in CALLS
+        ]
+        assert answers[:-1] == direct[:-1]
+        assert answers[-1] == (200, b'{"zipped": true}')  # decoded on the way: gzip is dropped
+        said = cli.stop()
+    assert "GET     /api/users/1  200  saved as '200 OK' of 'GET /api/users/1'" in said
+    data = collection_of(out)
+    valid_collection(data)
+    items = items_by_name(data)
+    assert sorted(items) == sorted({f"{m} {p.split('?')[0]}" for m, p, _, _ in CALLS})
+    pages = items["GET /api/users"]["response"]
+    assert [e["name"] for e in pages] == ["200 OK", "200 OK 2"]
+    assert [q["value"] for e in pages for q in e["originalRequest"]["url"]["query"]] == ["2", "3"]
+    created = items["POST /api/users"]["response"][0]
+    assert created["code"] == 201
+    assert created["originalRequest"]["body"]["raw"] == '{"name": "Ada"}'
+    form = items["PUT /api/users/7"]["response"][0]["originalRequest"]["body"]
+    assert form["mode"] == "urlencoded"
+    assert items["GET /logo.png"]["response"][0]["_mockpost_body_base64"]
+    assert "Content-Encoding" not in json.dumps(items["GET /api/zipped"]["response"][0]["header"])
+    with mockpost.serving(out) as mock:
+        replayed = [
+            call(mock.url + path, method, body, headers)[:2]
+            for method, path, body, headers in CALLS
+        ]
+        mock.assert_all_matched()
+    assert replayed == answers
+    assert replayed[CALLS.index(("GET", "/logo.png", None, {}))][1] == PNG
+
+
+def test_repeated_answers_are_saved_once_and_different_ones_numbered(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    with (
+        running_target(tmp_path) as target,
+        running_cli(target.url, "-o", str(out), command="record") as cli,
+    ):
+        for _ in range(3):
+            call(cli.url + "/api/count")
+        for _ in range(2):
+            call(cli.url + "/api/users/1")
+        said = cli.stop()
+    items = items_by_name(collection_of(out))
+    assert [e["name"] for e in items["GET /api/count"]["response"]] == [
+        "200 OK",
+        "200 OK 2",
+        "200 OK 3",
+    ]
+    assert len(items["GET /api/users/1"]["response"]) == 1
+    assert "the same answer is saved already" in said
+
+
+def test_secrets_are_placeholders_unless_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    secrets = {
+        "Authorization": "Bearer eyJ-secret-token",
+        "Cookie": "session=abc-secret",
+        "X-Api-Key": "key-secret-123",
+        "X-Auth-Token": "token-secret-456",
+        "X-Client-Secret": "cs-secret-789",
+    }
+    with running_target(tmp_path) as target:
+        args = (target.url, "-o", str(out), "--keep-header", "X-Client-Secret")
+        with running_cli(*args, command="record") as cli:
+            status, body, headers = call(cli.url + "/api/secret", headers=secrets)
+            said = cli.stop()
+    assert (status, json.loads(body)) == (200, {"authorized": True})  # sent on as they came
+    assert "session=s3cr3t-session" in headers["Set-Cookie"]
+    text = out.read_text(encoding="utf-8")
+    for name in ("Bearer eyJ-secret-token", "abc-secret", "key-secret-123", "token-secret-456"):
+        assert name not in text
+    assert "s3cr3t-session" not in text
+    assert "cs-secret-789" in text  # kept by name
+    example = items_by_name(json.loads(text))["GET /api/secret"]["response"][0]
+    sent = {h["key"]: h["value"] for h in example["originalRequest"]["header"]}
+    assert sent["Authorization"] == "{{authorization}}"
+    assert sent["X-Api-Key"] == "{{x_api_key}}"
+    assert {h["key"]: h["value"] for h in example["header"]}["Set-Cookie"] == "{{set_cookie}}"
+    assert "redacted: Authorization, Cookie, X-Api-Key, X-Auth-Token, Set-Cookie" in said
+
+
+def test_https_targets_need_their_certificate_trusted_or_insecure(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    with running_target(tmp_path, https=True) as target:
+        with running_cli(target.url, "-o", str(out), command="record") as cli:
+            status, body, _ = call(cli.url + "/api/users/1")
+            said = cli.stop()
+        assert status == 502
+        assert "CERTIFICATE_VERIFY_FAILED" in json.loads(body)["error"]["message"]
+        assert "not recorded" in said
+        with running_cli(target.url, "-o", str(out), "--insecure", command="record") as cli:
+            assert call(cli.url + "/api/users/1")[0] == 200
+        trusted = {"SSL_CERT_FILE": str(target.ca_file)}
+        with running_cli(target.url, "-o", str(out), env=trusted, command="record") as cli:
+            assert call(cli.url + "/api/users/2")[0] == 200
+    assert {"GET /api/users/1", "GET /api/users/2"} <= set(items_by_name(collection_of(out)))
+
+
+def test_a_recorder_killed_mid_session_loses_no_answered_call(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    with (
+        running_target(tmp_path) as target,
+        running_cli(target.url, "-o", str(out), command="record") as cli,
+    ):
+        for user in range(20):
+            assert call(f"{cli.url}/api/users/{user}")[0] == 200
+        cli.process.send_signal(signal.SIGKILL)
+        cli.process.wait(timeout=10)
+    items = items_by_name(collection_of(out))
+    assert {f"GET /api/users/{user}" for user in range(20)} <= set(items)
+
+
+def test_an_existing_collection_keeps_every_item_and_gains_a_recorded_folder(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out.json"
+    before = EXAMPLE.read_bytes()
+    with running_target(tmp_path) as target:
+        args = (target.url, "-o", str(out), "--collection", str(EXAMPLE), "--name", "Shop + API")
+        with running_cli(*args, command="record") as cli:
+            call(cli.url + "/api/users/1")
+    assert EXAMPLE.read_bytes() == before
+    data = collection_of(out)
+    original = json.loads(before)
+    assert data["item"][: len(original["item"])] == original["item"]
+    assert data["item"][-1]["name"] == "Recorded"
+    assert [i["name"] for i in data["item"][-1]["item"]] == ["GET /api/users/1"]
+    assert data["info"]["name"] == "Shop + API"
+    valid_collection(data)
+
+
+def test_recording_into_an_existing_file_adds_to_it(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    with running_target(tmp_path) as target:
+        for user in ("1", "2"):
+            with running_cli(target.url, "-o", str(out), command="record") as cli:
+                call(f"{cli.url}/api/users/{user}")
+    assert set(items_by_name(collection_of(out))) == {"GET /api/users/1", "GET /api/users/2"}
+
+
+def test_postmans_own_library_loads_a_recording(tmp_path: Path) -> None:
+    library = ROOT / ".venv" / "node" / "node_modules" / "postman-collection"
+    node = shutil.which("node")
+    if node is None or not library.exists():
+        pytest.skip("needs node and postman-collection (scripts/check installs newman with it)")
+    out = tmp_path / "out.json"
+    with (
+        running_target(tmp_path) as target,
+        running_cli(target.url, "-o", str(out), command="record") as cli,
+    ):
+        for method, path, body, headers in CALLS:
+            call(cli.url + path, method, body, headers)
+    script = (
+        "const {Collection} = require(process.argv[1]);"
+        "const c = new Collection(JSON.parse(require('fs').readFileSync(process.argv[2])));"
+        "let n = 0; c.forEachItem((i) => { n += i.responses.count(); });"
+        "console.log(c.items.count() + ' ' + n);"
+    )
+    result = subprocess.run(
+        [node, "-e", script, str(library), str(out)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == [
+        str(len({(m, p.split("?")[0]) for m, p, _, _ in CALLS})),
+        str(len(CALLS)),
+    ]
+
+
+def test_bad_record_arguments_are_one_line_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("[1, 2")
+    for args, message in (
+        (
+            ["ftp://x", "-o", str(tmp_path / "o.json")],
+            "'ftp://x' is not an http:// or https:// URL",
+        ),
+        (
+            ["http://x", "-o", str(tmp_path / "o.json"), "--collection", str(broken)],
+            "is not valid JSON",
+        ),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "mockpost", "record", *args, "--port", "0"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={**os.environ},
+        )
+        assert result.returncode != 0
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
