@@ -11,6 +11,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,14 @@ SCHEMA = ROOT.parent / "shared" / "corpus" / "schemas" / "collection-v2.1.0.json
 
 def call(
     url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
-) -> tuple[int, bytes, dict[str, str]]:
+) -> tuple[int, bytes, Message]:
+    """(status, body, headers: read in any case)."""
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read(), dict(response.headers)
+            return response.status, response.read(), response.headers
     except urllib.error.HTTPError as error:
-        return error.code, error.read(), dict(error.headers)
+        return error.code, error.read(), error.headers
 
 
 CALLS: list[tuple[str, str, bytes | None, dict[str, str]]] = [
@@ -273,3 +275,139 @@ def test_bad_record_arguments_are_one_line_errors(tmp_path: Path) -> None:
         assert result.returncode != 0
         assert message in result.stderr
         assert "Traceback" not in result.stderr
+
+
+# -- fall-through while serving ----------------------------------------------------------
+
+
+def test_calls_no_example_answers_go_to_the_target(tmp_path: Path) -> None:
+    with (
+        running_target(tmp_path) as target,
+        running_cli(str(EXAMPLE), "--proxy", target.url) as cli,
+    ):
+        assert call(cli.url + "/v1/users/1")[0] == 200  # an example answers
+        status, body, _ = call(cli.url + "/api/users/5")
+        assert (status, json.loads(body)) == (200, {"id": "5", "seen": {}})
+        listed = json.loads(call(cli.url + "/__mockpost/calls")[1])["calls"]
+        said = cli.stop()
+    assert [c["how"] for c in listed] == ["proxied", "score"]
+    assert f"proxy: calls no example answers go to {target.url}" in cli.banner
+    assert "GET     /api/users/5  200  proxied" in said
+
+
+def test_fall_through_records_and_the_mock_answers_the_next_identical_call(tmp_path: Path) -> None:
+    recorded = tmp_path / "recorded.json"
+    with running_target(tmp_path) as target:
+        args = (str(EXAMPLE), "--proxy", target.url, "--record-to", str(recorded))
+        with running_cli(*args) as cli:
+            first = call(cli.url + "/api/count")[1]
+            assert call(cli.url + "/api/count")[1] == first  # the mock's, not the next count
+            hows = [c["how"] for c in json.loads(call(cli.url + "/__mockpost/calls")[1])["calls"]]
+            assert hows == ["score", "proxied"]
+            assert call(cli.url + "/v1/users/1")[0] == 200  # the collection still answers
+    items = items_by_name(collection_of(recorded))
+    assert [e["name"] for e in items["GET /api/count"]["response"]] == ["200 OK"]
+    with running_target(tmp_path) as target:  # a new run serves what was recorded before
+        args = (str(EXAMPLE), "--proxy", target.url, "--record-to", str(recorded))
+        with running_cli(*args) as cli:
+            assert call(cli.url + "/api/count")[1] == first
+
+
+def test_record_to_needs_proxy_and_another_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mockpost.cli import main
+
+    result = CliRunner().invoke(
+        main, ["serve", str(EXAMPLE), "--record-to", str(tmp_path / "r.json")]
+    )
+    assert (result.exit_code, "give --proxy too" in result.output) == (2, True)
+    copy = tmp_path / "api.json"
+    copy.write_bytes(EXAMPLE.read_bytes())
+    args = ["serve", str(copy), "--proxy", "http://127.0.0.1:9", "--record-to", str(copy)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "--record-to needs another file than the collection" in result.output
+
+
+def test_an_unreachable_target_is_a_502_saying_why(tmp_path: Path) -> None:
+    with running_cli(str(EXAMPLE), "--proxy", "http://127.0.0.1:9") as cli:
+        status, body, _ = call(cli.url + "/api/users/5")
+    assert status == 502
+    assert "the target failed" in json.loads(body)["error"]["message"]
+
+
+# -- HAR import --------------------------------------------------------------------------
+
+HAR_FIXTURE = Path(__file__).with_name("data") / "browser.har"
+
+
+def import_har(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mockpost", "import", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_browsers_har_becomes_a_collection_of_its_api_calls(tmp_path: Path) -> None:
+    out = tmp_path / "from-har.json"
+    result = import_har(
+        HAR_FIXTURE, "-o", out, "--include", "https://shop.example.com/api/", "--exclude-static"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        f"wrote {out}: 3 requests, 4 examples from 9 entries "
+        "(4 left out by --include or --exclude-static; 1 with no answer)"
+    )
+    data = collection_of(out)
+    valid_collection(data)
+    items = items_by_name(data)
+    assert sorted(items) == ["GET /api/cart", "GET /api/products", "POST /api/cart/items"]
+    with mockpost.serving(out) as mock:
+        status, body, _ = call(mock.url + "/api/products?category=books")
+        assert (status, json.loads(body)["products"][0]["title"]) == (200, "Dune")
+        status, body, _ = call(mock.url + "/api/products?category=games")
+        assert json.loads(body)["products"] == []
+        assert call(mock.url + "/api/cart/items", "POST", b'{"sku": "B-1"}')[0] == 201
+        mock.assert_all_matched()
+
+
+def test_a_har_keeps_static_files_unless_told_and_serves_their_bytes(tmp_path: Path) -> None:
+    out = tmp_path / "all.json"
+    assert import_har(HAR_FIXTURE, "-o", out).returncode == 0
+    with mockpost.serving(out) as mock:
+        status, body, headers = call(mock.url + "/static/logo.png")
+    assert (status, headers["Content-Type"], body[:4]) == (200, "image/png", b"\x89PNG")
+
+
+def test_mockposts_own_calls_har_imports_and_serves_the_same(tmp_path: Path) -> None:
+    out = tmp_path / "again.json"
+    paths = ["/v1/users/1", "/v1/users", "/v1/orders/ord_1001", "/v1/health"]
+    with mockpost.serving(EXAMPLE, seed=1) as mock:
+        first = [call(mock.url + path)[:2] for path in paths]
+        har = tmp_path / "calls.har"
+        har.write_bytes(call(mock.url + "/__mockpost/calls.har")[1])
+    assert import_har(har, "-o", out).returncode == 0
+    with mockpost.serving(out) as mock:
+        assert [call(mock.url + path)[:2] for path in paths] == first
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"log": {"entries": {}}}', "expected an array, found an object (at $.log.entries)"),
+        ('{"log": {"entries": [{"request": {"url": 5}}]}}', "(at $.log.entries[0].request.url)"),
+        ("{", "is not valid JSON"),
+        ('{"entries": []}', "expected an object, found nothing (at $.log)"),
+    ],
+)
+def test_a_bad_har_is_one_line_naming_the_place(tmp_path: Path, content: str, message: str) -> None:
+    har = tmp_path / "bad.har"
+    har.write_text(content)
+    result = import_har(har, "-o", tmp_path / "out.json")
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out.json").exists()

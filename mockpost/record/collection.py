@@ -60,7 +60,9 @@ def _text(body: bytes) -> str | None:
 
 
 def _headers(headers: Headers, keep: tuple[str, ...]) -> tuple[list[dict[str, str]], list[str]]:
-    kept = tuple((n, v) for n, v in headers if n.lower() not in DROPPED_HEADERS)
+    kept = tuple(
+        (n, v) for n, v in headers if n.lower() not in DROPPED_HEADERS and not n.startswith(":")
+    )  # HTTP/2's pseudo-headers (`:authority`) are not headers a request can hold
     safe, names = redacted(kept, keep)
     return [{"key": n, "value": v} for n, v in safe], list(names)
 

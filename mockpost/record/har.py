@@ -28,10 +28,12 @@ STATIC_SUFFIXES = frozenset(
 
 
 def _field(value: Any, name: str, wanted: type, where: str, source: str) -> Any:
+    present = isinstance(value, dict) and name in value
     found = value.get(name) if isinstance(value, dict) else None
     if not isinstance(found, wanted) or isinstance(found, bool) != (wanted is bool):
-        expected = {str: "text", int: "a number", list: "a list", dict: "an object"}[wanted]
-        raise LoadError(source, f"expected {expected}, found {kind(found)}", f"{where}.{name}")
+        expected = {str: "text", int: "a number", list: "an array", dict: "an object"}[wanted]
+        said = kind(found) if present else "nothing"
+        raise LoadError(source, f"expected {expected}, found {said}", f"{where}.{name}")
     return found
 
 
@@ -116,7 +118,8 @@ def import_har(
     left_out = unanswered = repeated = 0
     for i, entry in enumerate(entries):
         where = f"$.log.entries[{i}]"
-        url = _field(_field(entry, "request", dict, where, source), "url", str, where, source)
+        request = _field(entry, "request", dict, where, source)
+        url = _field(request, "url", str, f"{where}.request", source)
         mime = str(((entry.get("response") or {}).get("content") or {}).get("mimeType") or "")
         if (include and not any(url.startswith(prefix) for prefix in include)) or (
             exclude_static and _is_static(url, mime)

@@ -1,11 +1,10 @@
 """`serve --proxy TARGET [--record-to FILE]`: a call that no example answers is forwarded to
 the real API and answered with its answer; with a recording, the answer is saved as an example
-and the served index is rebuilt in the background with it (the next identical call is
-answered by the mock)."""
+and the served index is rebuilt with it (away from the calls being served) before the call is
+answered: the next identical call is answered by the mock."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable
 
@@ -29,7 +28,6 @@ class FallThrough:
         self.forwarder = forwarder
         self.record_file = record_file
         self.recorded = recorded  # rebuilds the index with what was recorded
-        self._rebuilding: set[asyncio.Task[object]] = set()
 
     async def answer(self, request: web.Request, body: bytes) -> Reply:
         target = self.forwarder.target
@@ -54,7 +52,8 @@ class FallThrough:
             else:
                 if added.new:
                     notes += (f"recorded as {added.example!r} of {added.request!r}",)
-                    self._rebuild()
+                    if self.recorded is not None:
+                        await self.recorded()
                 else:
                     notes += ("the same answer is recorded already",)
                 if added.redacted:
@@ -68,12 +67,6 @@ class FallThrough:
             reason=reason or None,
             notes=notes,
         )
-
-    def _rebuild(self) -> None:
-        if self.recorded is not None:
-            task = asyncio.ensure_future(self.recorded())
-            self._rebuilding.add(task)
-            task.add_done_callback(self._rebuilding.discard)
 
 
 PROXY = web.AppKey("proxy", FallThrough)
