@@ -149,14 +149,19 @@ def saved(example: IndexedExample) -> tuple[str, int, str]:
     return example.name, example.code, example.example.body
 
 
-def load(path: Path, environments: dict[str, str]) -> Replay:
+def corpus_index(path: Path, environments: dict[str, str]) -> Index:
+    """A corpus collection's index, with its environment from the corpus README's table."""
     env_stem = environments.get(stem(path))
     environment = (
         load_environment(CORPUS / "environments" / f"{env_stem}.postman_environment.json")
         if env_stem
         else None
     )
-    index = build_index(load_collection(path), environment)
+    return build_index(load_collection(path), environment)
+
+
+def load(path: Path, environments: dict[str, str]) -> Replay:
+    index = corpus_index(path, environments)
     return Replay(stem(path), index, count_examples(json.loads(path.read_bytes())))
 
 

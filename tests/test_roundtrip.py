@@ -19,7 +19,7 @@ from yarl import URL
 
 from mockpost.calls.call import Call
 from mockpost.matching.index import build_index
-from mockpost.postman.reader import load_collection, load_environment, parse_collection
+from mockpost.postman.reader import parse_collection
 from mockpost.record.collection import Recording
 from mockpost.record.exchange import Exchange
 from mockpost.report import replay_call
@@ -27,7 +27,7 @@ from mockpost.runtime.runtime import Runtime
 from mockpost.web.app import create_app
 from mockpost.web.proxy import Forwarder
 from mockpost.web.recorder import create_record_app
-from tests.test_corpus import COLLECTIONS, CORPUS, environment_table, stem
+from tests.test_corpus import COLLECTIONS, CORPUS, corpus_index, environment_table, stem
 
 pytestmark = pytest.mark.skipif(
     not COLLECTIONS, reason=f"no corpus at {CORPUS}: these tests need ../shared/corpus"
@@ -89,14 +89,7 @@ async def test_recording_a_served_corpus_and_serving_it_answers_the_same(
     environments = environment_table()
     results = []
     for path in COLLECTIONS:
-        env_stem = environments.get(stem(path))
-        environment = (
-            load_environment(CORPUS / "environments" / f"{env_stem}.postman_environment.json")
-            if env_stem
-            else None
-        )
-        index = build_index(load_collection(path), environment)
-        results.append(await round_trip(stem(path), index))
+        results.append(await round_trip(stem(path), corpus_index(path, environments)))
     calls = sum(r.calls for r in results)
     same = sum(r.same for r in results)
     with capsys.disabled():
