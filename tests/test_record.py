@@ -411,3 +411,19 @@ def test_a_bad_har_is_one_line_naming_the_place(tmp_path: Path, content: str, me
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out.json").exists()
+
+
+def test_a_har_status_written_as_200_0_is_read_and_a_text_status_is_refused(tmp_path: Path) -> None:
+    har = tmp_path / "odd.har"
+    entry = {
+        "request": {"method": "GET", "url": "https://x.example/a", "headers": []},
+        "response": {"status": 200.0, "headers": [], "content": {"text": "ok"}},
+    }
+    har.write_text(json.dumps({"log": {"entries": [entry]}}))
+    assert import_har(har, "-o", tmp_path / "out.json").returncode == 0
+    entry["response"]["status"] = "200"  # type: ignore[index]
+    har.write_text(json.dumps({"log": {"entries": [entry]}}))
+    result = import_har(har, "-o", tmp_path / "out2.json")
+    assert "expected a status code, found a string (at $.log.entries[0].response.status)" in (
+        result.stderr
+    )

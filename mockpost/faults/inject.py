@@ -1,8 +1,8 @@
 """Each call's share of the unhappy paths: its delay, an injected error, a broken connection,
 the rate limit's verdict.
 
-One random stream draws them all, in the same order for every call (the error, then the
-connection fault, then the delay, each only when it is in force): with a seed, the same
+One random stream draws them all, in the same order for every call (the delay, then the
+error, then the connection fault, each only when it is in force): with a seed, the same
 calls in the same order meet the same faults and delays, run after run.
 """
 

@@ -78,7 +78,19 @@ def exchange_of(entry: Any, where: str, source: str) -> Exchange | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise LoadError(source, f"{url!r} is not an http(s) URL", f"{where}.request.url")
-    status = _field(response, "status", int, f"{where}.response", source)
+    raw_status = response.get("status")
+    if isinstance(raw_status, float) and raw_status.is_integer():
+        raw_status = int(raw_status)  # some tools write 200.0
+    if (
+        isinstance(raw_status, bool)
+        or not isinstance(raw_status, int)
+        or not 0 <= raw_status <= 999
+    ):
+        found = kind(raw_status) if "status" in response else "nothing"
+        raise LoadError(
+            source, f"expected a status code, found {found}", f"{where}.response.status"
+        )
+    status = raw_status
     if status == 0:
         return None
     post = request.get("postData")

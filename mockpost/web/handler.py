@@ -8,20 +8,24 @@ delay is recorded as such.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 from aiohttp import web
 from multidict import CIMultiDictProxy
 
 from mockpost.calls.call import Call
 from mockpost.calls.record import How
+from mockpost.responses.reply import Reply
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.broken import send_broken
 from mockpost.web.delays import Delays
 from mockpost.web.fallthrough import PROXY
 
 MAX_REQUEST_BODY = 64 * 1024 * 1024
+log = logging.getLogger("mockpost.web")
 
 RUNTIME = web.AppKey("runtime", Runtime)
 DELAYS = web.AppKey("delays", Delays)
@@ -77,6 +81,16 @@ def _call_of(request: web.Request, body: bytes) -> Call:
     )
 
 
+async def _proxied(request: web.Request, body: bytes, not_found: Reply) -> Reply:
+    """The real API's answer to a call no example answers; a failure inside mockpost leaves
+    the not-found answer, with a note (the call keeps its answer and its record)."""
+    try:
+        return await request.app[PROXY].answer(request, body)
+    except Exception as exc:
+        log.exception("failed to proxy %s %s", request.method, request.path)
+        return replace(not_found, notes=(*not_found.notes, f"proxy failed: {exc!r}"))
+
+
 async def handle(request: web.Request) -> web.StreamResponse:
     """The one handler: every call gets an answer and a record in the call store."""
     runtime = request.app[RUNTIME]
@@ -89,10 +103,10 @@ async def handle(request: web.Request) -> web.StreamResponse:
     if reply is None:
         body, notes = await _read_body(request)
         reply = runtime.answer(_call_of(request, body))
-    if reply.how is How.NOT_FOUND and PROXY in request.app:  # serve --proxy: the real API
-        reply = await request.app[PROXY].answer(request, body)
     delays = request.app[DELAYS]
     try:
+        if reply.how is How.NOT_FOUND and PROXY in request.app:  # serve --proxy: the real API
+            reply = await _proxied(request, body, reply)
         waits = reply.delay_ms and reply.fault != "dribble"  # a dribble spreads its delay
         if waits and not await delays.wait(reply.delay_ms / 1000):
             notes += ("the delay was cut short: mockpost is stopping",)
