@@ -261,3 +261,18 @@ def test_original_request_with_empty_url_and_no_method_takes_the_parents(
     data = with_request({"method": "PUT", "url": "{{baseUrl}}/cookies/set"}, response)
     index = make_index(data)
     assert (index.examples[0].method, paths(index)) == ("PUT", ["/cookies/set"])
+
+
+def test_an_example_without_an_id_gets_the_uuid5_of_its_place() -> None:
+    import uuid
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from mockpost.postman.reader import _stable_id
+
+    @given(st.text())
+    def same(name: str) -> None:
+        assert _stable_id(name) == str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+
+    same()
