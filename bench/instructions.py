@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/instructions.py                      # this checkout
     .venv/bin/python bench/instructions.py --compare ../old     # and another, same calls
+    .venv/bin/python bench/instructions.py --plain              # and the plain aiohttp app
 
 Each server (`--quiet`, the 10-request benchmark collection) runs under
 `valgrind --tool=cachegrind --cache-sim=no` twice: once for no call, once for CALLS plain calls
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -41,7 +43,35 @@ def free_port() -> int:
         return port
 
 
-def count(source: Path, collection: Path, paths: list[str], calls: int, seed: int) -> int:
+def mockpost_command(collection: Path) -> list[str]:
+    return [sys.executable, "-m", "mockpost", "serve", str(collection), "--quiet"]
+
+
+def plain_command(collection: Path) -> list[str]:
+    return [sys.executable, str(HERE / "plain.py")]
+
+
+def wait_listening(port: int, server: subprocess.Popen[str], timeout: float = 180) -> None:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited with {server.returncode} before listening")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"the server did not listen on {port} in {timeout} s")
+
+
+def count(
+    source: Path,
+    collection: Path,
+    paths: list[str],
+    calls: int,
+    seed: int,
+    command: Callable[[Path], list[str]] = mockpost_command,
+) -> int:
     """Instructions a server from `source` runs for `calls` calls, start-up and stop included."""
     port = free_port()
     out = Path(tempfile.mkdtemp(prefix="mockpost-instructions-"))
@@ -53,12 +83,7 @@ def count(source: Path, collection: Path, paths: list[str], calls: int, seed: in
             "--tool=cachegrind",
             "--cache-sim=no",
             f"--cachegrind-out-file={out / 'cg.out'}",
-            sys.executable,
-            "-m",
-            "mockpost",
-            "serve",
-            str(collection),
-            "--quiet",
+            *command(collection),
             "--port",
             str(port),
         ],
@@ -68,12 +93,7 @@ def count(source: Path, collection: Path, paths: list[str], calls: int, seed: in
         stderr=subprocess.STDOUT,
         text=True,
     )
-    assert server.stdout is not None
-    for line in server.stdout:
-        if "Listening on" in line:
-            break
-    else:
-        raise SystemExit(f"the server from {source} did not start")
+    wait_listening(port, server)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     for i in range(calls):
         connection.request("GET", paths[i % len(paths)])
@@ -88,11 +108,18 @@ def count(source: Path, collection: Path, paths: list[str], calls: int, seed: in
     return int(found.group(1).replace(",", ""))
 
 
-def per_call(source: Path, collection: Path, paths: list[str], calls: int, seeds: int) -> float:
+def per_call(
+    source: Path,
+    collection: Path,
+    paths: list[str],
+    calls: int,
+    seeds: int,
+    command: Callable[[Path], list[str]] = mockpost_command,
+) -> float:
     found = []
     for seed in range(seeds):
-        idle = count(source, collection, paths, 0, seed)
-        busy = count(source, collection, paths, calls, seed)
+        idle = count(source, collection, paths, 0, seed, command)
+        busy = count(source, collection, paths, calls, seed, command)
         found.append((busy - idle) / calls)
     return float(statistics.median(found))
 
@@ -102,6 +129,9 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--seeds", type=int, default=3, help="PYTHONHASHSEED values 0..N-1")
     parser.add_argument("--compare", metavar="DIR", help="also count another checkout")
+    parser.add_argument(
+        "--plain", action="store_true", help="also count the plain aiohttp app (bench/plain.py)"
+    )
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("needs valgrind: apt-get install valgrind")
@@ -111,6 +141,13 @@ def main() -> None:
     file.write_text(json.dumps(collection))
     here = per_call(ROOT, file, paths, args.calls, args.seeds)
     print(f"this checkout: {here:,.0f} instructions per call ({args.calls:,} calls)")
+    if args.plain:
+        plain = per_call(ROOT, file, paths, args.calls, args.seeds, plain_command)
+        print(
+            f"plain aiohttp app: {plain:,.0f} instructions per call; plain / this checkout: "
+            f"{plain / here:.3f} (the share of the plain app's rate this code would reach if "
+            "rates followed instructions)"
+        )
     if args.compare:
         other = per_call(Path(args.compare).resolve(), file, paths, args.calls, args.seeds)
         print(
