@@ -99,13 +99,17 @@ def running_target(tmp_path: Path, https: bool = False) -> Iterator[Target]:
         ca_file = tmp_path / "ca.pem"
         authority.cert_pem.write_to_path(str(ca_file))
     loop = asyncio.new_event_loop()
-    runner = web.AppRunner(target_app())
-    loop.run_until_complete(runner.setup())
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
-    loop.run_until_complete(site.start())
-    port = runner.addresses[0][1]
     thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
+    thread.start()  # set up on its own loop: the caller may be running one (an async test)
+    runner = web.AppRunner(target_app())
+
+    async def start() -> int:
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context).start()
+        port: int = runner.addresses[0][1]
+        return port
+
+    port = asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=10)
     try:
         yield Target(f"{'https' if https else 'http'}://127.0.0.1:{port}", ca_file)
     finally:

@@ -427,3 +427,23 @@ def test_a_har_status_written_as_200_0_is_read_and_a_text_status_is_refused(tmp_
     assert "expected a status code, found a string (at $.log.entries[0].response.status)" in (
         result.stderr
     )
+
+
+async def test_an_answer_over_the_limit_is_refused_not_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from multidict import CIMultiDict, CIMultiDictProxy
+
+    from mockpost.web import proxy
+
+    monkeypatch.setattr(proxy, "MAX_ANSWER", 10)
+    with running_target(tmp_path) as target:
+        forwarder = proxy.Forwarder(target.url)
+        await forwarder.start()
+        try:
+            with pytest.raises(proxy.ProxyError, match="an answer over 10 bytes"):
+                await forwarder.forward(
+                    "GET", "/api/users", "", CIMultiDictProxy(CIMultiDict()), b""
+                )
+        finally:
+            await forwarder.close()

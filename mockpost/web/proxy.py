@@ -27,6 +27,7 @@ HOP_BY_HOP = frozenset(
 NOT_SENT = HOP_BY_HOP | {"host", "content-length", "accept-encoding"}
 NOT_RETURNED = HOP_BY_HOP | {"content-length", "content-encoding"}
 TIMEOUT = aiohttp.ClientTimeout(total=60, connect=10)
+MAX_ANSWER = 64 * 1024 * 1024  # bytes of a target's answer mockpost will hold (and save)
 
 
 class ProxyError(Exception):
@@ -74,7 +75,7 @@ class Forwarder:
                 data=body or None,
                 allow_redirects=False,
             ) as response:
-                answer = await response.read()
+                answer = await _read_at_most(response, MAX_ANSWER, self.target)
                 returned: Headers = tuple(
                     (name, value)
                     for name, value in response.headers.items()
@@ -94,6 +95,17 @@ class Forwarder:
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             why = str(exc) or type(exc).__name__
             raise ProxyError(f"{self.target}: {why}") from None
+
+
+async def _read_at_most(response: aiohttp.ClientResponse, most: int, target: str) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > most:
+            raise ProxyError(f"{target}: an answer over {most:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def exchange_response(exchange: Exchange) -> web.Response:
