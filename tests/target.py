@@ -67,7 +67,12 @@ def target_app() -> web.Application:
             body=body, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"}
         )
 
+    async def moved(request: web.Request) -> web.Response:
+        own = f"{request.scheme}://{request.host}/api/users/1"
+        raise web.HTTPFound(own)
+
     app = web.Application()
+    app.router.add_get("/api/moved", moved)
     app.router.add_get("/api/users/{id}", user)
     app.router.add_get("/api/users", users)
     app.router.add_post("/api/users", create)

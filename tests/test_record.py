@@ -447,3 +447,18 @@ async def test_an_answer_over_the_limit_is_refused_not_held(
                 )
         finally:
             await forwarder.close()
+
+
+def test_a_redirect_to_the_target_is_followed_through_the_proxy(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    with (
+        running_target(tmp_path) as target,
+        running_cli(target.url, "-o", str(out), command="record") as cli,
+    ):
+        status, body, _ = call(cli.url + "/api/moved")  # urllib follows the redirect
+        assert (status, json.loads(body)["id"]) == (200, "1")
+    items = items_by_name(collection_of(out))
+    moved = items["GET /api/moved"]["response"][0]
+    assert moved["code"] == 302
+    assert {h["key"]: h["value"] for h in moved["header"]}["Location"] == "/api/users/1"
+    assert "GET /api/users/1" in items  # the redirect was followed through the recorder

@@ -1,7 +1,8 @@
 """Forwarding a call to a real API (`mockpost record`, `serve --proxy`), and its answer back.
 
 The path and query are appended to the target's path; the method, the headers (not the
-hop-by-hop ones, not `Host`) and the body go as they came. The answer comes back decoded
+hop-by-hop ones, not `Host`) and the body go as they came. A redirect to the target itself
+comes back relative, so that it is followed through the proxy. The answer comes back decoded
 (gzip, deflate): its `Content-Encoding` and `Content-Length` are dropped, aiohttp sets its
 own. HTTPS targets are checked against the system's certificates unless `insecure`.
 """
@@ -57,6 +58,14 @@ class Forwarder:
         if self._session is not None:
             await self._session.close()
 
+    def _relative(self, location: str) -> str:
+        """A redirect to the target itself, made relative: the client follows it through
+        the proxy (and the recording), not straight to the real API."""
+        base = self.origin + self.base_path
+        if location == base or location.startswith((base + "/", base + "?")):
+            return location[len(base) :] or "/"
+        return location
+
     async def forward(
         self, method: str, path: str, query: str, headers: CIMultiDictProxy[str], body: bytes
     ) -> Exchange:
@@ -77,7 +86,7 @@ class Forwarder:
             ) as response:
                 answer = await _read_at_most(response, MAX_ANSWER, self.target)
                 returned: Headers = tuple(
-                    (name, value)
+                    (name, self._relative(value) if name.lower() == "location" else value)
                     for name, value in response.headers.items()
                     if name.lower() not in NOT_RETURNED
                 )
