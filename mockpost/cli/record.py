@@ -73,7 +73,13 @@ def record(
     "--exclude-static", is_flag=True, help="Leave out images, fonts, scripts and style sheets."
 )
 @click.option("--name", help="The collection's name (default: the HAR file's).")
-@click.option("--keep-header", "keep_headers", multiple=True, metavar="NAME", help="As record's.")
+@click.option(
+    "--keep-header",
+    "keep_headers",
+    multiple=True,
+    metavar="NAME",
+    help="Save this secret header's value as it is instead of a {{placeholder}} (repeatable).",
+)
 def import_har(
     har_file: Path,
     out: Path,
