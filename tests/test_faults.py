@@ -312,3 +312,34 @@ def test_the_cli_injects_errors_from_the_environment_too() -> None:
         assert http_get(cli.url + "/v1/users/1")[0] == 504
         said = cli.stop()
     assert "504  injected error 504 (error rate 100%) instead of 'User 1'" in said
+
+
+def test_any_fault_header_or_patch_is_read_or_refused_never_raised() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from mockpost.faults.headers import read_asked
+    from mockpost.faults.plan import FaultError, patched_faults
+
+    json_values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=14), inner),
+        max_leaves=8,
+    )
+    fields = st.sampled_from(["error_rate", "rate_limit", "rate_limit_by", "connection", "x"])
+
+    @given(st.text(max_size=30), st.text(max_size=30))
+    def headers(delay: str, fault: str) -> None:
+        asked = read_asked({"x-mockpost-delay": delay, "x-mockpost-fault": fault})
+        if asked.latency is not None:
+            assert 0 <= asked.latency.sample(__import__("random").Random(1)) <= 180_000
+
+    @given(st.dictionaries(fields, json_values, max_size=4) | json_values)
+    def patches(patch: Any) -> None:
+        try:
+            patched_faults(Faults(), patch)
+        except FaultError as error:
+            assert error.field
+
+    headers()
+    patches()

@@ -462,3 +462,47 @@ def test_a_redirect_to_the_target_is_followed_through_the_proxy(tmp_path: Path) 
     assert moved["code"] == 302
     assert {h["key"]: h["value"] for h in moved["header"]}["Location"] == "/api/users/1"
     assert "GET /api/users/1" in items  # the redirect was followed through the recorder
+
+
+def test_any_har_shaped_json_imports_or_says_what_is_wrong_in_one_line(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from mockpost.errors import LoadError
+    from mockpost.record.har import import_har as build
+
+    scalars = st.none() | st.booleans() | st.integers(-5, 1000) | st.floats() | st.text(max_size=8)
+    values = st.recursive(
+        scalars,
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+        ),
+        max_leaves=10,
+    )
+    urls = st.sampled_from(["https://a.example/x?y=1", "http://b/", "ftp://c", "nope", ""])
+    entry = st.fixed_dictionaries(
+        {
+            "request": st.fixed_dictionaries(
+                {"method": st.sampled_from(["GET", "POST", 5]), "url": urls},
+                optional={"headers": values, "postData": values},
+            )
+            | values,
+            "response": st.fixed_dictionaries(
+                {"status": st.sampled_from([200, 0, 404.0, "200", None, True])},
+                optional={"headers": values, "content": values, "statusText": values},
+            )
+            | values,
+        }
+    )
+    har = tmp_path / "fuzz.har"
+
+    @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(entry | values, max_size=4))
+    def imports(entries: list[Any]) -> None:
+        har.write_text(json.dumps({"log": {"entries": entries}}, allow_nan=True))
+        try:
+            build(har, tmp_path / "out.json")
+        except LoadError as error:
+            assert "\n" not in str(error)
+
+    imports()

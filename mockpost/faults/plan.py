@@ -179,7 +179,8 @@ def patched_faults(faults: Faults, patch: Any) -> Faults:
     known = ("error_rate", "rate_limit", "rate_limit_by", "connection")
     unknown = sorted(set(patch) - set(known))
     if unknown:
-        raise FaultError(unknown[0], f"not a fault (the faults: {', '.join(known)})")
+        name = unknown[0] if unknown[0].isidentifier() else repr(unknown[0])
+        raise FaultError(name, f"not a fault (the faults: {', '.join(known)})")
     result = faults
     if "error_rate" in patch:
         value = patch["error_rate"]

@@ -64,6 +64,14 @@ def _content(content: Any, where: str, source: str) -> bytes:
     return text.encode("utf-8")
 
 
+def _mime(entry: Any) -> str:
+    """The response's MIME type, when the entry gives one where HAR puts it."""
+    response = entry.get("response") if isinstance(entry, dict) else None
+    content = response.get("content") if isinstance(response, dict) else None
+    mime = content.get("mimeType") if isinstance(content, dict) else None
+    return mime if isinstance(mime, str) else ""
+
+
 def _is_static(url: str, mime: str) -> bool:
     if any(part in mime.lower() for part in STATIC_TYPES):
         return True
@@ -132,7 +140,7 @@ def import_har(
         where = f"$.log.entries[{i}]"
         request = _field(entry, "request", dict, where, source)
         url = _field(request, "url", str, f"{where}.request", source)
-        mime = str(((entry.get("response") or {}).get("content") or {}).get("mimeType") or "")
+        mime = _mime(entry)
         if (include and not any(url.startswith(prefix) for prefix in include)) or (
             exclude_static and _is_static(url, mime)
         ):

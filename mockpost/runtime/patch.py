@@ -78,7 +78,8 @@ def patched(settings: Settings, patch: Any) -> Settings:
         raise SettingsError("settings", "expected a JSON object")
     unknown = sorted(set(patch) - set(FIELDS))
     if unknown:
-        raise SettingsError(unknown[0], f"not a setting (the settings: {', '.join(FIELDS)})")
+        name = unknown[0] if unknown[0].isidentifier() else repr(unknown[0])
+        raise SettingsError(name, f"not a setting (the settings: {', '.join(FIELDS)})")
     match = settings.match
     if "match_body" in patch:
         match = replace(match, match_body=_boolean("match_body", patch["match_body"]))
