@@ -345,3 +345,16 @@ def test_any_fault_header_or_patch_is_read_or_refused_never_raised() -> None:
 
     headers()
     patches()
+
+
+async def test_a_client_leaving_mid_dribble_is_no_error(
+    serve: Serve, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = await serve(USERS)
+    headers = {"x-mockpost-fault": "dribble", "x-mockpost-delay": "2000"}
+    async with client.get("/users", headers=headers) as response:
+        await response.content.readany()  # the first piece, then away
+    head = await client.head("/users", headers=headers)
+    assert head.status == 200
+    assert [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")] == []
+    assert [r.injected for r in runtime_of(client).store] == ["dribble (x-mockpost-fault)"] * 2

@@ -48,17 +48,25 @@ async def send_broken(request: web.Request, reply: Reply, delays: Delays) -> web
     if kind == "truncate":
         sent = body[: len(body) // 2]
         response.content_length = max(len(body), len(sent) + 1)
-        await response.prepare(request)
-        await response.write(sent)
+        try:
+            await response.prepare(request)
+            await response.write(sent)
+        except ConnectionError:
+            pass  # the client went away first
         transport.close()
         return response
     response.content_length = len(body)  # dribble
     await response.prepare(request)
+    if request.method == "HEAD":
+        return response  # no body to spread
     size = max(1, -(-len(body) // DRIBBLE_PIECES))
     pieces = [body[i : i + size] for i in range(0, len(body), size)]
     pause = (reply.delay_ms or DRIBBLE_MS) / 1000 / max(1, len(pieces))
-    for piece in pieces:
-        await response.write(piece)
-        await delays.wait(pause)  # a stop ends the waits: the rest goes at once
-    await response.write_eof()
+    try:
+        for piece in pieces:
+            await response.write(piece)
+            await delays.wait(pause)  # a stop ends the waits: the rest goes at once
+        await response.write_eof()
+    except ConnectionError:
+        pass  # the client went away mid-way: nothing more to send
     return response
