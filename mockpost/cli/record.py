@@ -13,6 +13,13 @@ from mockpost.errors import MockpostError
 from mockpost.server.run import DEFAULT_PORT
 
 FilePath = click.Path(dir_okay=False, path_type=Path)
+keep_header_option = click.option(
+    "--keep-header",
+    "keep_headers",
+    multiple=True,
+    metavar="NAME",
+    help="Save this secret header's value as it is instead of a {{placeholder}} (repeatable).",
+)
 
 
 @click.command(context_settings={"show_default": True})
@@ -27,13 +34,7 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
 )
 @click.option("--name", help="The recorded collection's name.")
 @click.option("--insecure", is_flag=True, help="Accept the target's self-signed certificate.")
-@click.option(
-    "--keep-header",
-    "keep_headers",
-    multiple=True,
-    metavar="NAME",
-    help="Save this secret header's value as it is instead of a {{placeholder}} (repeatable).",
-)
+@keep_header_option
 def record(
     target: str,
     out: Path,
@@ -73,13 +74,7 @@ def record(
     "--exclude-static", is_flag=True, help="Leave out images, fonts, scripts and style sheets."
 )
 @click.option("--name", help="The collection's name (default: the HAR file's).")
-@click.option(
-    "--keep-header",
-    "keep_headers",
-    multiple=True,
-    metavar="NAME",
-    help="Save this secret header's value as it is instead of a {{placeholder}} (repeatable).",
-)
+@keep_header_option
 def import_har(
     har_file: Path,
     out: Path,
