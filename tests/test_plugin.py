@@ -123,3 +123,24 @@ def test_the_bundled_example_suite_passes(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_bookshop_mock=example_suite.read_text())
     pytester.path.joinpath(EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
     pytester.runpytest_subprocess().assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize("mode", ["auto", "strict"])
+def test_async_tests_get_a_mock_on_their_own_loop(pytester: pytest.Pytester, mode: str) -> None:
+    pytester.makepyfile(
+        HEADER
+        + """
+import aiohttp, pytest, threading
+
+@pytest.mark.asyncio
+async def test_async(mockpost_async):
+    mock = await mockpost_async(EXAMPLE)
+    assert [t for t in threading.enumerate() if t.name == "mockpost"] == []  # this loop
+    async with aiohttp.ClientSession() as session:
+        async with session.get(mock.url + "/v1/users/1") as response:
+            assert response.status == 200
+    mock.assert_called("GET", "/v1/users/1", times=1)
+"""
+    )
+    result = pytester.runpytest_subprocess("-o", f"asyncio_mode={mode}")
+    result.assert_outcomes(passed=1)

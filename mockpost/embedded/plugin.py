@@ -7,12 +7,14 @@
 
 `mockpost` starts a mock for the test (in a thread: the test may block while it answers) and
 stops it after; `mockpost_session` keeps one mock per collection and options for the whole
-session, with its settings reset and its call log cleared for each test that asks for it.
+session, with its settings reset and its call log cleared for each test that asks for it;
+`mockpost_async` (with pytest-asyncio, as pytest-aiohttp brings) starts it on the async test's
+own event loop: `mock = await mockpost_async("api.json")`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,3 +82,34 @@ def mockpost_session(_mockpost_session_mocks: dict[_Key, tuple[Serving, Mock]]) 
         return mock
 
     return start
+
+
+def _async_fixture(function: Any) -> Any:
+    """pytest-asyncio's own decorator: the fixture works in its strict mode and its auto mode
+    (without pytest-asyncio, no async fixture can run anyway)."""
+    try:
+        import pytest_asyncio
+    except ImportError:  # pragma: no cover
+        return pytest.fixture(function)
+    return pytest_asyncio.fixture(function)
+
+
+@_async_fixture
+async def mockpost_async() -> AsyncIterator[Callable[..., Awaitable[Mock]]]:
+    """A factory for async tests: `await mockpost_async(collection, environment=None,
+    **options)` -> a `Mock` on the test's event loop, stopped when the test ends."""
+    started: list[Serving] = []
+
+    async def start(
+        collection: str | Path, environment: str | Path | None = None, **options: Any
+    ) -> Mock:
+        from mockpost.embedded.serving import Serving
+
+        serving = Serving(collection, environment, **options)
+        mock = await serving.__aenter__()
+        started.append(serving)
+        return mock
+
+    yield start
+    for serving in reversed(started):
+        await serving.__aexit__(None, None, None)
