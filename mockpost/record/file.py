@@ -4,19 +4,15 @@ call is answered: a crash or Ctrl-C loses no call already answered."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-from mockpost.errors import LoadError, MockpostError
+from mockpost.errors import LoadError
 from mockpost.postman.jsonfile import read_json
 from mockpost.postman.reader import parse_collection
 from mockpost.record.collection import Added, Recording
 from mockpost.record.exchange import Exchange
-
-
-class RecordError(MockpostError):
-    """The recording cannot be written."""
+from mockpost.whole import write_whole
 
 
 def _collection(path: Path) -> dict[str, Any]:
@@ -68,10 +64,5 @@ class RecordFile:
         return added
 
     def save(self) -> None:
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            temporary.write_text(self.recording.to_json(), encoding="utf-8")
-            os.replace(temporary, self.path)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            raise RecordError(f"{self.path}: cannot be written: {exc.strerror or exc}") from None
+        """Written whole (raises WriteError)."""
+        write_whole(self.path, self.recording.to_json())

@@ -6,7 +6,6 @@ Whole files are written to a temporary file and renamed into place: a reader nev
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from pathlib import Path
 from typing import Any, TextIO
@@ -17,6 +16,7 @@ from mockpost.calls.har import har
 from mockpost.calls.store import CallStore
 from mockpost.errors import MockpostError
 from mockpost.postman.model import Collection, Environment
+from mockpost.whole import write_whole
 
 
 class OutputError(MockpostError):
@@ -34,20 +34,9 @@ def open_log(path: Path) -> TextIO:
         raise _cannot(path, exc) from None
 
 
-def write_whole(path: Path, data: Any, indent: int | None = None) -> None:
-    """`data` as JSON (ASCII: every other character \\u-escaped), replacing `path` at once."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(json.dumps(data, indent=indent), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise _cannot(path, exc) from None
-
-
 def write_har(path: Path, store: CallStore, base_url: str) -> None:
-    """The calls kept, as HAR."""
-    write_whole(path, har(store, base_url, __version__))
+    """The calls kept, as HAR (ASCII JSON: every other character \\u-escaped)."""
+    write_whole(path, json.dumps(har(store, base_url, __version__)))
 
 
 def environment_document(
@@ -83,4 +72,5 @@ def _path_of(url: str) -> str:
 def write_environment(
     path: Path, url: str, variable: str, collection: Collection, environment: Environment | None
 ) -> None:
-    write_whole(path, environment_document(url, variable, collection, environment), indent=2)
+    document = environment_document(url, variable, collection, environment)
+    write_whole(path, json.dumps(document, indent=2))
