@@ -82,16 +82,7 @@ def create_app(
             reloader.listeners.append(_told_to_readers(app[STREAMS], runtime))
     if fallthrough is not None:
         app[PROXY] = fallthrough
-        forwarder = fallthrough.forwarder
-
-        async def start(app: web.Application) -> None:
-            await forwarder.start()
-
-        async def stop(app: web.Application) -> None:
-            await forwarder.close()
-
-        app.on_startup.append(start)
-        app.on_cleanup.append(stop)
+        app.cleanup_ctx.append(fallthrough.forwarder.running)
     catch_all = app.router.add_route("*", r"/{tail:[\s\S]*}", handle)
     _every_target(app.router, catch_all)
     return app

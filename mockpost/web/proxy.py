@@ -9,6 +9,7 @@ own. HTTPS targets are checked against the system's certificates unless `insecur
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -57,6 +58,12 @@ class Forwarder:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+    async def running(self, app: web.Application) -> AsyncIterator[None]:
+        """Open for as long as `app` serves: `app.cleanup_ctx.append(forwarder.running)`."""
+        await self.start()
+        yield
+        await self.close()
 
     def _relative(self, location: str) -> str:
         """A redirect to the target itself, made relative: the client follows it through

@@ -30,14 +30,7 @@ def create_record_app(forwarder: Forwarder, save: Save, fail: Fail) -> web.Appli
             fail(request.method, request.path, str(error))
         return exchange_response(exchange)
 
-    async def start(app: web.Application) -> None:
-        await forwarder.start()
-
-    async def stop(app: web.Application) -> None:
-        await forwarder.close()
-
     app = web.Application(client_max_size=MAX_REQUEST_BODY)
     app.router.add_route("*", r"/{tail:[\s\S]*}", handle)
-    app.on_startup.append(start)
-    app.on_cleanup.append(stop)
+    app.cleanup_ctx.append(forwarder.running)
     return app
