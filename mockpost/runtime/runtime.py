@@ -151,7 +151,8 @@ class Runtime:
         try:
             plain = is_plain(call.method, bool(call.body), call.headers)
             key = call.key if plain and state.keeps_decisions else None
-            reply = with_cors(self._answer(state, call, key), origin, keep_cors)
+            asked = NOTHING if plain else read_asked(call.headers)  # plain: no x-mockpost-*
+            reply = with_cors(self._answer(state, call, key, asked), origin, keep_cors)
             if (
                 key is not None
                 and origin is None  # kept replies allow any origin: the fast path skips Origin
@@ -165,14 +166,13 @@ class Runtime:
             log.exception("failed to answer %s %s", call.method, call.path)
             return with_cors(answer.internal_error_reply(exc), origin)
 
-    def _answer(self, state: State, call: Call, key: Key | None) -> Reply:
+    def _answer(self, state: State, call: Call, key: Key | None, asked: Asked) -> Reply:
         settings = state.settings
         if is_preflight(call):
             return self._preflight(state, call)
         if settings.api_key is not None and not _has_key(call, settings.api_key):
             return answer.unauthorized_reply()
         faults = settings.faults
-        asked = read_asked(call.headers)
         if not faults.active and asked is NOTHING:
             return self._usual(state, call, key, asked)
         verdict = None
