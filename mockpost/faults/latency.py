@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from dataclasses import dataclass
 
-MAX_DELAY_MS = 180_000
+from mockpost.matching.directives import MAX_DELAY_MS, MAX_DIGITS, parse_delay
+
 PRESETS = {"2g": 300, "3g": 100}  # Postman's network presets, in ms
 MAX_SIGMA = 4.0
 FORMS = "ms, 2g, 3g, MIN-MAX or lognormal:MEDIAN:SIGMA"
@@ -72,12 +72,14 @@ def fixed(ms: int) -> Latency:
 
 
 def _ms(text: str) -> int:
-    if not re.fullmatch(r"[0-9]{1,9}", text):
-        raise LatencyError("not a number of ms")
-    value = int(text)
-    if value > MAX_DELAY_MS:
-        raise LatencyError(f"{value} ms is over the most, {MAX_DELAY_MS} ms")
-    return value
+    """A number of ms as `x-mock-response-delay` takes it (raises LatencyError saying why)."""
+    found = parse_delay(text)
+    if found is not None:
+        return found
+    if text.isascii() and text.isdigit():
+        said = text if len(text) <= MAX_DIGITS else "that many"
+        raise LatencyError(f"{said} ms is over the most, {MAX_DELAY_MS} ms")
+    raise LatencyError("not a number of ms")
 
 
 def parse_latency(text: str) -> Latency:

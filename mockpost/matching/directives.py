@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 MAX_DELAY_MS = 180_000
+MAX_DIGITS = 9  # a delay written with more digits is over the most, whatever they are
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +27,8 @@ class Directives:
 def parse_delay(value: str) -> int | None:
     """A delay in milliseconds, 0..180000 (0: none), or None when the text is not one."""
     value = value.strip()
-    if not value.isascii() or not value.isdigit():
-        return None
+    if not value.isascii() or not value.isdigit() or len(value) > MAX_DIGITS:
+        return None  # (and `int` of thousands of digits would raise)
     delay = int(value)
     return delay if delay <= MAX_DELAY_MS else None
 
