@@ -140,7 +140,7 @@ class FilterError(ValueError):
         self.message = message
 
 
-def _glob(pattern: str) -> re.Pattern[str]:
+def glob(pattern: str) -> re.Pattern[str]:
     """`*` stands for any text; everything else for itself."""
     return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
 
@@ -186,7 +186,7 @@ class CallFilter:
         path = params.get("path")
         return cls(
             method=params["method"].strip().upper() if params.get("method") else None,
-            path=_glob(path) if path else None,
+            path=glob(path) if path else None,
             status=exact,
             status_class=status_class,
             matched=_boolean("matched", params["matched"]) if "matched" in params else None,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from mockpost.calls.record import CallRecord
+from mockpost.calls.views import glob
 from mockpost.text import plural, printable
 
 CLOSEST = 5  # calls listed when an assertion fails
@@ -34,8 +35,7 @@ class Wanted:
     @property
     def _path_and_query(self) -> tuple[re.Pattern[str], str | None]:
         path, mark, query = self.path.partition("?")
-        pattern = re.compile(".*".join(re.escape(part) for part in path.split("*")), re.S)
-        return pattern, query if mark else None
+        return glob(path), query if mark else None
 
     def matches(self, record: CallRecord) -> bool:
         pattern, query = self._path_and_query
