@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,13 +33,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from run import free_port, wait_listening  # noqa: E402
 
 
 def mockpost_command(collection: Path) -> list[str]:
@@ -49,19 +42,6 @@ def mockpost_command(collection: Path) -> list[str]:
 
 def plain_command(collection: Path) -> list[str]:
     return [sys.executable, str(HERE / "plain.py")]
-
-
-def wait_listening(port: int, server: subprocess.Popen[str], timeout: float = 180) -> None:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited with {server.returncode} before listening")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"the server did not listen on {port} in {timeout} s")
 
 
 def count(
@@ -93,7 +73,7 @@ def count(
         stderr=subprocess.STDOUT,
         text=True,
     )
-    wait_listening(port, server)
+    wait_listening(port, server, timeout=180)  # valgrind starts slowly
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     for i in range(calls):
         connection.request("GET", paths[i % len(paths)])

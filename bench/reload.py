@@ -31,38 +31,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
-from run import free_port, wait_listening  # noqa: E402
+from run import drive_connection, free_port, wait_listening  # noqa: E402
 
 Window = tuple[float, float]
 Timed = list[tuple[float, float]]  # (sent at, latency) in seconds
-
-
-async def _client(port: int, paths: list[str], offset: int, until: float, out: Timed) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    n = offset
-    try:
-        while time.perf_counter() < until:
-            path = paths[n % len(paths)]
-            n += 1
-            sent = time.perf_counter()
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = next(
-                int(line.split(b":")[1])
-                for line in head.split(b"\r\n")
-                if line.lower().startswith(b"content-length:")
-            )
-            await reader.readexactly(length)
-            out.append((sent, time.perf_counter() - sent))
-    finally:
-        writer.close()
 
 
 def _load(port: int, paths: list[str], connections: int, until: float, out: Timed) -> None:
     async def clients() -> None:
         step = len(paths) // connections
         await asyncio.gather(
-            *(_client(port, paths, i * step, until, out) for i in range(connections))
+            *(drive_connection(port, paths, i * step, until, out) for i in range(connections))
         )
 
     asyncio.run(clients())

@@ -50,7 +50,7 @@ def free_port() -> int:
         return port
 
 
-def wait_listening(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> float:
+def wait_listening(port: int, process: subprocess.Popen[Any], timeout: float = 60) -> float:
     """Seconds until the port accepts a connection."""
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
@@ -178,7 +178,11 @@ def wrk_run(server: Server, duration: float, connections: int, workdir: Path) ->
     return Run(requests / (micros / 1e6), p50 / 1000, p99 / 1000, requests, bad)
 
 
-async def _client(port: int, paths: list[str], offset: int, until: float, out: list[float]) -> int:
+async def drive_connection(
+    port: int, paths: list[str], offset: int, until: float, out: list[tuple[float, float]]
+) -> int:
+    """Calls over one keep-alive connection until `until`: (sent at, latency) of each in
+    `out`; how many were not 2xx."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     bad = 0
     n = offset
@@ -194,7 +198,7 @@ async def _client(port: int, paths: list[str], offset: int, until: float, out: l
                 if line.lower().startswith(b"content-length:"):
                     length = int(line.split(b":")[1])
             await reader.readexactly(length)
-            out.append(time.perf_counter() - sent)
+            out.append((sent, time.perf_counter() - sent))
             if not head.startswith(b"HTTP/1.1 2"):
                 bad += 1
     finally:
@@ -204,17 +208,17 @@ async def _client(port: int, paths: list[str], offset: int, until: float, out: l
 
 def python_run(server: Server, duration: float, connections: int, workdir: Path) -> Run:
     async def drive() -> Run:
-        latencies: list[float] = []
+        timed: list[tuple[float, float]] = []
         started = time.perf_counter()
         until = started + duration
         bads = await asyncio.gather(
             *(
-                _client(server.port, server.paths, i * 7, until, latencies)
+                drive_connection(server.port, server.paths, i * 7, until, timed)
                 for i in range(connections)
             )
         )
         elapsed = time.perf_counter() - started
-        latencies.sort()
+        latencies = sorted(latency for _, latency in timed)
         return Run(
             len(latencies) / elapsed,
             latencies[len(latencies) // 2] * 1000,
