@@ -7,7 +7,6 @@ import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import click
 
@@ -25,6 +24,7 @@ from mockpost.faults.plan import (
     parse_rate_limit,
 )
 from mockpost.postman.jsonfile import read_bytes
+from mockpost.record.exchange import split_target
 from mockpost.runtime.settings import ServerResponse
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -124,7 +124,8 @@ def target(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     """An http:// or https:// URL."""
     if value is None:
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL")
+    try:
+        split_target(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
     return value

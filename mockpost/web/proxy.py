@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from mockpost.record.exchange import Exchange, Headers
+from mockpost.record.exchange import Exchange, Headers, split_target
 
 HOP_BY_HOP = frozenset(
     {
@@ -38,12 +37,8 @@ class ProxyError(Exception):
 
 class Forwarder:
     def __init__(self, target: str, insecure: bool = False) -> None:
-        parts = urlsplit(target)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"{target!r} is not an http:// or https:// URL")
         self.target = target
-        self.origin = f"{parts.scheme}://{parts.netloc}"
-        self.base_path = parts.path.rstrip("/")
+        self.origin, self.base_path = split_target(target)
         self.insecure = insecure
         self._session: aiohttp.ClientSession | None = None
 
