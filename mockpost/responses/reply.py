@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mockpost.calls.record import Closest, ExampleRef, Headers, How, clip
 
@@ -27,11 +27,13 @@ class Reply:
     logged_truncated: bool = False
     fault: str | None = None  # a broken connection to send instead (faults/plan.KINDS)
     injected: str = ""  # what mockpost injected (an error, a fault, the rate limit), and why
+    # A kept reply as the web layer sends it, made there on its first repeat (web/wire.py).
+    sent_as: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.logged_body, self.logged_truncated = clip(self.body)
 
     @property
     def size(self) -> int:
-        """Roughly the bytes it holds onto."""
-        return 256 + len(self.body) + sum(len(n) + len(v) for n, v in self.headers)
+        """Roughly the bytes it holds onto, its bytes as sent (`sent_as`) included."""
+        return 256 + 2 * (len(self.body) + sum(len(n) + len(v) for n, v in self.headers))

@@ -23,6 +23,7 @@ from mockpost.runtime.runtime import Runtime
 from mockpost.web.broken import send_broken
 from mockpost.web.delays import Delays
 from mockpost.web.fallthrough import PROXY
+from mockpost.web.wire import whole
 
 MAX_REQUEST_BODY = 64 * 1024 * 1024
 log = logging.getLogger("mockpost.web")
@@ -98,6 +99,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
     method, path = request.method, request.path
     headers = request.raw_headers
     reply = runtime.kept(method, path, request.query_string, request.body_exists, headers)
+    kept = reply is not None
     body = b""
     notes: tuple[str, ...] = ()
     if reply is None:
@@ -106,7 +108,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
     delays = request.app[DELAYS]
     try:
         if reply.how is How.NOT_FOUND and PROXY in request.app:  # serve --proxy: the real API
-            reply = await _proxied(request, body, reply)
+            reply, kept = await _proxied(request, body, reply), False
         waits = reply.delay_ms and reply.fault != "dribble"  # a dribble spreads its delay
         if waits and not await delays.wait(reply.delay_ms / 1000):
             notes += ("the delay was cut short: mockpost is stopping",)
@@ -127,6 +129,8 @@ async def handle(request: web.Request) -> web.StreamResponse:
         )
     if reply.fault is not None:
         return await send_broken(request, reply, delays)
+    if kept and (sent := whole(reply, request)) is not None:
+        return sent  # a kept reply's repeat: bytes made on its first (web/wire.py)
     return web.Response(
         status=reply.status, reason=reply.reason, headers=reply.headers, body=reply.body
     )

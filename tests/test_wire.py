@@ -1,0 +1,202 @@
+"""A kept reply's repeats are sent as bytes made once (web/wire.py): a client must not be able
+to tell them from the first answer, which aiohttp built, whatever the reply holds."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+
+from mockpost.calls.record import How
+from mockpost.responses.reply import Reply
+from mockpost.web.wire import MAX_WHOLE, NOT_WHOLE, Whole, encode
+from tests.conftest import Serve, collection, example, item, runtime_of
+
+DATE = re.compile(rb"\r\nDate: [^\r]*")
+
+
+class Connection:
+    """One keep-alive connection that reads each answer whole, as the bytes that came."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+
+    async def call(self, target: str, method: str = "GET", extra: str = "") -> bytes:
+        self.writer.write(f"{method} {target} HTTP/1.1\r\nHost: t\r\n{extra}\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        length = re.search(rb"\r\nContent-Length: (\d+)", head)
+        size = int(length.group(1)) if length and method != "HEAD" else 0
+        return head + await self.reader.readexactly(size)
+
+
+@asynccontextmanager
+async def connect(client: Any) -> AsyncIterator[Connection]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
+    try:
+        yield Connection(reader, writer)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+def undated(answer: bytes) -> bytes:
+    return DATE.sub(b"\r\nDate: -", answer)
+
+
+REPLIES = collection(
+    item(
+        "json",
+        example(
+            "json",
+            "x/json",
+            body='{"a": 1}',
+            headers=[{"key": "Content-Type", "value": "application/json"}],
+        ),
+    ),
+    item("bare", example("no content type", "x/bare", body="plain bytes", language=None)),
+    item("empty", example("empty 200", "x/empty", body="")),
+    item(
+        "own",
+        example(
+            "its own Date and Server",
+            "x/own",
+            body="dated",
+            headers=[
+                {"key": "Date", "value": "Tue, 01 Jan 2030 00:00:00 GMT"},
+                {"key": "Server", "value": "nginx"},
+                {"key": "X-Twice", "value": "1"},
+                {"key": "x-twice", "value": "2"},
+            ],
+        ),
+    ),
+    item("teapot", example("teapot", "x/teapot", code=418, body="short and stout")),
+    item("unknown", example("odd status", "x/odd", code=599, body="?")),
+    item(
+        "utf8",
+        example("unicode", "x/utf8", body="héllo ✓", headers=[{"key": "X-Name", "value": "Zoë"}]),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/json", "/bare", "/empty", "/own", "/teapot", "/odd", "/utf8", "/nowhere?q=1"],
+)
+async def test_a_kept_reply_repeats_the_first_answer_byte_for_byte(
+    serve: Serve, target: str
+) -> None:
+    client = await serve(REPLIES)
+    async with connect(client) as connection:
+        first = await connection.call(target)
+        path, _, query = target.partition("?")
+        assert runtime_of(client).kept("GET", path, query, False, ()) is not None
+        repeats = [await connection.call(target) for _ in range(3)]
+    assert first.startswith(b"HTTP/1.1 404" if target.startswith("/nowhere") else b"HTTP/1.1 ")
+    assert b"404" not in first.split(b"\r\n")[0] or target.startswith("/nowhere")
+    assert all(undated(r) == undated(first) for r in repeats), (first, repeats[0])
+    assert all(
+        re.search(rb"\r\nDate: \w{3}, \d\d \w{3} \d{4} [\d:]{8} GMT\r\n", r) for r in repeats
+    )
+
+
+async def test_each_repeat_has_one_date_of_its_moment_and_the_examples_own_server(
+    serve: Serve,
+) -> None:
+    client = await serve(REPLIES)
+    async with connect(client) as connection:
+        answers = [await connection.call("/own") for _ in range(3)]
+    for answer in answers:
+        assert answer.count(b"\r\nDate: ") == 1
+        assert b"2030" not in answer  # a saved Date is not replayed (the first answer's rule)
+        assert answer.count(b"\r\nServer: ") == 1
+        assert b"\r\nServer: nginx\r\n" in answer
+        assert b"aiohttp" not in answer
+        assert b"\r\nX-Twice: 1\r\nx-twice: 2\r\n" in answer
+
+
+@pytest.mark.parametrize(
+    ("method", "extra", "expect"),
+    [
+        ("HEAD", "", b"Content-Length: 8\r\n"),  # and no body
+        ("GET", "Connection: close\r\n", b"Connection: close\r\n"),
+    ],
+)
+async def test_calls_aiohttp_answers_differently_still_get_aiohttps_answer(
+    serve: Serve, method: str, extra: str, expect: bytes
+) -> None:
+    client = await serve(REPLIES)
+    for _ in range(3):  # the first is matched, the others are repeats of a kept reply
+        async with connect(client) as connection:
+            answer = await connection.call("/json", method, extra)
+        assert expect in answer
+        assert answer.endswith(b"\r\n\r\n" if method == "HEAD" else b'{"a": 1}')
+
+
+async def test_an_http_1_0_call_gets_an_http_1_0_answer_on_its_repeats(serve: Serve) -> None:
+    client = await serve(REPLIES)
+    for _ in range(3):
+        reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
+        writer.write(b"GET /json HTTP/1.0\r\n\r\n")
+        answer = await reader.read()  # the server closes: HTTP/1.0 without keep-alive
+        writer.close()
+        await writer.wait_closed()
+        assert answer.startswith(b"HTTP/1.0 200 OK\r\n")
+        assert answer.endswith(b'{"a": 1}')
+
+
+def reply(headers: tuple[tuple[str, str], ...] = (), **fields: Any) -> Reply:
+    fields.setdefault("body", b"x")
+    return Reply(status=fields.pop("status", 200), headers=headers, how=How.SCORE, **fields)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        reply((("Content-Length", "3"),)),
+        reply((("Transfer-Encoding", "chunked"),)),
+        reply((("connection", "close"),)),
+        reply((("X-Evil", "a\r\nSet-Cookie: b"),)),
+        reply((("X-Evil\n", "a"),)),
+        reply(reason="OK\r\nX: y"),
+        reply((("X-Broken", "\udc80"),)),
+        reply(status=204, body=b""),
+        reply(status=304, body=b""),
+        reply(status=101, body=b""),
+        reply(body=b"x" * (MAX_WHOLE + 1)),
+    ],
+)
+def test_replies_aiohttp_would_send_otherwise_or_refuse_go_the_usual_way(odd: Reply) -> None:
+    assert encode(odd) is NOT_WHOLE
+
+
+def test_the_bytes_of_a_reply_are_its_head_the_date_of_the_moment_and_the_rest() -> None:
+    made = encode(reply((("Content-Type", "text/plain"),), body=b"hi", reason="Fine"))
+    assert isinstance(made, Whole)
+    assert made.dated
+    assert made.head == b"HTTP/1.1 200 Fine\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
+    assert made.rest.startswith(b"Server: ")
+    assert made.rest.endswith(b"\r\n\r\nhi")
+
+
+async def test_pipelined_repeats_are_all_answered_in_order(serve: Serve) -> None:
+    client = await serve(REPLIES)
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
+    targets = ["/json", "/bare", "/teapot"] * 100
+    writer.write(b"".join(f"GET {t} HTTP/1.1\r\nHost: t\r\n\r\n".encode() for t in targets))
+    try:
+        statuses = []
+        for _ in targets:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = re.search(rb"\r\nContent-Length: (\d+)", head)
+            assert length is not None
+            await reader.readexactly(int(length.group(1)))
+            statuses.append(head.split(b" ")[1])
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    assert statuses == [b"200", b"200", b"418"] * 100
