@@ -63,6 +63,18 @@ def test_base_url_variable_with_a_path_becomes_part_of_the_path(
     assert make_index(data).examples[0].path.text == "/v2/users"
 
 
+def test_a_variable_can_bring_a_query_to_a_url_that_lists_none(
+    make_index: Callable[..., Index],
+) -> None:
+    data = collection(
+        item("r", example("e", "{{baseUrl}}/items{{q}}")),
+        variables={"baseUrl": "https://h", "q": "?page=2"},
+    )
+    indexed = make_index(data).examples[0]
+    assert indexed.path.text == "/items"
+    assert dict(indexed.query) == {("page", "2"): 1}
+
+
 def test_variables_resolve_in_response_bodies_and_headers(make_index: Callable[..., Index]) -> None:
     ex = example(
         "e",

@@ -24,6 +24,6 @@ def load(
     collection_path: Path, environment_path: Path | None
 ) -> tuple[Collection, Environment | None, Index]:
     try:
-        return startup.load(collection_path, environment_path)
+        return startup.load(collection_path, environment_path, for_life=True)
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None

@@ -10,7 +10,7 @@ import click
 from mockpost.cli import options
 from mockpost.cli.options import option
 from mockpost.errors import MockpostError
-from mockpost.server.run import DEFAULT_PORT
+from mockpost.server import DEFAULT_PORT
 
 FilePath = click.Path(dir_okay=False, path_type=Path)
 keep_header_option = click.option(

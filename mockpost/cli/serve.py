@@ -17,8 +17,8 @@ from mockpost.faults.latency import Latency
 from mockpost.faults.plan import ConnectionFault, ErrorRate, Faults, RateLimit
 from mockpost.matching.options import MatchOptions
 from mockpost.runtime.settings import ServerResponse, Settings
-from mockpost.server import run as server
-from mockpost.server.run import DEFAULT_PORT, Outputs
+from mockpost.runtime.startup import Preload
+from mockpost.server import DEFAULT_PORT
 
 FilePath = click.Path(dir_okay=False, path_type=Path)
 
@@ -211,7 +211,12 @@ def serve(
         raise click.BadParameter(
             "records what --proxy answers: give --proxy too", param_hint="--record-to"
         )
-    loaded, env, index = load(collection, environment)
+    # aiohttp, rich and the rest of the server are imported while the collection loads: what
+    # an import waits on outside Python (the system's CA certificates) then costs no time.
+    with Preload("mockpost.server.run"):
+        loaded, env, index = load(collection, environment)
+    from mockpost.server.run import Outputs, run  # imported by now
+
     settings = Settings(
         delay=delay,
         faults=Faults(
@@ -245,7 +250,7 @@ def serve(
         keep_headers=keep_headers,
     )
     try:
-        code = server.run(loaded, env, index, settings, outputs, (collection, environment))
+        code = run(loaded, env, index, settings, outputs, (collection, environment))
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None
     if code is not None:

@@ -33,11 +33,13 @@ class Resolver:
     examples has a handful of chains, and the same base URLs and headers recur in all.
     """
 
-    __slots__ = ("_cache", "lookup")
+    __slots__ = ("_cache", "lookup", "may_add")
 
     def __init__(self, lookup: Mapping[str, str]) -> None:
         self.lookup = lookup
         self._cache: dict[str, str] = {}
+        # The characters some value holds: resolving adds no other (unknown tokens stay).
+        self.may_add = frozenset("".join(lookup.values()))
 
     def __call__(self, text: str) -> str:
         if "{{" not in text:
@@ -124,6 +126,8 @@ def url_path(url: Url, res: Resolver) -> str:
 def url_query(url: Url, res: Resolver) -> Pairs:
     if url.query is not None:
         return tuple((unquote(res(k)), unquote(res(v))) for k, v in url.query)
+    if "?" not in url.raw and "?" not in res.may_add:
+        return ()  # no query, and no value can bring one
     raw = res(url.raw)
     if "?" not in raw:
         return ()

@@ -27,6 +27,7 @@ from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
 from mockpost.runtime.watch import stamp, watch
+from mockpost.server import DEFAULT_PORT
 from mockpost.server.command import Command
 from mockpost.server.files import OutputError, open_log, write_environment, write_har
 from mockpost.terminal.banner import Banner
@@ -37,8 +38,6 @@ from mockpost.web.app import create_app
 from mockpost.web.fallthrough import FallThrough
 from mockpost.web.proxy import Forwarder
 from mockpost.web.run import log_in_one_line, serve
-
-DEFAULT_PORT = 6625  # "MOCK" on a phone's keypad; no front-end dev server's default
 
 
 @dataclass(frozen=True, slots=True)
