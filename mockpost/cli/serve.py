@@ -17,6 +17,7 @@ from mockpost.faults.latency import Latency
 from mockpost.faults.plan import ConnectionFault, ErrorRate, Faults, RateLimit
 from mockpost.matching.options import MatchOptions
 from mockpost.runtime.settings import ServerResponse, Settings
+from mockpost.runtime.snapshot import Snapshots
 from mockpost.runtime.startup import Preload
 from mockpost.server import DEFAULT_PORT
 
@@ -141,6 +142,17 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     help="Do not reload when the collection or environment file is saved (SIGHUP still does).",
 )
 @option(
+    "--no-cache",
+    is_flag=True,
+    help="Load the files, not the snapshot kept of them by an earlier start (a second start "
+    "with the same files reads back what the first built; see --cache-dir).",
+)
+@option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where snapshots are kept  [default: $XDG_CACHE_HOME/mockpost or ~/.cache/mockpost]",
+)
+@option(
     "--write-env",
     type=FilePath,
     help="Once listening, write a Postman environment file whose URL variable holds the "
@@ -193,6 +205,8 @@ def serve(
     log_capacity: int,
     no_admin: bool,
     no_watch: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
     write_env: Path | None,
     url_var: str,
     proxy: str | None,
@@ -214,7 +228,10 @@ def serve(
     # aiohttp, rich and the rest of the server are imported while the collection loads: what
     # an import waits on outside Python (the system's CA certificates) then costs no time.
     with Preload("mockpost.server.run"):
-        loaded, env, index = load(collection, environment)
+        snapshots = None if no_cache else Snapshots(cache_dir)
+        loaded, env, index = load(collection, environment, snapshots)
+    if snapshots is not None:
+        snapshots.write_kept()  # from a detached process, now that no other thread runs
     from mockpost.server.run import Outputs, run  # imported by now
 
     settings = Settings(
@@ -248,6 +265,7 @@ def serve(
         record_to=record_to,
         insecure=insecure,
         keep_headers=keep_headers,
+        from_snapshot=snapshots is not None and snapshots.read_back,
     )
     try:
         code = run(loaded, env, index, settings, outputs, (collection, environment))

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from mockpost.calls.body import NOT_JSON, CallBody, parse_json
+from mockpost.frozen import frozen
 from mockpost.postman.model import Pairs
 
 
@@ -44,7 +45,7 @@ def normalise_graphql(query: str) -> str:
     return _GRAPHQL_PUNCT.sub(r"\1", _GRAPHQL_SPACE.sub(" ", query).strip())
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class ExpectedBody:
     """An example's request body in the form body matching compares."""
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote
 
 from mockpost.calls.record import ExampleRef
+from mockpost.frozen import frozen
 from mockpost.matching.bodies import (
     ExpectedBody,
     expected_fields,
@@ -148,7 +148,7 @@ def _expected_body(body: Body, res: Resolver) -> ExpectedBody:
     return expected_raw(res(body.raw))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Compared:
     """What matching compares of an example's request: the same for equal requests."""
 

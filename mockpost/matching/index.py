@@ -9,17 +9,17 @@ count in one pass in C (rapidfuzz).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from mockpost.frozen import frozen
 from mockpost.matching.compile import Compiler, IndexedExample
 from mockpost.matching.paths import MIN_SIMILARITY, CallPath, PathPattern
 from mockpost.postman.model import Collection, Environment
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ShapeGroup:
     """Examples of one segment count whose flexible segments (wildcards, IDs) sit at the same
     places, keyed by the text of their other segments: a call can only meet them at the
@@ -51,7 +51,7 @@ def _close_to(path: str, choices: Sequence[str]) -> list[int]:
     return [i for _, _, i in ranked]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WildcardGroup:
     """Examples of one segment count with wildcard segments at the same places.
 
@@ -98,7 +98,7 @@ def _chunks(pattern: PathPattern) -> tuple[str, ...]:
     return tuple(chunks)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DistancePool:
     """Examples of one segment count, as the distance step meets them.
 
@@ -141,7 +141,7 @@ def _distance_pool(examples: list[IndexedExample]) -> DistancePool:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MethodIndex:
     """One method's examples, arranged so that a call finds its candidates by lookups.
 
@@ -213,7 +213,7 @@ def _method_index(examples: tuple[IndexedExample, ...]) -> MethodIndex:
 EMPTY_METHOD = MethodIndex((), {}, {}, {})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Index:
     collection: Collection
     environment: Environment | None

@@ -26,6 +26,7 @@ from urllib.parse import unquote
 
 from rapidfuzz.distance import Levenshtein
 
+from mockpost.frozen import frozen
 from mockpost.postman.variables import TOKEN
 
 ID_SEGMENT = re.compile(
@@ -77,7 +78,7 @@ def split_segments(path: str) -> tuple[str, ...]:
     return tuple(stripped.split("/")[1:]) if stripped else ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SegmentPattern:
     text: str
     regex: re.Pattern[str] | None  # set when the segment holds a wildcard
@@ -85,7 +86,7 @@ class SegmentPattern:
     is_id: bool
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # one object per path text (compile_path)
+@frozen(eq=False)  # one object per path text (compile_path)
 class PathPattern:
     """An example's path with every form the steps compare, computed once."""
 

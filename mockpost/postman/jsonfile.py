@@ -38,9 +38,11 @@ def read_bytes(path: Path, kind: str = "a JSON file") -> bytes:
         raise LoadError(source, f"cannot be read: {exc.strerror or exc}") from None
 
 
-def read_json(path: Path) -> Any:
+def read_json(path: Path, data: bytes | None = None) -> Any:
+    """The file's JSON data (`data`: its bytes, when they were read already)."""
     source = str(path)
-    data = read_bytes(path)
+    if data is None:
+        data = read_bytes(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

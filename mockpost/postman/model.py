@@ -1,4 +1,4 @@
-"""What a Postman collection or environment file holds, as frozen dataclasses.
+"""What a Postman collection or environment file holds, as frozen dataclasses (`@frozen`).
 
 The text is kept as the file wrote it: variables are resolved later, by the index, because the
 environment takes part in that.
@@ -7,12 +7,13 @@ environment takes part in that.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from mockpost.frozen import frozen
 
 Pairs = tuple[tuple[str, str], ...]  # key/value entries in file order (headers, query, fields)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@frozen(eq=False)
 class Scope:
     """One `variable` list (collection, folder or request): compared and hashed by identity.
 
@@ -23,7 +24,7 @@ class Scope:
     values: Mapping[str, str]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Url:
     """A URL as the file gives it: `raw`, or host and path lists (either may be missing)."""
 
@@ -34,7 +35,7 @@ class Url:
     variables: Pairs  # path variables `:name` -> value
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Body:
     """A request body: mode is raw, urlencoded, formdata, graphql, file or none."""
 
@@ -50,7 +51,7 @@ class Body:
 NO_BODY = Body(mode="none")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Request:
     method: str
     url: Url
@@ -58,7 +59,7 @@ class Request:
     body: Body
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Example:
     """A saved example (a `response[]` entry), with the request it answers."""
 
@@ -78,7 +79,7 @@ class Example:
     raw_body: bytes | None = None  # mockpost's `_mockpost_body_base64`: bytes served as they are
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RequestItem:
     """A request of the collection, with its saved examples (possibly none)."""
 
@@ -89,7 +90,7 @@ class RequestItem:
     where: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Dropped:
     """An example that could not be served, and why."""
 
@@ -98,7 +99,7 @@ class Dropped:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Collection:
     source: str
     name: str
@@ -109,7 +110,7 @@ class Collection:
     variables: Mapping[str, str]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Environment:
     source: str
     name: str

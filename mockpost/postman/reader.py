@@ -174,10 +174,11 @@ def _schema_version(info: Mapping[str, Any]) -> str:
     return ""
 
 
-def load_collection(path: str | Path) -> Collection:
-    """Read a Postman Collection v2.0/v2.1 file; raise `LoadError` if it cannot be served."""
+def load_collection(path: str | Path, data: bytes | None = None) -> Collection:
+    """Read a Postman Collection v2.0/v2.1 file (`data`: its bytes, when they were read
+    already); raise `LoadError` if it cannot be served."""
     path = Path(path)
-    return parse_collection(read_json(path), str(path))
+    return parse_collection(read_json(path, data), str(path))
 
 
 def parse_collection(data: Any, source: str = "<collection>") -> Collection:
@@ -216,11 +217,12 @@ def _parse_collection(data: Any, source: str) -> Collection:
     )
 
 
-def load_environment(path: str | Path) -> Environment:
-    """Read a Postman environment file: its enabled values, at their initial value."""
+def load_environment(path: str | Path, raw: bytes | None = None) -> Environment:
+    """Read a Postman environment file (`raw`: its bytes, when they were read already): its
+    enabled values, at their initial value."""
     path = Path(path)
     source = str(path)
-    data = read_json(path)
+    data = read_json(path, raw)
     if isinstance(data, dict) and "environment" in data and "values" not in data:
         data = data["environment"]
     if isinstance(data, dict) and "item" in data and "values" not in data:

@@ -15,12 +15,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from mockpost.matching.index import Index, build_index
-from mockpost.postman.jsonfile import read_json
+from mockpost.postman.jsonfile import read_bytes, read_json
 from mockpost.postman.model import Collection, Environment
 from mockpost.postman.reader import load_collection, load_environment, parse_collection
+from mockpost.runtime.snapshot import Snapshots
 
 
 @contextmanager
@@ -72,11 +73,16 @@ def load(
     recorded: Sequence[Any] = (),
     *,
     for_life: bool = False,
+    snapshots: Snapshots | None = None,
 ) -> tuple[Collection, Environment | None, Index]:
     """Load both files and build the index (raises LoadError); `recorded`: items (of a
     recording) served too, in a folder "Recorded" after the collection's own; `for_life`:
-    what is loaded lives as long as the process (a server's first load)."""
+    what is loaded lives as long as the process (a server's first load); `snapshots`: what
+    was loaded from the same files before is read from there, and what is loaded is kept."""
     with paused_gc(freeze_after=for_life):
+        if snapshots is not None and not recorded:
+            environment_path = Path(environment_path) if environment_path else None
+            return _through(snapshots, Path(collection_path), environment_path)
         if recorded:
             data = read_json(Path(collection_path))
             if isinstance(data, dict) and isinstance(data.get("item"), list):
@@ -86,6 +92,45 @@ def load(
             collection = load_collection(collection_path)
         environment = load_environment(environment_path) if environment_path else None
         return collection, environment, build_index(collection, environment)
+
+
+Loaded = tuple[Collection, Environment | None, Index]
+
+
+def _through(snapshots: Snapshots, collection_path: Path, environment_path: Path | None) -> Loaded:
+    """From the snapshot of the same files, or from the files (and a snapshot kept)."""
+    collection_bytes = read_bytes(collection_path)
+    environment_bytes = read_bytes(environment_path) if environment_path is not None else b""
+    key = snapshots.key(
+        (
+            str(collection_path).encode("utf-8", "surrogateescape"),
+            collection_bytes,
+            str(environment_path or "").encode("utf-8", "surrogateescape"),
+            environment_bytes,
+        )
+    )
+    found = snapshots.read(key)
+    if _is_loaded(found):
+        return found
+    collection = load_collection(collection_path, collection_bytes)
+    environment = (
+        load_environment(environment_path, environment_bytes)
+        if environment_path is not None
+        else None
+    )
+    loaded = (collection, environment, build_index(collection, environment))
+    snapshots.keep(key, loaded)  # written by the caller, when it is alone (`write_kept`)
+    return loaded
+
+
+def _is_loaded(found: object) -> TypeGuard[Loaded]:
+    return (
+        isinstance(found, tuple)
+        and len(found) == 3
+        and isinstance(found[0], Collection)
+        and isinstance(found[1], Environment | None)
+        and isinstance(found[2], Index)
+    )
 
 
 class GrowthFreezer:

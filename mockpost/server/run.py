@@ -60,6 +60,7 @@ class Outputs:
     record_to: Path | None = None  # and its answers are recorded here as examples
     insecure: bool = False  # accept the proxy target's self-signed certificate
     keep_headers: tuple[str, ...] = ()  # secrets recorded as they are
+    from_snapshot: bool = False  # what was loaded was read back from an earlier start's snapshot
 
 
 def _flushing(steps: list[Callable[[], Generator[None, None, None]]]) -> Iterator[None]:
@@ -104,6 +105,8 @@ def _serve(
     banner = Banner(console)
     banner.loaded(collection, environment, __version__)
     banner.settings(settings)
+    if outputs.from_snapshot:
+        banner.note("  read back from the snapshot an earlier start made of these files")
     log_in_one_line(banner.warn)
     if outputs.admin and any(e.path.text.startswith(PREFIX + "/") for e in index.examples):
         banner.warn(
