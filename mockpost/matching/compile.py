@@ -178,6 +178,9 @@ class Compiler:
         self.environment = environment
         self._resolvers: dict[tuple[Scope, ...], Resolver] = {}
         self._requests: dict[tuple[Resolver, Request], _Compared] = {}
+        # The same by identity: examples saved as their request share its object, and a
+        # request's hash walks all of it. Both objects live as long as the compiler.
+        self._same: dict[tuple[int, int], _Compared] = {}
 
     def resolver(self, scopes: tuple[Scope, ...]) -> Resolver:
         found = self._resolvers.get(scopes)
@@ -192,10 +195,14 @@ class Compiler:
 
     def compile(self, example: Example) -> IndexedExample:
         res = self.resolver(example.scopes)
-        key = (res, example.request)  # examples of one request often repeat it exactly
-        compared = self._requests.get(key)
+        request = example.request
+        compared = self._same.get((id(res), id(request)))
         if compared is None:
-            compared = self._requests[key] = _compare(example.request, res)
+            key = (res, request)  # examples of one request often repeat it exactly
+            compared = self._requests.get(key)
+            if compared is None:
+                compared = self._requests[key] = _compare(request, res)
+            self._same[id(res), id(request)] = compared
         return IndexedExample(
             example, compared.path, compared.query, compared.headers, compared.body, res
         )

@@ -8,7 +8,9 @@ count in one pass in C (rapidfuzz).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import field
+from typing import Any, TypeVar, cast
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -149,13 +151,15 @@ class MethodIndex:
     need the same path once lower-cased and stripped of trailing slashes; the wildcard and ID
     steps need the same segment count and the same literal segments. The distance step can
     meet any example with as many segments: `by_count` holds those, and `within_distance`
-    gives the ones it may meet.
+    gives the ones it may meet. A count's pool is arranged when a call first needs it (most
+    calls never reach the distance step): start-up does not wait for it.
     """
 
     examples: tuple[IndexedExample, ...]
     by_path: Mapping[str, tuple[IndexedExample, ...]]  # stripped, lower-case path
     shapes: Mapping[int, tuple[ShapeGroup, ...]]  # segment count -> groups with flexibility
-    by_count: Mapping[int, DistancePool]
+    by_count: Mapping[int, tuple[IndexedExample, ...]]  # segment count -> its examples
+    _pools: dict[int, DistancePool] = field(default_factory=dict, compare=False, repr=False)
 
     def near(self, path: CallPath) -> Sequence[IndexedExample]:
         """Candidates for steps 100-75, in collection order."""
@@ -170,8 +174,14 @@ class MethodIndex:
 
     def within_distance(self, path: CallPath) -> list[IndexedExample]:
         """Candidates for step 70 (a superset; some may be `near` too), in no set order."""
-        pool = self.by_count.get(len(path.segments))
-        return pool.close(path) if pool is not None else []
+        count = len(path.segments)
+        pool = self._pools.get(count)
+        if pool is None:
+            members = self.by_count.get(count)
+            if members is None:
+                return []
+            pool = self._pools[count] = _distance_pool(list(members))
+        return pool.close(path)
 
 
 def in_order(found: list[IndexedExample]) -> list[IndexedExample]:
@@ -206,23 +216,24 @@ def _method_index(examples: tuple[IndexedExample, ...]) -> MethodIndex:
         examples=examples,
         by_path={key: tuple(found) for key, found in by_path.items()},
         shapes={count: tuple(found) for count, found in shapes.items()},
-        by_count={count: _distance_pool(found) for count, found in by_count.items()},
+        by_count={count: tuple(found) for count, found in by_count.items()},
     )
 
 
 EMPTY_METHOD = MethodIndex((), {}, {}, {})
+T = TypeVar("T")
 
 
 @frozen
 class Index:
+    """A collection's examples, arranged for matching. What only some calls need (lookups by
+    id and by name, the table that explains a 404) is made when a call first needs it."""
+
     collection: Collection
     environment: Environment | None
     examples: tuple[IndexedExample, ...]
     methods: Mapping[str, MethodIndex]
-    by_id: Mapping[str, tuple[IndexedExample, ...]]  # in collection order
-    by_name: Mapping[str, tuple[IndexedExample, ...]]  # in collection order
-    explain_paths: tuple[str, ...]  # the distinct paths as `explain` compares them
-    explain_owners: tuple[tuple[int, ...], ...]  # the positions of each one's examples
+    _later: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def method(self, method: str) -> MethodIndex:
         return self.methods.get(method.upper(), EMPTY_METHOD)
@@ -231,27 +242,61 @@ class Index:
         """Every example of the method, in collection order."""
         return self.method(method).examples
 
+    def _made(self, name: str, make: Callable[[tuple[IndexedExample, ...]], T]) -> T:
+        found = self._later.get(name)
+        if found is None:
+            found = self._later[name] = make(self.examples)
+        return cast(T, found)
+
+    @property
+    def by_id(self) -> Mapping[str, tuple[IndexedExample, ...]]:
+        """Examples by id, in collection order."""
+        return self._made("by_id", lambda examples: _grouped(examples, lambda e: e.id))
+
+    @property
+    def by_name(self) -> Mapping[str, tuple[IndexedExample, ...]]:
+        """Examples by name, in collection order."""
+        return self._made("by_name", lambda examples: _grouped(examples, lambda e: e.name))
+
+    @property
+    def explain_paths(self) -> tuple[str, ...]:
+        """The distinct paths as `explain` compares them."""
+        return self._made("explain", _explain_table)[0]
+
+    @property
+    def explain_owners(self) -> tuple[tuple[int, ...], ...]:
+        """The positions of each explain path's examples."""
+        return self._made("explain", _explain_table)[1]
+
+
+def _grouped(
+    examples: tuple[IndexedExample, ...], key: Callable[[IndexedExample], str]
+) -> Mapping[str, tuple[IndexedExample, ...]]:
+    found: dict[str, list[IndexedExample]] = {}
+    for indexed in examples:
+        found.setdefault(key(indexed), []).append(indexed)
+    return {name: tuple(group) for name, group in found.items()}
+
+
+def _explain_table(
+    examples: tuple[IndexedExample, ...],
+) -> tuple[tuple[str, ...], tuple[tuple[int, ...], ...]]:
+    owners: dict[str, list[int]] = {}
+    for position, indexed in enumerate(examples):
+        owners.setdefault(indexed.path.stripped_lower[:200], []).append(position)
+    return tuple(owners), tuple(tuple(found) for found in owners.values())
+
 
 def build_index(collection: Collection, environment: Environment | None = None) -> Index:
     """Compile every example of the collection, in collection order, and arrange them."""
     compiler = Compiler(environment)
     examples = tuple(compiler.compile(e) for e in collection.examples)
     by_method: dict[str, list[IndexedExample]] = {}
-    by_id: dict[str, list[IndexedExample]] = {}
-    by_name: dict[str, list[IndexedExample]] = {}
-    owners: dict[str, list[int]] = {}
-    for position, indexed in enumerate(examples):
+    for indexed in examples:
         by_method.setdefault(indexed.method, []).append(indexed)
-        by_id.setdefault(indexed.id, []).append(indexed)
-        by_name.setdefault(indexed.name, []).append(indexed)
-        owners.setdefault(indexed.path.stripped_lower[:200], []).append(position)
     return Index(
         collection=collection,
         environment=environment,
         examples=examples,
         methods={m: _method_index(tuple(found)) for m, found in by_method.items()},
-        by_id={key: tuple(found) for key, found in by_id.items()},
-        by_name={key: tuple(found) for key, found in by_name.items()},
-        explain_paths=tuple(owners),
-        explain_owners=tuple(tuple(found) for found in owners.values()),
     )

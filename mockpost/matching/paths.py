@@ -46,12 +46,13 @@ def is_id(segment: str) -> bool:
 def path_of_url(text: str) -> str:
     """The path of a URL text: what follows the scheme and host, without query or fragment."""
     text = _SCHEME.sub("", text, count=1)
+    masked = _tokens_masked(text)  # where to look for marks: never inside a `{{…}}`
     for mark in ("?", "#"):
-        cut = _outside_tokens_find(text, mark)
+        cut = masked.find(mark)
         if cut >= 0:
-            text = text[:cut]
+            text, masked = text[:cut], masked[:cut]
     if not text.startswith("/"):
-        slash = _outside_tokens_find(text, "/")
+        slash = masked.find("/")
         text = text[slash:] if slash >= 0 else "/"
     return collapse_slashes(unquote(text))
 
@@ -64,12 +65,12 @@ def collapse_slashes(path: str) -> str:
     return _SLASHES.sub("/", path) if "//" in path else path or "/"
 
 
-def _outside_tokens_find(text: str, mark: str) -> int:
-    """Index of mark in text, not counting occurrences inside `{{…}}`."""
+def _tokens_masked(text: str) -> str:
+    """The text with each `{{…}}` token as underscores: the same length, so that a mark found
+    in it is where it is in the text, and never inside a token."""
     if "{{" not in text:
-        return text.find(mark)
-    depth_free = TOKEN.sub(lambda m: "_" * len(m.group(0)), text)
-    return depth_free.find(mark)
+        return text
+    return TOKEN.sub(lambda m: "_" * len(m.group(0)), text)
 
 
 def split_segments(path: str) -> tuple[str, ...]:
