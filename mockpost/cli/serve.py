@@ -230,8 +230,6 @@ def serve(
     with Preload("mockpost.server.run"):
         snapshots = None if no_cache else Snapshots(cache_dir)
         loaded, env, index = load(collection, environment, snapshots)
-    if snapshots is not None:
-        snapshots.write_kept()  # from a detached process, now that no other thread runs
     from mockpost.server.run import Outputs, run  # imported by now
 
     settings = Settings(
@@ -268,7 +266,17 @@ def serve(
         from_snapshot=snapshots is not None and snapshots.read_back,
     )
     try:
-        code = run(loaded, env, index, settings, outputs, (collection, environment))
+        code = run(
+            loaded,
+            env,
+            index,
+            settings,
+            outputs,
+            (collection, environment),
+            # The snapshot is written once listening (what a first start is timed to), from a
+            # detached process, while no other thread runs.
+            once_listening=snapshots.write_kept if snapshots is not None else None,
+        )
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None
     if code is not None:

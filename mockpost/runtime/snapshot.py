@@ -4,8 +4,8 @@ Loading a collection of 20,000 examples (its JSON, the model, the index) takes a
 reading back what that built takes a third of it. The command line keeps what it loaded in
 the user's cache directory, keyed by everything the result depends on: the files' paths and
 bytes, mockpost's code (every module's size and time), and Python's version. A snapshot is
-written by a detached process once the files are loaded, so a first start is not held up;
-one that cannot be read is deleted, and the files are loaded as usual.
+written by a detached process once the server listens, so a first start is not held up; one
+that cannot be read is deleted, and the files are loaded as usual.
 
 A snapshot is a pickle, and reading a pickle can run code: only a directory that belongs to
 the user and that no one else may write to is used, and in it only regular files that belong
@@ -18,6 +18,7 @@ import gc
 import hashlib
 import os
 import pickle
+import signal
 import stat as kinds
 import sys
 import tempfile
@@ -164,6 +165,9 @@ def _detach() -> None:
     """A process of its own: no terminal, no pipe of the parent's held open (a reader waiting
     for the end of mockpost's output must not wait for this one)."""
     os.setsid()
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)  # not the server's handlers: it stops when told
+    signal.set_wakeup_fd(-1)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)

@@ -78,6 +78,7 @@ def run(
     settings: Settings,
     outputs: Outputs,
     sources: Sources | None = None,
+    once_listening: Callable[[], None] | None = None,
 ) -> int | None:
     """Serve until SIGINT or SIGTERM, or until the command ends: then its exit code (raises
     MockpostError for what a person must fix).
@@ -86,7 +87,9 @@ def run(
     """
     with ExitStack() as files:
         log_file = files.enter_context(open_log(outputs.log_file)) if outputs.log_file else None
-        return _serve(collection, environment, index, settings, outputs, log_file, sources)
+        return _serve(
+            collection, environment, index, settings, outputs, log_file, sources, once_listening
+        )
 
 
 def _serve(
@@ -97,6 +100,7 @@ def _serve(
     outputs: Outputs,
     log_file: TextIO | None,
     sources: Sources | None,
+    once_listening: Callable[[], None] | None,
 ) -> int | None:
     watched = [p for p in sources if p is not None] if sources is not None else []
     loaded = [stamp(p) for p in watched]  # as near to when they were read as can be
@@ -137,6 +141,8 @@ def _serve(
         banner.listening(url, f"{url}{PREFIX}/" if outputs.admin else None)
         if stdout_lines is not None:
             stdout_lines.event(event="listening", url=url)
+        if once_listening is not None:
+            once_listening()
 
     reloader = Reloader(runtime, *sources) if sources is not None else None
     fallthrough = _fallthrough(outputs, reloader)
