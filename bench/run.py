@@ -271,7 +271,9 @@ def startup_times(
     """Start-up to listening, `times` runs, and the memory once listening (MiB).
 
     Each run has a cache directory of its own, empty (a first start: the files are loaded),
-    unless `snapshots` names one, where an earlier start left its snapshot.
+    unless `snapshots` names one, where an earlier start left its snapshot. A first start of
+    this checkout leaves a process writing its snapshot: the next run waits for it to finish,
+    so that it does not share the machine with it.
     """
     found: list[float] = []
     memory = 0.0
@@ -291,7 +293,20 @@ def startup_times(
         memory = rss_mib(server.process.pid)
         server.stop()
         found.append(server.startup)
+        if snapshots is None and source is None:
+            snapshot_written(cache)
     return found, memory
+
+
+def snapshot_written(cache: Path, timeout: float = 60) -> bool:
+    """Wait for the snapshot a first start writes into `cache` (False: none came)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if list(cache.glob("*.snapshot")):
+            time.sleep(0.5)  # written whole (renamed into place), but let the writer leave
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def prime_snapshot(command: list[str], cache: Path, workdir: Path, timeout: float = 60) -> bool:
@@ -305,13 +320,7 @@ def prime_snapshot(command: list[str], cache: Path, workdir: Path, timeout: floa
     )
     server.start()
     server.stop()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if list(cache.glob("*.snapshot")):
-            time.sleep(0.5)  # written whole (renamed into place), but let the writer leave
-            return True
-        time.sleep(0.1)
-    return False
+    return snapshot_written(cache, timeout)
 
 
 def main() -> None:
