@@ -4,6 +4,7 @@ to tell them from the first answer, which aiohttp built, whatever the reply hold
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -200,3 +201,19 @@ async def test_pipelined_repeats_are_all_answered_in_order(serve: Serve) -> None
         writer.close()
         await writer.wait_closed()
     assert statuses == [b"200", b"200", b"418"] * 100
+
+
+async def test_an_access_log_reads_the_repeats_as_it_reads_any_answer(
+    serve: Serve, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Embedded in an app whose access log is on (aiohttp's default logger at INFO)."""
+    caplog.set_level(logging.INFO, logger="aiohttp.access")
+    client = await serve(REPLIES)
+    for _ in range(3):
+        answer = await client.get("/teapot", headers={"Referer": "r"})
+        assert answer.status == 418
+    lines = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    assert len(lines) == 3
+    sizes = [re.search(r'"GET /teapot HTTP/1.1" 418 (\d+)', line) for line in lines]
+    assert all(size is not None and int(size.group(1)) > len(b"short and stout") for size in sizes)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

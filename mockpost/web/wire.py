@@ -23,6 +23,7 @@ from http import HTTPStatus
 from aiohttp import HttpVersion11, web
 from aiohttp.abc import AbstractStreamWriter
 from aiohttp.http import SERVER_SOFTWARE
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from mockpost.responses.reply import Reply
 
@@ -99,13 +100,15 @@ date_line = _DateLine()
 
 class SentWhole(web.StreamResponse):
     """A response that is one write of bytes made before: what aiohttp asks of a response
-    (`prepare`, `write_eof`, `keep_alive`) and nothing it builds per call."""
+    (`prepare`, `write_eof`, `keep_alive`; `status`, `body_length` and `headers` for an
+    access log) and nothing it builds per call."""
 
-    __slots__ = ("_data", "_status_code")
+    __slots__ = ("_data", "_reply", "_status_code")
 
-    def __init__(self, data: bytes, status: int) -> None:  # no StreamResponse state: unused
+    def __init__(self, data: bytes, reply: Reply) -> None:  # no StreamResponse state: unused
         self._data = data
-        self._status_code = status
+        self._reply = reply
+        self._status_code = reply.status
 
     @property
     def keep_alive(self) -> bool:
@@ -118,6 +121,15 @@ class SentWhole(web.StreamResponse):
     @property
     def prepared(self) -> bool:
         return True
+
+    @property
+    def body_length(self) -> int:
+        return len(self._data)
+
+    @property
+    def headers(self) -> CIMultiDictProxy[str]:  # type: ignore[override]
+        """The reply's own headers (an access log's `%{NAME}o`)."""
+        return CIMultiDictProxy(CIMultiDict(self._reply.headers))
 
     async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
         transport = request.transport
@@ -147,5 +159,5 @@ def whole(reply: Reply, request: web.Request) -> SentWhole | None:
     if sent is NOT_WHOLE:
         return None
     if sent.dated:
-        return SentWhole(b"".join((sent.head, date_line(), sent.rest)), reply.status)
-    return SentWhole(sent.head + sent.rest, reply.status)
+        return SentWhole(b"".join((sent.head, date_line(), sent.rest)), reply)
+    return SentWhole(sent.head + sent.rest, reply)
