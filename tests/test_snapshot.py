@@ -186,3 +186,15 @@ def test_serve_with_no_cache_keeps_no_snapshot(tmp_path: Path) -> None:
         cli.stop()
     with running_cli(str(EXAMPLE), env=env) as cli:
         assert "snapshot" not in cli.banner  # the first kept none to read back
+
+
+def test_a_file_a_killed_writer_left_goes_once_it_is_old(tmp_path: Path) -> None:
+    snapshots = Snapshots(tmp_path, detach=False)
+    left = tmp_path / "abc.tmp"
+    fresh = tmp_path / "def.tmp"
+    left.write_bytes(b"half a snapshot")
+    fresh.write_bytes(b"being written")
+    os.utime(left, (time.time() - snapshot.STALE - 1,) * 2)
+    snapshots.write("0" * 64, {"n": 1})
+    assert not left.exists()
+    assert fresh.exists()  # another writer's, perhaps still at work

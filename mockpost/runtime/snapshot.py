@@ -22,6 +22,7 @@ import signal
 import stat as kinds
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import Any
 CACHE_DIR_ENV = "MOCKPOST_CACHE_DIR"
 KEEP = 8  # snapshots kept in the directory; the least recently written go
 SUFFIX = ".snapshot"
+STALE = 600  # seconds after which a writer's unfinished file is taken as left behind
 
 
 def default_directory() -> Path:
@@ -156,9 +158,15 @@ class Snapshots:
         self._prune()
 
     def _prune(self) -> None:
+        """The newest KEEP snapshots stay; so do files a writer may still be writing (a
+        writer killed before it renamed its file leaves it: gone after STALE seconds)."""
         kept = sorted(self.directory.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime_ns)
         for old in kept[:-KEEP]:
             old.unlink(missing_ok=True)
+        now = time.time()
+        for unfinished in self.directory.glob("*.tmp"):
+            if now - unfinished.stat().st_mtime > STALE:
+                unfinished.unlink(missing_ok=True)
 
 
 def _detach() -> None:
