@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from mockpost.calls.call import Call
 from mockpost.calls.har import entry
 from mockpost.calls.store import CallStore
 from mockpost.runtime.runtime import Runtime
@@ -384,6 +385,28 @@ async def test_events_bring_each_call_as_it_is_recorded(serve: Serve) -> None:
         ("call", "/v1/users/1", 200),
         ("call", "/v1/nowhere", 404),
     ]
+    response.close()
+
+
+async def test_a_reader_that_keeps_up_loses_no_event_however_fast_calls_come(
+    serve: Serve,
+) -> None:
+    client = await serve(SHOP)
+    runtime = runtime_of(client)
+    response = await client.get("/__mockpost/events")
+    await client.get("/v1/users/1")
+    [(_, first)] = await read_events(response, 1)  # the reader is subscribed
+    calls = QUEUE_LIMIT * 5  # five times what a reader may have waiting
+    reading = asyncio.ensure_future(read_events(response, calls))
+    reply = runtime.answer(Call(method="GET", path="/v1/users/1"))
+    for _ in range(calls // 250):  # bursts of 250 calls, the loop turning between them
+        for _ in range(250):
+            runtime.record("GET", "/v1/users/1", "", (), b"", reply, runtime.clock(), 0.1)
+        for _ in range(5):
+            await asyncio.sleep(0)
+    events = await reading
+    assert [name for name, _ in events] == ["call"] * calls  # no `lost` event among them
+    assert [e["id"] for _, e in events] == list(range(first["id"] + 1, first["id"] + calls + 1))
     response.close()
 
 

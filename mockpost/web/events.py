@@ -4,7 +4,8 @@ Each reader gets its own bounded queue, filled by a call-store listener that nev
 slow or stalled reader loses events (and is told how many) rather than holding calls back or
 growing memory. Reloads are told to every reader as `reload` events. Events are written at
 most every 0.1 s, a burst in one write: one write per call would cost a busy server a system
-call each.
+call each; a queue half full is written at once, so that a reader that keeps up loses nothing
+however many calls a second come.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mockpost.calls.store import CallStore
 from mockpost.calls.views import summary_json
 
 QUEUE_LIMIT = 1000  # events kept for one reader between two of its reads
+WRITE_AT = QUEUE_LIMIT // 2  # events waiting that are written without waiting for the rest
 NOTICE_LIMIT = 16  # notices (reloads) kept for one reader between two of its reads
 KEEP_ALIVE = 15.0  # seconds between comments that keep a quiet stream open
 BATCH_EVERY = 0.1  # seconds: the events of a busy moment go in one write, not one each
@@ -33,11 +35,15 @@ class Reader:
         self.queue: deque[CallRecord] = deque()
         self.lost = 0
         self.notices: deque[bytes] = deque(maxlen=NOTICE_LIMIT)  # whole events, to send first
-        self.ready = asyncio.Event()
+        self.ready = asyncio.Event()  # something to send
+        self.filling = asyncio.Event()  # enough to send now (WRITE_AT events)
 
     def __call__(self, record: CallRecord) -> None:
-        if len(self.queue) < self.limit:
-            self.queue.append(record)
+        queue = self.queue
+        if len(queue) < self.limit:
+            queue.append(record)
+            if len(queue) >= WRITE_AT:
+                self.filling.set()
         else:
             self.lost += 1
         self.ready.set()
@@ -90,8 +96,13 @@ async def stream(request: web.Request, store: CallStore, streams: Streams) -> we
             except TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 continue
-            await asyncio.sleep(BATCH_EVERY)  # let a burst gather: one write for all of it
+            try:  # let a burst gather, one write for all of it, unless the queue fills
+                async with asyncio.timeout(BATCH_EVERY):
+                    await reader.filling.wait()
+            except TimeoutError:
+                pass
             reader.ready.clear()
+            reader.filling.clear()
             lost, reader.lost = reader.lost, 0
             batch = list(reader.queue)
             reader.queue.clear()
