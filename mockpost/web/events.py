@@ -21,7 +21,6 @@ from mockpost.calls.store import CallStore
 from mockpost.calls.views import summary_json
 
 QUEUE_LIMIT = 1000  # events kept for one reader between two of its reads
-WRITE_AT = QUEUE_LIMIT // 2  # events waiting that are written without waiting for the rest
 NOTICE_LIMIT = 16  # notices (reloads) kept for one reader between two of its reads
 KEEP_ALIVE = 15.0  # seconds between comments that keep a quiet stream open
 BATCH_EVERY = 0.1  # seconds: the events of a busy moment go in one write, not one each
@@ -36,13 +35,14 @@ class Reader:
         self.lost = 0
         self.notices: deque[bytes] = deque(maxlen=NOTICE_LIMIT)  # whole events, to send first
         self.ready = asyncio.Event()  # something to send
-        self.filling = asyncio.Event()  # enough to send now (WRITE_AT events)
+        self.filling = asyncio.Event()  # enough to send now: half the queue
+        self.write_at = max(1, limit // 2)
 
     def __call__(self, record: CallRecord) -> None:
         queue = self.queue
         if len(queue) < self.limit:
             queue.append(record)
-            if len(queue) >= WRITE_AT:
+            if len(queue) >= self.write_at:
                 self.filling.set()
         else:
             self.lost += 1
