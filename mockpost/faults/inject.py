@@ -62,19 +62,7 @@ class Injector:
         said = f"{kind} ({why})"
         if kind in NO_ANSWER:
             body = self.rng.randbytes(self.rng.randint(16, 256)) if kind == "garbage" else b""
-            return Reply(
-                0,
-                (),
-                body,
-                How.INJECTED,
-                example=reply.example,
-                score=reply.score,
-                path_step=reply.path_step,
-                notes=notes,
-                delay_ms=reply.delay_ms,
-                fault=kind,
-                injected=said,
-            )
+            return _in_place_of(reply, 0, (), body, notes, said, fault=kind)
         return replace(reply, notes=notes, final=False, fault=kind, injected=said)
 
     def _pick(self, faults: Faults, asked: Asked) -> tuple[str | None, int | None, str]:
@@ -114,17 +102,32 @@ def injected_error(code: int, instead: Reply, why: str, notes: tuple[str, ...]) 
     )
     message = f"mockpost injected this {code} ({why}); {would}."
     body = json.dumps({"error": {"name": "mockpostInjectedError", "message": message}})
+    return _in_place_of(instead, code, JSON_HEADERS, body.encode(), notes, f"error {code} ({why})")
+
+
+def _in_place_of(
+    instead: Reply,
+    status: int,
+    headers: Headers,
+    body: bytes,
+    notes: tuple[str, ...],
+    injected: str,
+    fault: str | None = None,
+) -> Reply:
+    """What mockpost injected in place of a reply: which example it stood for (and its score
+    and step), the delay it kept, what was injected and why."""
     return Reply(
-        code,
-        JSON_HEADERS,
-        body.encode(),
+        status,
+        headers,
+        body,
         How.INJECTED,
         example=instead.example,
         score=instead.score,
         path_step=instead.path_step,
         notes=notes,
         delay_ms=instead.delay_ms,
-        injected=f"error {code} ({why})",
+        fault=fault,
+        injected=injected,
     )
 
 
