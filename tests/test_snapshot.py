@@ -43,6 +43,14 @@ def answers(loaded: Any) -> list[str | None]:
     return [(d.example.id if (d := match(index, c)).example else None) for c in calls]
 
 
+def kept_once(files: tuple[Path, Path], directory: Path) -> tuple[Snapshots, Any]:
+    """A first load of the files, its snapshot written into `directory` (in this process)."""
+    snapshots = Snapshots(directory, detach=False)
+    loaded = load(*files, snapshots=snapshots)
+    snapshots.write_kept()
+    return snapshots, loaded
+
+
 def snapshot_files(directory: Path) -> list[Path]:
     return sorted(directory.glob(f"*{SUFFIX}"))
 
@@ -70,9 +78,7 @@ def test_a_second_load_of_the_same_files_reads_back_what_the_first_built(
 def test_other_bytes_in_either_file_are_loaded_from_the_file(
     files: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    snapshots = Snapshots(tmp_path, detach=False)
-    load(*files, snapshots=snapshots)
-    snapshots.write_kept()
+    snapshots, _ = kept_once(files, tmp_path)
     collection_file, environment_file = files
     environment_file.write_text(environment_file.read_text().replace('"7"', '"8"'))
     changed = load(*files, snapshots=snapshots)
@@ -86,9 +92,7 @@ def test_other_bytes_in_either_file_are_loaded_from_the_file(
 def test_a_snapshot_of_other_code_is_never_read(
     files: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    snapshots = Snapshots(tmp_path, detach=False)
-    load(*files, snapshots=snapshots)
-    snapshots.write_kept()
+    snapshots, _ = kept_once(files, tmp_path)
     monkeypatch.setattr(snapshot, "code_fingerprint", lambda: b"another mockpost")
     load(*files, snapshots=snapshots)
     assert not snapshots.read_back
@@ -97,9 +101,8 @@ def test_a_snapshot_of_other_code_is_never_read(
 def test_a_broken_snapshot_is_deleted_and_the_files_are_loaded(
     files: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    snapshots = Snapshots(tmp_path, detach=False)
-    expected = answers(load(*files, snapshots=snapshots))
-    snapshots.write_kept()
+    snapshots, first = kept_once(files, tmp_path)
+    expected = answers(first)
     (kept,) = snapshot_files(tmp_path)
     kept.write_bytes(kept.read_bytes()[:1000])  # cut short, as a full disk would leave it
     assert answers(load(*files, snapshots=snapshots)) == expected
@@ -110,9 +113,7 @@ def test_a_broken_snapshot_is_deleted_and_the_files_are_loaded(
 def test_nothing_is_read_from_a_directory_others_may_write_to(
     files: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    snapshots = Snapshots(tmp_path / "cache", detach=False)
-    load(*files, snapshots=snapshots)
-    snapshots.write_kept()
+    snapshots, _ = kept_once(files, tmp_path / "cache")
     (tmp_path / "cache").chmod(0o777)
     load(*files, snapshots=snapshots)
     assert not snapshots.read_back
@@ -121,9 +122,7 @@ def test_nothing_is_read_from_a_directory_others_may_write_to(
 def test_a_snapshot_others_may_write_or_a_link_is_never_read(
     files: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    snapshots = Snapshots(tmp_path / "cache", detach=False)
-    load(*files, snapshots=snapshots)
-    snapshots.write_kept()
+    snapshots, _ = kept_once(files, tmp_path / "cache")
     (kept,) = snapshot_files(tmp_path / "cache")
     kept.chmod(0o666)
     load(*files, snapshots=snapshots)
