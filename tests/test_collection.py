@@ -269,10 +269,10 @@ def test_an_example_without_an_id_gets_the_uuid5_of_its_place() -> None:
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from mockpost.postman.reader import _stable_id
+    from mockpost.postman.model import stable_id
 
     @given(st.text())
     def same(name: str) -> None:
-        assert _stable_id(name) == str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+        assert stable_id(name) == str(uuid.uuid5(uuid.NAMESPACE_URL, name))
 
     same()

@@ -6,11 +6,24 @@ environment takes part in that.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
+from dataclasses import field
 
 from mockpost.frozen import frozen
 
 Pairs = tuple[tuple[str, str], ...]  # key/value entries in file order (headers, query, fields)
+
+_URL_NAMESPACE = bytes.fromhex("6ba7b8119dad11d180b400c04fd430c8")  # uuid.NAMESPACE_URL
+
+
+def stable_id(name: str) -> str:
+    """`str(uuid.uuid5(uuid.NAMESPACE_URL, name))`, made without the UUID object."""
+    digest = bytearray(hashlib.sha1(_URL_NAMESPACE + name.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 @frozen(eq=False)
@@ -63,7 +76,7 @@ class Request:
 class Example:
     """A saved example (a `response[]` entry), with the request it answers."""
 
-    id: str
+    saved_id: str  # the file's id; "" when it gives none
     name: str
     code: int
     status: str
@@ -77,6 +90,18 @@ class Example:
     position: int  # collection order
     where: str  # JSON path in the file
     raw_body: bytes | None = None  # mockpost's `_mockpost_body_base64`: bytes served as they are
+    id_base: str = ""  # the collection's id: with `where`, names an example saved without one
+    _id: str = field(default="", compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        """The file's id, else one made from the collection's id and the example's place: the
+        same from run to run (Postman gives every example an id on import). Made when first
+        asked for: most are never needed, and start-up would make one for every example."""
+        if not self._id:
+            made = self.saved_id or stable_id(f"{self.id_base}/{self.where}")
+            object.__setattr__(self, "_id", made)
+        return self._id
 
 
 @frozen

@@ -8,9 +8,7 @@ cannot be served is dropped with a reason; a file whose structure cannot be serv
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
-import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,20 +36,6 @@ from mockpost.postman.model import (
 from mockpost.postman.schema import COLLECTION_SCHEMA, ENVIRONMENT_SCHEMA, collection_looks_valid
 
 BASE64_BODY = "_mockpost_body_base64"  # a recorded binary body: served byte for byte
-
-
-_URL_NAMESPACE = uuid.NAMESPACE_URL.bytes
-
-
-def _stable_id(name: str) -> str:
-    """An id for an example the file gives none: the same from run to run. It is
-    `uuid.uuid5(NAMESPACE_URL, name)`, made without the UUID object (a fifth of the time:
-    start-up makes one for every example of a collection exported without ids)."""
-    digest = bytearray(hashlib.sha1(_URL_NAMESPACE + name.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    text = digest.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 # What a value of an unexpected shape raises deep inside an entry that the checks above did not
@@ -140,12 +124,9 @@ class _Loader:
                 raw_body = base64.b64decode(encoded, validate=True)
             except (TypeError, ValueError):
                 raise Unservable(f"{BASE64_BODY} is not base64") from None
-        example_id = raw.get("id")
-        if not isinstance(example_id, str) or not example_id:
-            # Postman gives every example an id on import; ours are stable across runs.
-            example_id = _stable_id(f"{self.collection_id}/{where}")
+        saved_id = raw.get("id")
         return Example(
-            id=example_id,
+            saved_id=saved_id if isinstance(saved_id, str) else "",
             name=as_text(raw.get("name")),
             code=read_code(raw.get("code")),
             status=as_text(raw.get("status")),
@@ -159,6 +140,7 @@ class _Loader:
             position=len(self.examples),
             where=where,
             raw_body=raw_body,
+            id_base=self.collection_id,
         )
 
     def drop(self, where: str, raw: Any, reason: str) -> None:
