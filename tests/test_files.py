@@ -19,6 +19,7 @@ from mockpost.calls.record import How
 from mockpost.cli import main
 from mockpost.errors import LoadError
 from mockpost.matching.index import build_index
+from mockpost.postman.jsonfile import read_json
 from mockpost.postman.model import Collection
 from mockpost.postman.reader import load_collection, load_environment, parse_collection
 from mockpost.report import replay_call
@@ -81,6 +82,70 @@ def test_lone_surrogate_escapes_load_and_serve_as_replacement_characters(
     reply = runtime.answer(Call("GET", "/a"))
     assert reply.status == 200
     assert json.loads(reply.body) == {"face": "\ufffd"}
+
+
+# The file's JSON is parsed by orjson where it gives what Python's json gives, by json elsewhere
+
+
+JSON_DOCUMENTS = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()  # unbounded: beyond 64 bits too
+    | st.floats(allow_nan=False)  # infinities too (json writes them as Infinity)
+    | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=JSON_DOCUMENTS, indent=st.sampled_from([None, 1]), bom=st.booleans())
+def test_any_json_reads_as_pythons_json_module_reads_it(
+    tmp_path: Path, document: Any, indent: int | None, bom: bool
+) -> None:
+    text = json.dumps(document, indent=indent, ensure_ascii=False)
+    path = tmp_path / "any.json"
+    path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8", "surrogatepass"))
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        return  # a surrogate written raw is not UTF-8: refused (tested above, escaped)
+    assert read_json(path) == json.loads(text)
+
+
+def test_numbers_beyond_64_bits_are_served_exactly_as_written(
+    write_json: Callable[..., Path],
+) -> None:
+    body = {"id": 123456789012345678901234567890, "low": -(2**63) - 1, "top": 2**64}
+    ex = example("big", "x/a")
+    ex["body"] = body  # a body saved as JSON itself, not as text
+    loaded = load_collection(write_json(collection(item("r", ex))))
+    assert json.loads(loaded.examples[0].body) == body
+
+
+@pytest.mark.parametrize(
+    ("value", "served"),
+    [("NaN", "NaN"), ("Infinity", "Infinity"), ("1e400", "Infinity"), ("-0.0", "-0.0")],
+)
+def test_numbers_javascript_cannot_write_still_load(
+    write_json: Callable[..., Path], value: str, served: str
+) -> None:
+    document = json.dumps(collection(item("r", example("x", "x/a")), variables={"v": "0"}))
+    path = write_json(document.replace('"value": "0"', f'"value": {value}'))
+    assert load_collection(path).variables == {"v": served}
+
+
+@pytest.mark.parametrize("depth", [890, 990, 1010, 1030, 1100])
+def test_values_nested_around_what_json_parses_load_or_fail_in_one_line(
+    runner: CliRunner, tmp_path: Path, depth: int
+) -> None:
+    nested = "[" * depth + "]" * depth
+    document = json.dumps(collection(item("r", example("x", "x/a")), variables={"v": "0"}))
+    path = tmp_path / "deep-value.json"
+    path.write_text(document.replace('"value": "0"', f'"value": {nested}'))
+    result = runner.invoke(main, ["validate", str(path)])
+    assert "Traceback" not in result.output
+    if result.exit_code != 0:
+        assert result.output.startswith(f"Error: {path}: ")
+        assert len(result.output.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from mockpost.errors import LoadError
 from mockpost.postman.items import kind
 
@@ -43,6 +45,9 @@ def read_json(path: Path, data: bytes | None = None) -> Any:
     source = str(path)
     if data is None:
         data = read_bytes(path)
+    parsed = _parsed_fast(data)
+    if parsed is not _SLOW:
+        return parsed
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -63,6 +68,28 @@ def read_json(path: Path, data: bytes | None = None) -> Any:
     if _LONE_SURROGATE.search(text):
         parsed = _without_lone_surrogates(parsed)
     return parsed
+
+
+_SLOW = object()
+_BOM = b"\xef\xbb\xbf"
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_NUMBER = b"0" * 19
+
+
+def _parsed_fast(data: bytes) -> Any:
+    """The data as `json.loads` gives it, parsed by orjson (twice as fast: start-up parses
+    megabytes), or `_SLOW` where orjson's could differ or fails: then `json` parses it, and
+    words the error. orjson refuses what json accepts (NaN, lone surrogates, a BOM, text
+    that is not UTF-8) and turns integers beyond 64 bits into floats: a run of 19 digits
+    anywhere (even in a string) leaves it to json."""
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    if data.translate(_DIGITS_AS_ZERO).find(_LONG_NUMBER) != -1:
+        return _SLOW
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _SLOW
 
 
 MAX_DEPTH = 900  # levels of nested arrays and objects that a file may have
