@@ -276,3 +276,20 @@ def test_an_example_without_an_id_gets_the_uuid5_of_its_place() -> None:
         assert stable_id(name) == str(uuid.uuid5(uuid.NAMESPACE_URL, name))
 
     same()
+
+
+def test_examples_saved_with_the_same_request_share_it_and_others_keep_their_own(
+    write_json: Callable[..., Path],
+) -> None:
+    ok = example("ok", "{{baseUrl}}/users/1")
+    missing = example("missing", "{{baseUrl}}/users/1", code=404)
+    other = example("other", "{{baseUrl}}/users/2")
+    loaded = load_collection(
+        write_json(collection(item("u", ok, missing, other, raw="/users/:id")))
+    )
+    first, second, third = loaded.examples
+    assert first.request is second.request  # read once, and compiled once by the index
+    assert third.request is not first.request
+    assert third.request.url.path == ("users", "2")
+    assert first.request.url.path == ("users", "1")
+    assert loaded.requests[0].request.url.path == ("users", ":id")

@@ -177,9 +177,9 @@ class Compiler:
     def __init__(self, environment: Environment | None) -> None:
         self.environment = environment
         self._resolvers: dict[tuple[Scope, ...], Resolver] = {}
-        self._requests: dict[tuple[Resolver, Request], _Compared] = {}
-        # The same by identity: examples saved as their request share its object, and a
-        # request's hash walks all of it. Both objects live as long as the compiler.
+        # By identity: the reader gives the examples of a request that were saved with the
+        # same request one object (a request's hash would walk all of it). Both objects live
+        # as long as the compiler.
         self._same: dict[tuple[int, int], _Compared] = {}
 
     def resolver(self, scopes: tuple[Scope, ...]) -> Resolver:
@@ -196,13 +196,10 @@ class Compiler:
     def compile(self, example: Example) -> IndexedExample:
         res = self.resolver(example.scopes)
         request = example.request
-        compared = self._same.get((id(res), id(request)))
+        key = (id(res), id(request))
+        compared = self._same.get(key)
         if compared is None:
-            key = (res, request)  # examples of one request often repeat it exactly
-            compared = self._requests.get(key)
-            if compared is None:
-                compared = self._requests[key] = _compare(request, res)
-            self._same[id(res), id(request)] = compared
+            compared = self._same[key] = _compare(request, res)
         return IndexedExample(
             example, compared.path, compared.query, compared.headers, compared.body, res
         )

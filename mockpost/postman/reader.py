@@ -43,6 +43,20 @@ BASE64_BODY = "_mockpost_body_base64"  # a recorded binary body: served byte for
 _MALFORMED = (TypeError, AttributeError, ValueError, KeyError)
 
 
+_READ_KEPT = 8  # distinct requests of one item compared with each example's: a bound on ==
+
+
+def _read_once(original: Any, parent: Request, read: list[tuple[Any, Request]]) -> Request:
+    """An example's originalRequest: the object read before for an equal one of its item."""
+    for saved, done in read:
+        if saved == original:
+            return done
+    request = read_original_request(original, parent)
+    if len(read) < _READ_KEPT:
+        read.append((original, request))
+    return request
+
+
 def _why(error: Exception) -> str:
     if isinstance(error, Unservable):
         return str(error)
@@ -89,13 +103,15 @@ class _Loader:
                 self.drop(f"{where}.response[{j}]", response, _why(exc))
             return
         self.requests.append(RequestItem(name, folders, request, len(responses), where))
+        # The requests read so far for this item, as saved and as read: an example saved with
+        # one of them (the request itself, or a sibling's) shares its object, read once (a
+        # deep == is cheap), and the index compiles it once.
+        read: list[tuple[Any, Request]] = [(item.get("request"), request)]
         for j, response in enumerate(responses):
             here = f"{where}.response[{j}]"
             try:
                 self.examples.append(
-                    self.example(
-                        response, here, request, name, folders, scopes, item.get("request")
-                    )
+                    self.example(response, here, request, name, folders, scopes, read)
                 )
             except (Unservable, *_MALFORMED) as exc:
                 self.drop(here, response, _why(exc))
@@ -108,13 +124,10 @@ class _Loader:
         request_name: str,
         folders: tuple[str, ...],
         scopes: tuple[Scope, ...],
-        parent_raw: Any = None,
+        read: list[tuple[Any, Request]],
     ) -> Example:
         original = raw.get("originalRequest")
-        if original is not None and original == parent_raw:
-            request = parent  # saved as the request itself: read once (a deep == is cheap)
-        else:
-            request = read_original_request(original, parent)
+        request = parent if original is None else _read_once(original, parent, read)
         body = raw.get("body")
         if body is not None and not isinstance(body, str):
             body = json.dumps(body)
