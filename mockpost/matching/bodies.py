@@ -59,7 +59,12 @@ class ExpectedBody:
 
 
 def expected_raw(text: str) -> ExpectedBody:
+    if not text:
+        return NO_BODY_EXPECTED
     return ExpectedBody(mode="raw", text=text, json_value=parse_json(text))
+
+
+NO_BODY_EXPECTED = ExpectedBody(mode="raw")  # shared by every example saved without a body
 
 
 def expected_fields(mode: str, fields: Pairs, files: tuple[str, ...] = ()) -> ExpectedBody:

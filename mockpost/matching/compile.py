@@ -117,8 +117,8 @@ def url_path(url: Url, res: Resolver) -> str:
     else:
         text = res(url.raw)
     path = path_of_url(text)
-    variables = dict(url.variables)
     if ":" in path:
+        variables = dict(url.variables)
         path = "/".join(_path_variable(s, variables, res) for s in path.split("/"))
     return path
 

@@ -200,9 +200,7 @@ def _method_index(examples: tuple[IndexedExample, ...]) -> MethodIndex:
         pattern = indexed.path
         by_path.setdefault(pattern.stripped_lower, []).append(indexed)
         by_count.setdefault(len(pattern.segments), []).append(indexed)
-        fixed = tuple(
-            i for i, seg in enumerate(pattern.segments) if seg.regex is None and not seg.is_id
-        )
+        fixed = pattern.fixed
         if len(fixed) == len(pattern.segments):
             continue  # no flexible segment: only the exact and case steps can match it
         key = tuple(pattern.segments[i].text for i in fixed)

@@ -45,7 +45,8 @@ def is_id(segment: str) -> bool:
 
 def path_of_url(text: str) -> str:
     """The path of a URL text: what follows the scheme and host, without query or fragment."""
-    text = _SCHEME.sub("", text, count=1)
+    if "://" in text:
+        text = _SCHEME.sub("", text, count=1)
     masked = _tokens_masked(text)  # where to look for marks: never inside a `{{…}}`
     for mark in ("?", "#"):
         cut = masked.find(mark)
@@ -98,6 +99,7 @@ class PathPattern:
     trailing_slash: bool
     segments: tuple[SegmentPattern, ...]
     wildcards: tuple[str, ...]
+    fixed: tuple[int, ...]  # positions of the segments that are neither wildcards nor IDs
 
 
 @lru_cache(maxsize=1 << 16)
@@ -122,8 +124,8 @@ def _segment_pattern(segment: str) -> SegmentPattern:
 def compile_path(text: str) -> PathPattern:
     """Compile an example's path (variables resolved; `{{name}}` left are wildcards)."""
     stripped = text.rstrip("/")
-    segments = tuple(_segment_pattern(s) for s in split_segments(text))
-    wildcards = tuple(name for s in segments for name in s.names)
+    segments = tuple(map(_segment_pattern, split_segments(text)))
+    wildcards = tuple(name for s in segments for name in s.names) if "{{" in text else ()
     return PathPattern(
         text=text,
         stripped=stripped,
@@ -132,6 +134,7 @@ def compile_path(text: str) -> PathPattern:
         trailing_slash=stripped != text,
         segments=segments,
         wildcards=wildcards,
+        fixed=tuple([i for i, s in enumerate(segments) if s.regex is None and not s.is_id]),
     )
 
 
