@@ -77,11 +77,13 @@ _LONG_NUMBER = b"0" * 19
 
 
 def _parsed_fast(data: bytes) -> Any:
-    """The data as `json.loads` gives it, parsed by orjson (twice as fast: start-up parses
+    """The data as `json.loads` gives it, parsed by orjson (faster by half: start-up parses
     megabytes), or `_SLOW` where orjson's could differ or fails: then `json` parses it, and
-    words the error. orjson refuses what json accepts (NaN, lone surrogates, a BOM, text
-    that is not UTF-8) and turns integers beyond 64 bits into floats: a run of 19 digits
-    anywhere (even in a string) leaves it to json."""
+    words the error of a broken file. orjson refuses some of what json accepts (NaN,
+    Infinity, lone surrogates, a BOM: the BOM is cut here) and turns integers beyond 64 bits
+    into floats: a run of 19 digits anywhere (even in a string) leaves the file to json.
+    Nested past json's depth but within orjson's (1,024 levels), a file loads and what is
+    made of it is refused as too deep (tests/test_files.py)."""
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     if data.translate(_DIGITS_AS_ZERO).find(_LONG_NUMBER) != -1:
