@@ -163,11 +163,12 @@ def _compare(request: Request, res: Resolver) -> _Compared:
     for key, value in request.headers:
         headers.setdefault(key.strip().lower(), res(value))
     query = url_query(request.url, res)
+    # Positional (path, query, headers, body): keywords cost a dict per object.
     return _Compared(
-        path=compile_path(url_path(request.url, res)),
-        query=Counter(query) if query else NO_QUERY,
-        headers=headers,
-        body=_expected_body(request.body, res),
+        compile_path(url_path(request.url, res)),
+        Counter(query) if query else NO_QUERY,
+        headers,
+        _expected_body(request.body, res),
     )
 
 

@@ -66,11 +66,14 @@ def collapse_slashes(path: str) -> str:
     return _SLASHES.sub("/", path) if "//" in path else path or "/"
 
 
+_MARKED_TOKEN = re.compile(r"\{\{[^{}]*[?#/][^{}]*\}\}")  # a TOKEN holding a mark
+
+
 def _tokens_masked(text: str) -> str:
     """The text with each `{{…}}` token as underscores: the same length, so that a mark found
     in it is where it is in the text, and never inside a token."""
-    if "{{" not in text:
-        return text
+    if "{{" not in text or _MARKED_TOKEN.search(text) is None:
+        return text  # no token holds a mark: the text is as good
     return TOKEN.sub(lambda m: "_" * len(m.group(0)), text)
 
 
@@ -125,16 +128,23 @@ def compile_path(text: str) -> PathPattern:
     """Compile an example's path (variables resolved; `{{name}}` left are wildcards)."""
     stripped = text.rstrip("/")
     segments = tuple(map(_segment_pattern, split_segments(text)))
-    wildcards = tuple(name for s in segments for name in s.names) if "{{" in text else ()
+    wildcards: list[str] = []
+    fixed: list[int] = []
+    for i, segment in enumerate(segments):
+        if segment.regex is not None:
+            wildcards.extend(segment.names)
+        elif not segment.is_id:
+            fixed.append(i)
+    # Positional, in the order of the fields: keywords cost a dict per object.
     return PathPattern(
-        text=text,
-        stripped=stripped,
-        lower=text.lower(),
-        stripped_lower=stripped.lower(),
-        trailing_slash=stripped != text,
-        segments=segments,
-        wildcards=wildcards,
-        fixed=tuple([i for i, s in enumerate(segments) if s.regex is None and not s.is_id]),
+        text,
+        stripped,
+        text.lower(),
+        stripped.lower(),
+        stripped != text,  # trailing_slash
+        segments,
+        tuple(wildcards),
+        tuple(fixed),
     )
 
 

@@ -8,6 +8,7 @@ and the reader drops the example with that reason.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +20,7 @@ class Unservable(Exception):
 
 
 NO_VARIABLES = Scope({})  # shared by every item without variables: chains of them compare equal
+NO_URL = Url(raw="", host=None, path=None, query=None, variables=())
 
 
 _KINDS = {
@@ -75,18 +77,24 @@ def read_variables(raw: Any) -> Scope:
     return Scope(out) if out else NO_VARIABLES
 
 
-def _pairs(raw: Any, *, key_field: str = "key") -> Pairs:
-    """Enabled key/value entries of a list (headers, query params, form fields)."""
-    if not isinstance(raw, list):
+def _pairs(raw: Any, *, key_field: str = "key", named: bool = False) -> Pairs:
+    """Enabled key/value entries of a list (headers, query params, form fields); `named`:
+    only those whose key is not empty."""
+    if not isinstance(raw, list) or not raw:
         return ()
     out: list[tuple[str, str]] = []
-    for entry in raw:
+    for entry in raw:  # every header and parameter of a file: as few calls as can be
         if not isinstance(entry, dict) or entry.get("disabled") is True:
             continue
         key = entry.get(key_field)
         if key is None:
             continue
-        out.append((as_text(key), as_text(entry.get("value"))))
+        if type(key) is not str:
+            key = as_text(key)
+        if named and not key:
+            continue
+        value = entry.get("value")
+        out.append((key, value if type(value) is str else as_text(value)))
     return tuple(out)
 
 
@@ -95,7 +103,19 @@ def read_headers(raw: Any) -> Pairs:
     if isinstance(raw, str):
         lines = (line.partition(":") for line in raw.splitlines())
         return tuple((k.strip(), v.strip()) for k, sep, v in lines if sep and k.strip())
-    return tuple((k, v) for k, v in _pairs(raw) if k)
+    return _pairs(raw, named=True)
+
+
+def _texts(values: list[Any], text: Callable[[Any], str] = as_text) -> tuple[str, ...]:
+    """Each value as `text` gives it; most are text already, and are taken as they are."""
+    for value in values:
+        if type(value) is not str:
+            return tuple([text(v) for v in values])
+    return tuple(values)
+
+
+def _segment_text(segment: Any) -> str:
+    return as_text(segment.get("value") if isinstance(segment, dict) else segment)
 
 
 def _segments(raw: Any) -> tuple[str, ...] | None:
@@ -105,44 +125,40 @@ def _segments(raw: Any) -> tuple[str, ...] | None:
         return tuple(raw.strip("/").split("/")) if raw.strip("/") else ()
     if not isinstance(raw, list):
         raise Unservable("url.path is neither a list nor a string")
-    out: list[str] = []
-    for part in raw:
-        if isinstance(part, dict):
-            part = part.get("value")
-        out.append(as_text(part))
-    return tuple(out)
+    return _texts(raw, _segment_text)  # a segment may be an object: its value
+
+
+def _url_variables(raw: Any) -> Pairs:
+    if raw is None or raw == []:
+        return ()
+    return tuple(
+        (as_text(v.get("key", v.get("id"))), as_text(v.get("value")))
+        for v in _list(raw, "url.variable")
+        if isinstance(v, dict) and v.get("disabled") is not True
+    )
 
 
 def _read_url(raw: Any) -> Url:
     if raw is None:
-        return Url(raw="", host=None, path=None, query=None, variables=())
+        return NO_URL
     if isinstance(raw, str):
-        return Url(raw=raw, host=None, path=None, query=None, variables=())
+        return Url(raw, None, None, None, ())
     if not isinstance(raw, dict):
         raise Unservable("the URL is neither a string nor an object")
     host_raw = raw.get("host")
     host: tuple[str, ...] | None
     if isinstance(host_raw, list):
-        host = tuple(as_text(h) for h in host_raw)
+        host = _texts(host_raw)
     elif isinstance(host_raw, str):
         host = (host_raw,)
     else:
         host = None
     path = _segments(raw.get("path"))
     query = _pairs(raw["query"]) if isinstance(raw.get("query"), list) else None
-    variables = tuple(
-        (as_text(v.get("key", v.get("id"))), as_text(v.get("value")))
-        for v in _list(raw.get("variable"), "url.variable")
-        if isinstance(v, dict) and v.get("disabled") is not True
-    )
+    variables = _url_variables(raw.get("variable"))
     raw_text = raw.get("raw")
-    return Url(
-        raw=raw_text if isinstance(raw_text, str) else "",
-        host=host,
-        path=path,
-        query=query,
-        variables=variables,
-    )
+    # Positional (raw, host, path, query, variables): keywords cost a dict per object.
+    return Url(raw_text if isinstance(raw_text, str) else "", host, path, query, variables)
 
 
 def _read_body(raw: Any) -> Body:
@@ -188,11 +204,12 @@ def read_request(raw: Any) -> Request:
     method = raw.get("method")
     if method is not None and not isinstance(method, str):
         raise Unservable("the request method is not text")
+    # Positional (method, url, headers, body): keywords cost a dict per object.
     return Request(
-        method=(method or "GET").strip().upper() or "GET",
-        url=_read_url(raw.get("url")),
-        headers=read_headers(raw.get("header")),
-        body=_read_body(raw.get("body")),
+        (method or "GET").strip().upper() or "GET",
+        _read_url(raw.get("url")),
+        read_headers(raw.get("header")),
+        _read_body(raw.get("body")),
     )
 
 

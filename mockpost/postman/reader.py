@@ -138,22 +138,24 @@ class _Loader:
             except (TypeError, ValueError):
                 raise Unservable(f"{BASE64_BODY} is not base64") from None
         saved_id = raw.get("id")
+        # Positional, in the order Example declares its fields: keywords would cost a dict
+        # per object (a class call turns them into one), a tenth of reading an example.
         return Example(
-            saved_id=saved_id if isinstance(saved_id, str) else "",
-            name=as_text(raw.get("name")),
-            code=read_code(raw.get("code")),
-            status=as_text(raw.get("status")),
-            headers=read_headers(raw.get("header")),
-            body=body or "",
-            language=as_text(raw.get("_postman_previewlanguage")).lower(),
-            request=request,
-            request_name=request_name,
-            folders=folders,
-            scopes=scopes,
-            position=len(self.examples),
-            where=where,
-            raw_body=raw_body,
-            id_base=self.collection_id,
+            saved_id if isinstance(saved_id, str) else "",  # saved_id
+            as_text(raw.get("name")),  # name
+            read_code(raw.get("code")),  # code
+            as_text(raw.get("status")),  # status
+            read_headers(raw.get("header")),  # headers
+            body or "",  # body
+            as_text(raw.get("_postman_previewlanguage")).lower(),  # language
+            request,
+            request_name,
+            folders,
+            scopes,
+            len(self.examples),  # position
+            where,
+            raw_body,
+            self.collection_id,  # id_base
         )
 
     def drop(self, where: str, raw: Any, reason: str) -> None:

@@ -109,7 +109,19 @@ def _opt(value: dict[str, Any], key: str, kinds: tuple[type, ...]) -> bool:
 def _list_of_objects(value: Any, *, nullable: bool = True) -> bool:
     if value is None:
         return nullable
-    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    if not isinstance(value, list):
+        return False
+    for entry in value:  # noqa: SIM110 (all() makes a generator: this runs for every item)
+        if not isinstance(entry, dict):
+            return False
+    return True
+
+
+_ABSENT: Any = object()
+_NAME_KINDS = (str, int, float, type(None))  # and not bool, an int to isinstance
+_PATH_KINDS = (list, str, type(None))
+_METHOD_KINDS = (str, type(None))
+_BODY_KINDS = (dict, type(None))
 
 
 def _url_ok(url: Any) -> bool:
@@ -118,11 +130,11 @@ def _url_ok(url: Any) -> bool:
     if not isinstance(url, dict):
         return False
     return (
-        _opt(url, "raw", (str,))
-        and _opt(url, "host", (list, str, type(None)))
-        and _opt(url, "path", (list, str, type(None)))
-        and ("query" not in url or _list_of_objects(url["query"]))
-        and ("variable" not in url or _list_of_objects(url["variable"]))
+        isinstance(url.get("raw", ""), str)
+        and isinstance(url.get("host"), _PATH_KINDS)
+        and isinstance(url.get("path"), _PATH_KINDS)
+        and _list_of_objects(url.get("query"))
+        and _list_of_objects(url.get("variable"))
     )
 
 
@@ -133,31 +145,33 @@ def _request_ok(request: Any) -> bool:
         return False
     header = request.get("header")
     return (
-        ("url" not in request or _url_ok(request["url"]))
-        and _opt(request, "method", (str, type(None)))
+        _url_ok(request.get("url"))
+        and isinstance(request.get("method"), _METHOD_KINDS)
         and (header is None or isinstance(header, str) or _list_of_objects(header))
-        and _opt(request, "body", (dict, type(None)))
+        and isinstance(request.get("body"), _BODY_KINDS)
     )
 
 
-def _name_ok(item: dict[str, Any]) -> bool:
-    name = item.get("name")
-    return not isinstance(name, bool) and _opt(item, "name", (str, int, float, type(None)))
-
-
 def _items_ok(items: Any) -> bool:
+    """Each item as the schema's `item` wants it (an absent key reads as null: every key
+    checked here may be null)."""
     if not isinstance(items, list):
         return False
     for item in items:
-        if not isinstance(item, dict) or not _name_ok(item):
+        if not isinstance(item, dict):
             return False
-        if "item" in item and not _items_ok(item["item"]):
+        name = item.get("name")
+        if isinstance(name, bool) or not isinstance(name, _NAME_KINDS):
             return False
-        if "request" in item and not _request_ok(item["request"]):
+        children = item.get("item", _ABSENT)
+        if children is not _ABSENT and not _items_ok(children):
             return False
-        if "response" in item and not _list_of_objects(item["response"]):
+        request = item.get("request", _ABSENT)
+        if request is not _ABSENT and not _request_ok(request):
             return False
-        if "variable" in item and not _list_of_objects(item["variable"]):
+        if not _list_of_objects(item.get("response")):
+            return False
+        if not _list_of_objects(item.get("variable")):
             return False
     return True
 
