@@ -55,3 +55,43 @@ def test_no_module_is_much_over_300_lines() -> None:
 
 def test_the_package_says_it_is_typed() -> None:
     assert (PACKAGE / "py.typed").exists()
+
+
+def test_serve_starts_without_what_only_other_commands_or_unmatched_calls_need() -> None:
+    # Start-up is timed to listening: `serve` imports neither the other commands (rich's
+    # tables, the recorder's command line) nor rapidfuzz, which the distance step and a 404's
+    # explanation import when a call first needs them.
+    code = (
+        "import sys, click\n"
+        "from mockpost.cli import main\n"
+        "with click.Context(main) as ctx:\n"
+        "    names = main.list_commands(ctx)\n"
+        "    serve = main.get_command(ctx, 'serve')\n"
+        "import mockpost.server.run\n"
+        "print(names, serve.name)\n"
+        "print(sorted(m for m in ('mockpost.cli.inspect', 'mockpost.cli.record', 'rich.table',\n"
+        "    'rapidfuzz') if m in sys.modules))\n"
+        "from mockpost.matching.distance import levenshtein\n"
+        "print(levenshtein('kitten', 'sitting'), 'rapidfuzz' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines() == [
+        "['import', 'record', 'routes', 'serve', 'validate'] serve",
+        "[]",
+        "3 True",
+    ]
+
+
+def test_every_command_is_found_under_its_own_name() -> None:
+    from click import Context
+
+    from mockpost.cli import main
+
+    with Context(main) as ctx:
+        for name in main.list_commands(ctx):
+            command = main.get_command(ctx, name)
+            assert command is not None
+            assert command.name == name
+        assert main.get_command(ctx, "nope") is None

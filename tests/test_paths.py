@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockpost.matching.paths import CallPath, compile_path, is_id, levenshtein, score_path
+from mockpost.matching.distance import levenshtein
+from mockpost.matching.paths import CallPath, compile_path, is_id, score_path
 
 
 @pytest.mark.parametrize(

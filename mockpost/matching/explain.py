@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from mockpost.matching.compile import IndexedExample
+from mockpost.matching.distance import Ranked, ranked
 from mockpost.matching.evaluate import PreparedCall, Rejected, Stage, evaluate
 from mockpost.matching.index import Index
 
@@ -40,23 +38,21 @@ def explain(index: Index, call: PreparedCall, first: int = EXPLAIN_FIRST) -> tup
     EXPLAIN_MOST paths are: past that, the closest are among the EXPLAIN_MOST likeliest.
     """
     sent = call.path.stripped_lower[:PATH_CHARS]
-    ranked = process.extract(  # best first
-        sent, index.explain_paths, scorer=Levenshtein.normalized_similarity, limit=EXPLAIN_MOST
-    )
-    taken = ranked[:first]
+    likeliest = ranked(sent, index.explain_paths, limit=EXPLAIN_MOST)  # best first
+    taken = likeliest[:first]
     top = closest(index, call, _owners(index, taken))
-    if len(taken) == len(ranked):
+    if len(taken) == len(likeliest):
         return top
     reach = STAGE_WEIGHT * max(Stage) + 1e-9
     if len(top) == MAX_MISSES and top[-1].closeness > taken[-1][1] + reach:
         return top  # nothing further down can climb above the third
     cutoff = max(top[-1].closeness - reach, 0.0) if len(top) == MAX_MISSES else 0.0
-    return closest(index, call, _owners(index, [r for r in ranked if r[1] >= cutoff]))
+    return closest(index, call, _owners(index, [r for r in likeliest if r[1] >= cutoff]))
 
 
-def _owners(index: Index, ranked: list[tuple[str, float, int]]) -> list[tuple[int, float]]:
+def _owners(index: Index, paths: Ranked) -> list[tuple[int, float]]:
     """The positions of the examples whose paths these are, each with its path's likeness."""
-    return [(p, likeness) for _, likeness, i in ranked for p in index.explain_owners[i]]
+    return [(p, likeness) for _, likeness, i in paths for p in index.explain_owners[i]]
 
 
 def closest(index: Index, call: PreparedCall, scored: list[tuple[int, float]]) -> tuple[Miss, ...]:

@@ -12,11 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import field
 from typing import Any, TypeVar, cast
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from mockpost.frozen import frozen
 from mockpost.matching.compile import Compiler, IndexedExample
+from mockpost.matching.distance import ranked
 from mockpost.matching.paths import MIN_SIMILARITY, CallPath, PathPattern
 from mockpost.postman.model import Collection, Environment
 
@@ -43,14 +41,7 @@ def _close_to(path: str, choices: Sequence[str]) -> list[int]:
     Ranked in one pass in C; rapidfuzz's cutoff can drop a choice exactly at it, so a margin
     is given, and the exact check comes after.
     """
-    ranked = process.extract(
-        path,
-        choices,
-        scorer=Levenshtein.normalized_similarity,
-        score_cutoff=MIN_SIMILARITY - CUTOFF_MARGIN,
-        limit=None,
-    )
-    return [i for _, _, i in ranked]
+    return [i for _, _, i in ranked(path, choices, cutoff=MIN_SIMILARITY - CUTOFF_MARGIN)]
 
 
 @frozen
@@ -203,9 +194,8 @@ def _method_index(examples: tuple[IndexedExample, ...]) -> MethodIndex:
         fixed = pattern.fixed
         if len(fixed) == len(pattern.segments):
             continue  # no flexible segment: only the exact and case steps can match it
-        key = tuple(pattern.segments[i].text for i in fixed)
         group = groups.setdefault((len(pattern.segments), fixed), {})
-        group.setdefault(key, []).append(indexed)
+        group.setdefault(pattern.fixed_texts, []).append(indexed)
     shapes: dict[int, list[ShapeGroup]] = {}
     for (count, fixed), members in groups.items():
         frozen = {key: tuple(found) for key, found in members.items()}

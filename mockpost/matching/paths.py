@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
-from rapidfuzz.distance import Levenshtein
-
 from mockpost.frozen import frozen
+from mockpost.matching.distance import levenshtein
 from mockpost.postman.variables import TOKEN
 
 ID_SEGMENT = re.compile(
@@ -45,8 +44,8 @@ def is_id(segment: str) -> bool:
 
 def path_of_url(text: str) -> str:
     """The path of a URL text: what follows the scheme and host, without query or fragment."""
-    if "://" in text:
-        text = _SCHEME.sub("", text, count=1)
+    if "://" in text and (scheme := _SCHEME.match(text)) is not None:
+        text = text[scheme.end() :]
     masked = _tokens_masked(text)  # where to look for marks: never inside a `{{…}}`
     for mark in ("?", "#"):
         cut = masked.find(mark)
@@ -55,7 +54,7 @@ def path_of_url(text: str) -> str:
     if not text.startswith("/"):
         slash = masked.find("/")
         text = text[slash:] if slash >= 0 else "/"
-    return collapse_slashes(unquote(text))
+    return collapse_slashes(unquote(text) if "%" in text else text)
 
 
 _SLASHES = re.compile(r"//+")
@@ -103,6 +102,7 @@ class PathPattern:
     segments: tuple[SegmentPattern, ...]
     wildcards: tuple[str, ...]
     fixed: tuple[int, ...]  # positions of the segments that are neither wildcards nor IDs
+    fixed_texts: tuple[str, ...]  # and their text
 
 
 @lru_cache(maxsize=1 << 16)
@@ -130,11 +130,13 @@ def compile_path(text: str) -> PathPattern:
     segments = tuple(map(_segment_pattern, split_segments(text)))
     wildcards: list[str] = []
     fixed: list[int] = []
+    fixed_texts: list[str] = []
     for i, segment in enumerate(segments):
         if segment.regex is not None:
             wildcards.extend(segment.names)
         elif not segment.is_id:
             fixed.append(i)
+            fixed_texts.append(segment.text)
     # Positional, in the order of the fields: keywords cost a dict per object.
     return PathPattern(
         text,
@@ -145,6 +147,7 @@ def compile_path(text: str) -> PathPattern:
         segments,
         tuple(wildcards),
         tuple(fixed),
+        tuple(fixed_texts),
     )
 
 
@@ -223,15 +226,6 @@ def similarity(a: str, b: str) -> float:
     if longest == 0:
         return 1.0
     return 1.0 - levenshtein(a, b) / longest
-
-
-def levenshtein(a: str, b: str) -> int:
-    """Edit distance (insertions, deletions, substitutions), computed by rapidfuzz in C++.
-
-    It runs for the distance step and to explain every unanswered call against every
-    example: hundreds of times faster than the same loop in Python.
-    """
-    return Levenshtein.distance(a, b)
 
 
 def _distance_form(pattern: PathPattern, call: CallPath) -> str:
