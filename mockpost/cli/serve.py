@@ -18,7 +18,7 @@ from mockpost.faults.plan import ConnectionFault, ErrorRate, Faults, RateLimit
 from mockpost.matching.options import MatchOptions
 from mockpost.runtime.settings import ServerResponse, Settings
 from mockpost.runtime.snapshot import Snapshots
-from mockpost.runtime.startup import Preload
+from mockpost.runtime.startup import paused_gc
 from mockpost.server import DEFAULT_PORT
 
 FilePath = click.Path(dir_okay=False, path_type=Path)
@@ -225,12 +225,15 @@ def serve(
         raise click.BadParameter(
             "records what --proxy answers: give --proxy too", param_hint="--record-to"
         )
-    # aiohttp, rich and the rest of the server are imported while the collection loads: what
-    # an import waits on outside Python (the system's CA certificates) then costs no time.
-    with Preload("mockpost.server.run"):
-        snapshots = None if no_cache else Snapshots(cache_dir)
-        loaded, env, index = load(collection, environment, snapshots)
-    from mockpost.server.run import Outputs, run  # imported by now
+    # aiohttp, rich and the rest of the server, imported here (`--help` does without them)
+    # and before loading: in a thread alongside the load, the import waited for Python's
+    # lock after each file it read, and gained nothing. What is imported lives as long as
+    # the process: the garbage collector need not walk it while it grows.
+    with paused_gc():
+        from mockpost.server.run import Outputs, run
+
+    snapshots = None if no_cache else Snapshots(cache_dir)
+    loaded, env, index = load(collection, environment, snapshots)
 
     settings = Settings(
         delay=delay,

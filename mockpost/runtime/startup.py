@@ -10,8 +10,6 @@ walks every object built, about 80 ms for 20,000 examples).
 from __future__ import annotations
 
 import gc
-import importlib
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,34 +35,6 @@ def paused_gc(freeze_after: bool = False) -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-class Preload:
-    """Modules imported in a thread while the `with` block does other work.
-
-    Python runs one thread at a time, but not while one waits outside it: importing aiohttp
-    reads the system's CA certificates (about 60 ms) while the block goes on loading. The
-    block's end waits for the imports; one that failed is imported again by the caller,
-    which then sees its error as usual.
-    """
-
-    def __init__(self, *names: str) -> None:
-        self._names = names
-        self._thread = threading.Thread(target=self._import, name="mockpost-preload", daemon=True)
-
-    def _import(self) -> None:
-        for name in self._names:
-            try:
-                importlib.import_module(name)
-            except Exception:  # raised again by the caller's own import
-                return
-
-    def __enter__(self) -> Preload:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._thread.join()
 
 
 def load(
