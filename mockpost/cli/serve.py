@@ -228,8 +228,8 @@ def serve(
     # aiohttp, rich and the rest of the server, imported here (`--help` does without them)
     # and before loading: in a thread alongside the load, the import waited for Python's
     # lock after each file it read, and gained nothing. What is imported lives as long as
-    # the process: the garbage collector need not walk it while it grows.
-    with paused_gc():
+    # the process: the garbage collector need not walk it, then or later.
+    with paused_gc(freeze_after=True):
         from mockpost.server.run import Outputs, run
 
     snapshots = None if no_cache else Snapshots(cache_dir)
