@@ -12,7 +12,7 @@ from mockpost.errors import LoadError
 from mockpost.matching.index import Index, build_index
 from mockpost.postman.reader import load_collection, load_environment
 from mockpost.responses.prepare import prepare_response
-from tests.conftest import V20, collection, example, item
+from tests.conftest import V20, V21, collection, example, item
 
 
 def paths(index: Index) -> list[str]:
@@ -293,3 +293,46 @@ def test_examples_saved_with_the_same_request_share_it_and_others_keep_their_own
     assert third.request.url.path == ("users", "2")
     assert first.request.url.path == ("users", "1")
     assert loaded.requests[0].request.url.path == ("users", ":id")
+
+
+def test_every_field_of_an_example_is_read_from_its_own_place(
+    write_json: Callable[..., Path],
+) -> None:
+    # The reader builds examples positionally (for speed): each field must come from its
+    # own key, which a swap of two text fields would break without mypy noticing.
+    data = {
+        "info": {"name": "fields", "_postman_id": "collection-id", "schema": V21},
+        "item": [
+            {
+                "name": "a folder",
+                "item": [
+                    {
+                        "name": "the request",
+                        "request": {"method": "PUT", "url": "http://x/things/1"},
+                        "response": [
+                            {"name": "skip", "code": 200},
+                            {
+                                "id": "the-id",
+                                "name": "the example",
+                                "code": 418,
+                                "status": "I'm a teapot",
+                                "header": [{"key": "X-One", "value": "1"}],
+                                "body": "the body",
+                                "_postman_previewlanguage": "JSON",
+                            },
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    loaded = load_collection(write_json(data))
+    found = loaded.examples[1]
+    assert (found.saved_id, found.id, found.name) == ("the-id", "the-id", "the example")
+    assert (found.code, found.status) == (418, "I'm a teapot")
+    assert (found.headers, found.body, found.language) == ((("X-One", "1"),), "the body", "json")
+    assert (found.request.method, found.request.url.raw) == ("PUT", "http://x/things/1")
+    assert (found.request_name, found.folders) == ("the request", ("a folder",))
+    assert (found.position, found.where) == (1, "$.item[0].item[0].response[1]")
+    assert (found.raw_body, found.id_base) == (None, "collection-id")
+    assert loaded.examples[0].id != found.id  # made from the collection's id and its place
