@@ -6,7 +6,7 @@ environment takes part in that.
 
 from __future__ import annotations
 
-import hashlib
+import uuid
 from collections.abc import Mapping
 from dataclasses import field
 
@@ -14,16 +14,10 @@ from mockpost.frozen import frozen
 
 Pairs = tuple[tuple[str, str], ...]  # key/value entries in file order (headers, query, fields)
 
-_URL_NAMESPACE = bytes.fromhex("6ba7b8119dad11d180b400c04fd430c8")  # uuid.NAMESPACE_URL
-
 
 def stable_id(name: str) -> str:
-    """`str(uuid.uuid5(uuid.NAMESPACE_URL, name))`, made without the UUID object."""
-    digest = bytearray(hashlib.sha1(_URL_NAMESPACE + name.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    text = digest.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    """The uuid5 of `name` in the URL namespace: an id the same from run to run."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
 
 
 @frozen(eq=False)
