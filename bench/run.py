@@ -330,8 +330,12 @@ def prime_snapshot(command: list[str], cache: Path, workdir: Path, timeout: floa
         env={"MOCKPOST_CACHE_DIR": str(cache)},
     )
     server.start()
-    server.stop()
-    return snapshot_written(cache, timeout)
+    # The port accepts a moment before serve starts the writer: stopped at once, a busy
+    # machine could stop it in between, and no snapshot came. It runs until one is written.
+    try:
+        return snapshot_written(cache, timeout)
+    finally:
+        server.stop()
 
 
 def main() -> None:
