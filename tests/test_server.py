@@ -556,8 +556,8 @@ async def test_a_browser_call_does_not_undo_the_reply_kept_for_plain_repeats(
     client = await serve(USERS)
     await client.get("/users/7")
     runtime = runtime_of(client)
-    kept = runtime.kept("GET", "/users/7", "", False, ())
+    kept = runtime.kept("GET", "/users/7", False, ())
     assert kept is not None
     response = await client.get("/users/7", headers={"Origin": "https://app.test"})
     assert response.headers["Access-Control-Allow-Origin"] == "https://app.test"
-    assert runtime.kept("GET", "/users/7", "", False, ()) is kept
+    assert runtime.kept("GET", "/users/7", False, ()) is kept

@@ -20,6 +20,7 @@ class Call:
     body: bytes = b""
     query_string: str = ""
     client: str = ""  # the caller's address, for a rate limit by IP
+    target: str = ""  # the request line's target as it came (path, query and all), if any
     _body_view: CallBody | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -34,6 +35,7 @@ class Call:
         return self._body_view
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        """What names a plain call among its repeats: method, path and query string."""
-        return (self.method, self.path, self.query_string)
+    def key(self) -> tuple[str, str] | None:
+        """What names a plain call among its repeats: method and target as they came (two
+        targets that decode alike may differ: `?q=a&b`, `?q=a%26b`); None with no target."""
+        return (self.method, self.target) if self.target else None

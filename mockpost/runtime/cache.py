@@ -1,7 +1,9 @@
 """The one cache of repeated calls: what a plain call got, kept for its repeats.
 
 A plain call sends no body and no `x-mock-*` header, and is no OPTIONS: its answer depends on
-its method, path and query string alone. The cache keeps, for such a call, either the
+its method, path and query string alone. Entries are found by the method and the target as
+it came on the request line (no decoding asked for on a repeat; two targets that decode alike
+get an entry each). The cache keeps, for such a call, either the
 complete reply (when the example holds nothing that changes from call to call and the
 settings let the path decide alone) or the decision (its reply is rendered again for each
 repeat). It is bounded by count and by bytes; past either bound the oldest entries go.
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from mockpost.matching.match import Decision
 from mockpost.responses.reply import Reply
 
-Key = tuple[str, str, str]  # method, path, query string
+Key = tuple[str, str]  # method, and the target as it came (path and query)
 MAX_ENTRIES = 1 << 16
 MAX_BYTES = 16 * 1024 * 1024
 ENTRY_OVERHEAD = 400  # bytes counted per entry besides its key's text and its reply
@@ -46,7 +48,7 @@ class ReplyCache:
         self.get: Callable[[Key], Reply | Decision | None] = self._entries.get
 
     def put(self, key: Key, entry: Reply | Decision) -> None:
-        size = ENTRY_OVERHEAD + len(key[1]) + len(key[2])
+        size = ENTRY_OVERHEAD + len(key[1])
         if isinstance(entry, Reply):
             size += entry.size
         if size > self.max_bytes:

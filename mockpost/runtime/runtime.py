@@ -131,16 +131,16 @@ class Runtime:
     def kept(
         self,
         method: str,
-        path: str,
-        query_string: str,
+        target: str,
         has_body: bool,
         headers: RawHeaders,
     ) -> Reply | None:
         """The complete reply kept for a plain call's repeats, if there is one: what the web
-        layer asks before it builds a `Call` (`headers`: as they came, names and all)."""
+        layer asks before it builds a `Call` (`target`: the request line's, as it came;
+        `headers`: as they came, names and all)."""
         if has_body or method == "OPTIONS" or directive_or_origin(headers):
             return None  # not plain (see `is_plain`), or from a browser (CORS per origin)
-        found = self.cache.get((method, path, query_string))
+        found = self.cache.get((method, target))
         return found if type(found) is Reply else None
 
     def answer(self, call: Call) -> Reply:

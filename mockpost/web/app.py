@@ -9,11 +9,12 @@ from aiohttp import web
 from mockpost.calls.views import iso_time
 from mockpost.runtime.reload import Reloaded, Reloader
 from mockpost.runtime.runtime import Runtime
-from mockpost.web.admin import RELOADER, STREAMS, add_admin
+from mockpost.web.admin import PREFIX, RELOADER, STREAMS, add_admin
 from mockpost.web.delays import Delays
 from mockpost.web.events import Streams
 from mockpost.web.fallthrough import PROXY, FallThrough
 from mockpost.web.handler import DELAYS, MAX_REQUEST_BODY, RUNTIME, handle
+from mockpost.web.target import decodes_to_itself
 
 
 def _every_target(router: web.UrlDispatcher, route: web.AbstractRoute) -> None:
@@ -21,8 +22,11 @@ def _every_target(router: web.UrlDispatcher, route: web.AbstractRoute) -> None:
     a newline, `OPTIONS *` and `CONNECT host:port` go to `route` (the mock's).
 
     The router's own `resolve` is wrapped rather than a middleware added (a middleware costs
-    every call about 3 µs in aiohttp), and a target that starts with `/` goes straight to it:
-    the catch-all route matches every such path, for every method.
+    every call about 3 µs in aiohttp). A target that decodes to itself and is not under
+    mockpost's own prefix goes to `route` without the router (which would decode the path,
+    walk its prefixes and match the route's pattern, to find the same route: the catch-all
+    matches every such path, for every method); any other target that starts with `/` goes
+    to the router, which also finds mockpost's own routes.
     """
     resolve = router.resolve
 
@@ -30,6 +34,9 @@ def _every_target(router: web.UrlDispatcher, route: web.AbstractRoute) -> None:
         return web.UrlMappingMatchInfo({"tail": ""}, route)
 
     def every_target(request: web.Request) -> Awaitable[web.UrlMappingMatchInfo]:
+        target = request.raw_path
+        if decodes_to_itself(target) and not target.startswith(PREFIX):
+            return catch_all()
         if request.path.startswith("/"):
             return resolve(request)  # its own coroutine: no extra frame for a usual call
         return catch_all()

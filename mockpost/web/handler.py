@@ -23,6 +23,7 @@ from mockpost.runtime.runtime import Runtime
 from mockpost.web.broken import send_broken
 from mockpost.web.delays import Delays
 from mockpost.web.fallthrough import PROXY
+from mockpost.web.target import decodes_to_itself, split
 from mockpost.web.wire import whole
 
 MAX_REQUEST_BODY = 64 * 1024 * 1024
@@ -79,7 +80,18 @@ def _call_of(request: web.Request, body: bytes) -> Call:
         body=body,
         query_string=query_string,
         client=request.remote or "",
+        target=request.raw_path,
     )
+
+
+def _path_and_query(request: web.Request) -> tuple[str, str]:
+    """The decoded path and the raw query string a record shows; cut from the target when it
+    decodes to itself (web/target.py), else aiohttp's. `CONNECT host:port` has no path: its
+    target stands for it."""
+    target = request.raw_path
+    if decodes_to_itself(target):
+        return split(target)
+    return request.path or target, request.rel_url.raw_query_string
 
 
 async def _proxied(request: web.Request, body: bytes, not_found: Reply) -> Reply:
@@ -96,9 +108,8 @@ async def handle(request: web.Request) -> web.StreamResponse:
     """The one handler: every call gets an answer and a record in the call store."""
     runtime = request.app[RUNTIME]
     received, started = runtime.clock(), time.perf_counter()
-    method, path = request.method, request.path
-    headers = request.raw_headers
-    reply = runtime.kept(method, path, request.query_string, request.body_exists, headers)
+    method, headers = request.method, request.raw_headers
+    reply = runtime.kept(method, request.raw_path, request.body_exists, headers)
     kept = reply is not None
     body = b""
     notes: tuple[str, ...] = ()
@@ -118,8 +129,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
     finally:  # recorded however the call ends: answered, cut short, or gone
         runtime.record(
             method,
-            path or request.raw_path,  # `CONNECT host:port` has no path: its target
-            request.rel_url.raw_query_string,
+            *_path_and_query(request),
             headers,
             body,
             reply,
