@@ -338,6 +338,14 @@ def prime_snapshot(command: list[str], cache: Path, workdir: Path, timeout: floa
         server.stop()
 
 
+def paired(runs: list[Run], others: list[Run]) -> str:
+    """The ratio of two targets' rates round by round (each pair ran back to back, so the
+    minute's noise falls on both alike), and its median."""
+    ratios = [run.rps / other.rps for run, other in zip(runs, others, strict=True)]
+    listed = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+    return f"round by round {listed}: median {statistics.median(ratios):.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -385,12 +393,14 @@ def main() -> None:
     plain = [PYTHON, str(HERE / "plain.py")]
     small, big = servers
     # The plain app twice: over the 10 paths, and over the 10,000 (longer) paths, so that what
-    # the paths alone cost is not counted against the index.
+    # the paths alone cost is not counted against the index. Each pair that is compared runs
+    # back to back in every round (the order is reversed every other round).
+    plain_big = Server("plain, 10000 paths", plain, big.paths, workdir / "plain10000.log")
     servers = [
         Server("plain aiohttp", plain, small.paths, workdir / "plain10.log"),
         small,
-        Server("plain, 10000 paths", plain, big.paths, workdir / "plain10000.log"),
         big,
+        plain_big,
         *compared,
     ]
 
@@ -459,11 +469,16 @@ def main() -> None:
         "over this one's, the ratio a noisy machine blurs least)"
     )
     print()
+    print("10 requests vs the plain app: " + paired(runs[small.name], runs["plain aiohttp"]))
     small_rps, big_rps = median(small.name, "rps"), median(big.name, "rps")
-    print(f"10,000 requests vs 10 requests: {big_rps / small_rps:.2f}")
+    print(
+        f"10,000 requests vs 10 requests: {big_rps / small_rps:.2f} (medians of the rates); "
+        + paired(runs[big.name], runs[small.name])
+    )
     print(
         f"10,000 requests vs the plain app over the same 10,000 paths: "
-        f"{big_rps / median(servers[2].name, 'rps'):.2f}"
+        f"{big_rps / median(plain_big.name, 'rps'):.2f} (medians of the rates); "
+        + paired(runs[big.name], runs[plain_big.name])
     )
     print(
         f"calls.har of the {har_times[0][1]:,} calls kept: median "
@@ -490,8 +505,8 @@ def main() -> None:
             f"compared checkout ({args.compare}): 10 requests {old_small / ceiling:.2f} of the "
             f"plain app ({ceiling_cpu / old_cpu_small:.2f} by CPU), 10,000 requests "
             f"{old_big / ceiling:.2f} ({ceiling_cpu / old_cpu_big:.2f} by CPU), 10,000 vs 10 "
-            f"{old_big / old_small:.2f}; start-up median "
-            f"{statistics.median(compared_startups):.2f} s"
+            f"{old_big / old_small:.2f} ({paired(*(runs[s.name] for s in reversed(compared)))}); "
+            f"start-up median {statistics.median(compared_startups):.2f} s"
         )
     print(
         f"by CPU: 10,000 requests vs 10 requests "
