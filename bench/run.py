@@ -1,7 +1,7 @@
 """Benchmark mockpost against a plain aiohttp app that returns fixed bytes.
 
-    .venv/bin/python bench/run.py            # 3 interleaved rounds of 5 s per target
-    .venv/bin/python bench/run.py --rounds 5 --duration 10 --connections 64
+    .venv/bin/python bench/run.py            # 5 interleaved rounds of 5 s per target
+    .venv/bin/python bench/run.py --rounds 7 --duration 10 --connections 64
     .venv/bin/python bench/run.py --compare /tmp/old-checkout   # before/after, same run
 
 It generates a 10-request and a 10,000-request collection (two examples each, half with a
@@ -348,7 +348,7 @@ def paired(runs: list[Run], others: list[Run]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument(
