@@ -37,5 +37,6 @@ class Call:
     @property
     def key(self) -> tuple[str, str] | None:
         """What names a plain call among its repeats: method and target as they came (two
-        targets that decode alike may differ: `?q=a&b`, `?q=a%26b`); None with no target."""
+        targets that decode alike get an entry each: `/users/7`, `/users/%37`); None with no
+        target."""
         return (self.method, self.target) if self.target else None
