@@ -499,13 +499,14 @@ def main() -> None:
     else:
         print("start-up from a snapshot: none was written (this checkout keeps none?)")
     if compared:
+        old_small_runs, old_big_runs = (runs[s.name] for s in compared)
         old_small, old_big = (median(s.name, "rps") for s in compared)
         old_cpu_small, old_cpu_big = (median(s.name, "cpu_us") for s in compared)
         print(
             f"compared checkout ({args.compare}): 10 requests {old_small / ceiling:.2f} of the "
             f"plain app ({ceiling_cpu / old_cpu_small:.2f} by CPU), 10,000 requests "
             f"{old_big / ceiling:.2f} ({ceiling_cpu / old_cpu_big:.2f} by CPU), 10,000 vs 10 "
-            f"{old_big / old_small:.2f} ({paired(*(runs[s.name] for s in reversed(compared)))}); "
+            f"{old_big / old_small:.2f} ({paired(old_big_runs, old_small_runs)}); "
             f"start-up median {statistics.median(compared_startups):.2f} s"
         )
     print(
