@@ -19,7 +19,7 @@ from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
 from mockpost.web.admin import STREAMS
 from mockpost.web.app import create_app
-from mockpost.web.events import QUEUE_LIMIT
+from mockpost.web.events import QUEUE_BYTES
 from tests.conftest import (
     NOT_FOUND,
     Serve,
@@ -396,7 +396,7 @@ async def test_a_reader_that_keeps_up_loses_no_event_however_fast_calls_come(
     response = await client.get("/__mockpost/events")
     await client.get("/v1/users/1")
     [(_, first)] = await read_events(response, 1)  # the reader is subscribed
-    calls = QUEUE_LIMIT * 5  # five times what a reader may have waiting
+    calls = 5 * QUEUE_BYTES // 250 // 250 * 250  # five times what a reader may have waiting
     reading = asyncio.ensure_future(read_events(response, calls))
     reply = runtime.answer(Call(method="GET", path="/v1/users/1"))
     for _ in range(calls // 250):  # bursts of 250 calls, the loop turning between them
@@ -410,10 +410,10 @@ async def test_a_reader_that_keeps_up_loses_no_event_however_fast_calls_come(
     response.close()
 
 
-async def test_a_stalled_reader_loses_events_and_is_told_but_never_holds_calls_back(
-    make_index: Any, aiohttp_server: Any
+async def test_a_stalled_reader_is_dropped_before_it_holds_memory_or_calls_back(
+    make_index: Any, aiohttp_server: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = CallStore()
+    store = CallStore(capacity=500)
     runtime = Runtime(make_index(SHOP), store=store)
     app = create_app(runtime)
     server = await aiohttp_server(app)
@@ -422,35 +422,57 @@ async def test_a_stalled_reader_loses_events_and_is_told_but_never_holds_calls_b
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.setblocking(False)
     await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", server.port))
-    reader, writer = await asyncio.open_connection(sock=sock)
-    writer.write(b"GET /__mockpost/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    _, writer = await asyncio.open_connection(sock=sock)
+    writer.write(b"GET /__mockpost/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     await writer.drain()
     connected = asyncio.Event()
     store.subscribe(lambda record: connected.set())
+    most_queued = 0
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=32)) as session:
         await session.get(f"http://127.0.0.1:{server.port}/v1/users/0")
         await asyncio.wait_for(connected.wait(), 10)
-        assert app[STREAMS].readers  # the stalled reader is connected
+        [stalled] = app[STREAMS].readers  # the stalled reader is connected
 
         async def one(i: int) -> int:
+            nonlocal most_queued
             url = f"http://127.0.0.1:{server.port}/v1/users/{i}?pad={'x' * 2000}"
             async with session.get(url) as response:
                 await response.read()
+                most_queued = max(most_queued, stalled.queued)
                 return response.status
 
-        calls = QUEUE_LIMIT * 4
+        calls = 2000  # about 4.6 MB of events, 18 times the bound
         statuses = await asyncio.gather(*(one(i) for i in range(calls)))
     assert statuses == [200] * calls  # every call answered meanwhile
-    [stalled] = app[STREAMS].readers
-    assert len(stalled.queue) <= QUEUE_LIMIT  # memory bounded
-    assert stalled.lost > 0  # the rest is lost, not kept
-    # Once the reader reads, it is told how many it lost.
-    received = b""
-    while b"event: lost" not in received:
-        received += await asyncio.wait_for(reader.read(1 << 20), 10)
-    told = received.split(b"event: lost\ndata: ", 1)[1].split(b"\n", 1)[0]
-    assert json.loads(told)["lost"] > 0
+    assert most_queued <= QUEUE_BYTES  # memory bounded
+    assert stalled.dropped
+    assert not app[STREAMS].readers
+    assert "fell 256 KiB behind: dropped" in caplog.text
     writer.close()
+    # The page reconnects from the last call it saw: it gets the 500 calls the log keeps,
+    # after being told of the 1,500 it no longer does.
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(
+            f"http://127.0.0.1:{server.port}/__mockpost/events", headers={"Last-Event-ID": "1"}
+        ) as response,
+    ):
+        events = await read_events(response, 501)
+    assert events[0] == ("lost", {"lost": 1500})
+    assert [e["id"] for _, e in events[1:]] == list(range(1502, 2002))
+
+
+async def test_a_page_that_connects_after_a_call_gets_every_call_after_it_once(
+    serve: Serve,
+) -> None:
+    client = await serve(SHOP)
+    for _ in range(3):
+        await client.get("/v1/users/1")
+    response = await client.get("/__mockpost/events?after=1")
+    await client.get("/v1/boom")
+    events = await read_events(response, 3)
+    assert [e["id"] for _, e in events] == [2, 3, 4]
+    response.close()
 
 
 def test_start_up_says_when_the_collection_has_paths_under_the_api(

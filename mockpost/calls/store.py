@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable, Iterator
-from itertools import chain
+from itertools import chain, islice
 
 from mockpost.calls.record import CallRecord, RawHeaders
 
@@ -99,6 +99,18 @@ class CallStore:
         if 0 <= position < len(records) and records[position][0].id == call_id:
             return records[position][0]
         return next((r for r, _ in records if r.id == call_id), None)
+
+    def after(self, call_id: int) -> list[CallRecord]:
+        """The records kept with a greater id than `call_id`, oldest first."""
+        records = self._records
+        if not records:
+            return []
+        start = max(0, min(len(records), call_id + 1 - records[0][0].id))
+        while start > 0 and records[start - 1][0].id > call_id:  # ids not contiguous (clear)
+            start -= 1
+        while start < len(records) and records[start][0].id <= call_id:
+            start += 1
+        return [record for record, _ in islice(records, start, None)]
 
     def __iter__(self) -> Iterator[CallRecord]:
         return iter([record for record, _ in self._records])
