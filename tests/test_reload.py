@@ -25,8 +25,10 @@ def call_api(method: str, url: str, body: Any = None) -> tuple[int, Any]:
     import urllib.error
     import urllib.request
 
-    data = json.dumps(body).encode() if body is not None else b""
+    data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, method=method, data=data)
+    if data is not None:  # urllib would call it a form, which mockpost's API refuses
+        request.add_header("Content-Type", "application/json")
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())

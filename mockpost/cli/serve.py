@@ -83,6 +83,21 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     "dribble (the body in small pieces over the delay). A call's x-mockpost-fault wins.",
 )
 @option("--api-key", help="Private mode: calls must send this in x-api-key.")
+@option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer mockpost's API and page for this Host name (repeatable). By default "
+    "they answer loopback names and the address listened on, so that no web page can reach "
+    "them through a name of its own (DNS rebinding).",
+)
+@option(
+    "--allow-remote-admin",
+    is_flag=True,
+    help="Listening beyond loopback without --api-key, take changes (settings, reload, "
+    "reset, clearing the log) from other machines too.",
+)
 @option("--match-body", is_flag=True, help="Match request bodies (x-mock-match-request-body wins).")
 @option(
     "--match-headers",
@@ -191,6 +206,8 @@ def serve(
     rate_limit_by: str,
     connection_faults: tuple[ConnectionFault, ...],
     api_key: str | None,
+    allow_hosts: tuple[str, ...],
+    allow_remote_admin: bool,
     match_body: bool,
     match_headers: tuple[str, ...],
     no_fuzzy: bool,
@@ -266,6 +283,8 @@ def serve(
         record_to=record_to,
         insecure=insecure,
         keep_headers=keep_headers,
+        allow_hosts=allow_hosts,
+        remote_admin=allow_remote_admin,
         from_snapshot=snapshots is not None and snapshots.read_back,
     )
     try:

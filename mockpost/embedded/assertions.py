@@ -6,14 +6,13 @@ from a call goes through `printable` first.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from mockpost.calls.record import CallRecord
-from mockpost.calls.views import glob
+from mockpost.calls.views import Glob, glob
 from mockpost.text import plural, printable
 
 CLOSEST = 5  # calls listed when an assertion fails
@@ -33,13 +32,13 @@ class Wanted:
         object.__setattr__(self, "method", self.method.upper())
 
     @property
-    def _path_and_query(self) -> tuple[re.Pattern[str], str | None]:
+    def _path_and_query(self) -> tuple[Glob, str | None]:
         path, mark, query = self.path.partition("?")
         return glob(path), query if mark else None
 
     def matches(self, record: CallRecord) -> bool:
         pattern, query = self._path_and_query
-        if record.method.upper() != self.method or pattern.fullmatch(record.path) is None:
+        if record.method.upper() != self.method or not pattern.fullmatch(record.path):
             return False
         if query is not None and record.query != query:
             return False

@@ -120,5 +120,9 @@ class Mock:
         self._run(self._runtime.store.clear)
 
     def reset(self) -> None:
-        """The settings it started with, and no calls."""
+        """The settings and environment it started with, and no calls."""
+        reloader = self._reloader
+        if reloader.environment != reloader.started_with:
+            index = reloader.load(reloader.started_with)
+            self._run(lambda: reloader.apply(index, reloader.started_with))
         self._run(self._runtime.reset)

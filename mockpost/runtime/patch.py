@@ -2,6 +2,7 @@
 
 `{"delay": MS | "2g" | "3g" | "MIN-MAX" | "lognormal:MEDIAN:SIGMA" | null,
 "server_response": {"code": 5xx, "body": TEXT?, "headers": {NAME: VALUE}?} | null,
+(headers checked as an example's are, a body's type taken from its first bytes unless stated)
 "match_body": BOOL, "match_headers": [NAME, ...], "fuzzy": BOOL, "faults": {...} | null}`
 (the faults: `faults/plan.patched_faults`): a field left out keeps its value. A value that
 makes no sense raises `SettingsError` naming the field, and nothing changes.
@@ -16,7 +17,9 @@ from mockpost.errors import MockpostError
 from mockpost.faults.latency import FORMS, NO_DELAY, Latency, LatencyError, fixed, parse_latency
 from mockpost.faults.plan import FaultError, patched_faults
 from mockpost.matching.directives import MAX_DELAY_MS
+from mockpost.responses.prepare import HEADER_NAME, SKIPPED_RESPONSE_HEADERS
 from mockpost.runtime.settings import ServerResponse, Settings
+from mockpost.text import header_safe
 
 FIELDS = ("delay", "server_response", "match_body", "match_headers", "fuzzy", "faults")
 
@@ -63,11 +66,38 @@ def _server_response(value: Any) -> ServerResponse | None:
         isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
     ):
         raise SettingsError("server_response", "headers: expected an object of texts")
-    return ServerResponse(code, body.encode() if body is not None else None, tuple(headers.items()))
+    kept: list[tuple[str, str]] = []
+    for name, text in headers.items():
+        if HEADER_NAME.fullmatch(name) is None:
+            raise SettingsError("server_response", f"headers: {name!r} is not a header name")
+        if header_safe(text) != text:
+            raise SettingsError(
+                "server_response", f"headers: {name}'s value holds a control character"
+            )
+        if name.lower() not in SKIPPED_RESPONSE_HEADERS:  # the server frames the answer
+            kept.append((name, text))
+    encoded = body.encode("utf-8", "surrogatepass") if body is not None else None
+    if encoded is not None and not any(name.lower() == "content-type" for name, _ in kept):
+        kept.append(("Content-Type", sniffed_type(encoded)))
+    return ServerResponse(code, encoded, tuple(kept))
+
+
+def sniffed_type(body: bytes) -> str:
+    """The type of a body that states none, from its first bytes."""
+    start = body.lstrip()[:64].lower()
+    if start[:1] in (b"{", b"["):
+        return "application/json"
+    if start.startswith((b"<!doctype html", b"<html")):
+        return "text/html; charset=utf-8"
+    if start.startswith(b"<"):
+        return "application/xml"
+    return "text/plain; charset=utf-8"
 
 
 def _names(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(n, str) and n.strip() for n in value):
+    if not isinstance(value, list) or not all(
+        isinstance(n, str) and HEADER_NAME.fullmatch(n.strip()) for n in value
+    ):
         raise SettingsError("match_headers", "expected a list of header names")
     return tuple(n.strip().lower() for n in value)
 

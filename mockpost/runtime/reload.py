@@ -61,6 +61,7 @@ class Reloader:
         self.runtime = runtime
         self.collection = collection
         self.environment = environment
+        self.started_with = environment  # what `reset` goes back to
         self.version = 1
         self.reloaded_at: float | None = None
         self._lock = asyncio.Lock()
@@ -89,6 +90,27 @@ class Reloader:
         for listener in self.listeners:
             listener(done)
         return done
+
+    def environment_file(self, named: str) -> Path:
+        """The environment file that a caller of the API names, if it is one the user could
+        have named at start-up: a file beside the collection or the start-up environment
+        (or in a folder below), a relative name read from the collection's folder. Raises
+        MockpostError for any other: the API never reads an arbitrary path."""
+        if "\0" in named or not named.strip():
+            raise MockpostError("expected the name of an environment file")
+        folders = [self.collection.resolve().parent]
+        if self.started_with is not None:
+            folders.append(self.started_with.resolve().parent)
+        path = (folders[0] / named).resolve()
+        if not any(path.is_relative_to(folder) for folder in folders):
+            shown = " or ".join(str(folder) for folder in dict.fromkeys(folders))
+            raise MockpostError(
+                f"{named}: an environment is read from the folder of the collection or of "
+                f"the start-up environment ({shown}) only"
+            )
+        if not path.is_file():
+            raise MockpostError(f"{named}: no such file")
+        return path
 
     async def switch_environment(self, environment: Path | None) -> Reloaded:
         """Serve with another environment (None: none); on failure the old one stays."""

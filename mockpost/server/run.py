@@ -36,6 +36,7 @@ from mockpost.terminal.printer import CallPrinter
 from mockpost.web.admin import PREFIX
 from mockpost.web.app import create_app
 from mockpost.web.fallthrough import FallThrough
+from mockpost.web.guard import Access
 from mockpost.web.proxy import Forwarder
 from mockpost.web.run import log_in_one_line, serve
 
@@ -60,6 +61,8 @@ class Outputs:
     record_to: Path | None = None  # and its answers are recorded here as examples
     insecure: bool = False  # accept the proxy target's self-signed certificate
     keep_headers: tuple[str, ...] = ()  # secrets recorded as they are
+    allow_hosts: tuple[str, ...] = ()  # more Host names mockpost's API answers
+    remote_admin: bool = False  # changes from other machines taken without an API key
     from_snapshot: bool = False  # what was loaded was read back from an earlier start's snapshot
 
 
@@ -138,7 +141,9 @@ def _serve(
         listening_at.append(url)
         if outputs.write_env is not None:
             write_environment(outputs.write_env, url, outputs.url_var, collection, environment)
-        banner.listening(url, f"{url}{PREFIX}/" if outputs.admin else None)
+        banner.listening(
+            url, f"{url}{PREFIX}/" if outputs.admin else None, settings.api_key is not None
+        )
         if stdout_lines is not None:
             stdout_lines.event(event="listening", url=url)
         if once_listening is not None:
@@ -161,9 +166,19 @@ def _serve(
     async def watching() -> None:
         await watch(watched, hangup, loaded=loaded)
 
+    access = Access(outputs.host, outputs.allow_hosts, outputs.remote_admin)
+    if outputs.admin and access.beyond_loopback and settings.api_key is None:
+        changes = "from any machine" if outputs.remote_admin else "from this machine only"
+        banner.warn(
+            f"  listening on {outputs.host or 'every address'} without --api-key: anyone who "
+            "can reach it reads the call log (with the headers calls sent) and its page; "
+            f"changes to the mock are taken {changes}"
+        )
     command = Command(outputs.command, banner.warn) if outputs.command else None
     startup.freeze()
-    app = create_app(runtime, admin=outputs.admin, reloader=reloader, fallthrough=fallthrough)
+    app = create_app(
+        runtime, admin=outputs.admin, reloader=reloader, fallthrough=fallthrough, access=access
+    )
     try:
         asyncio.run(
             serve(

@@ -93,11 +93,14 @@ class Banner:
     def warn(self, message: str) -> None:
         self.console.print(Text(printable(message), style="yellow"))
 
-    def listening(self, url: str, page: str | None = None) -> None:
-        """Where mockpost answers (the last line of the banner) and its call-log page."""
+    def listening(self, url: str, page: str | None = None, private: bool = False) -> None:
+        """Where mockpost answers (the last line of the banner) and its call-log page (in
+        private mode, with the place where the key goes: it is never printed)."""
         if page is not None:
             line = Text("Call log: ")
-            line.append(page, style="underline")
+            line.append(page + ("?api_key=KEY" if private else ""), style="underline")
+            if private:
+                line.append("  (private: put the --api-key value in place of KEY)")
             self.console.print(line)
         line = Text("Listening on ")
         line.append(url, style="bold underline")

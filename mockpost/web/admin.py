@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -24,19 +23,40 @@ from mockpost.calls.views import (
     iso_time,
     newest_first,
     summary,
+    whole_number,
 )
+from mockpost.errors import MockpostError
 from mockpost.report import find_routes, routes_json
 from mockpost.runtime.headers import key_matches
 from mockpost.runtime.patch import SettingsError, patched, settings_json
 from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.events import Streams, stream
+from mockpost.web.guard import Access, Refused, check
 from mockpost.web.handler import RUNTIME
 
 PREFIX = "/__mockpost"
 STREAMS = web.AppKey("streams", Streams)
 RELOADER = web.AppKey("reloader", Reloader)  # set when mockpost was started from files
+ACCESS = web.AppKey("access", Access)
 JSON_TYPE = "application/json"
+UNAUTHORISED = (
+    "This mock server is private: send its API key in x-api-key, or open the page as "
+    "/__mockpost/?api_key=KEY (the key given to mockpost serve --api-key or MOCKPOST_API_KEY)."
+)
+# The page's own script and style only; nothing inline, no frame, no form, no plug-in.
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+PAGE_HEADERS = {
+    "Cache-Control": "no-cache",
+    "Content-Security-Policy": PAGE_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # the page's address may hold the key
+}
+ASSETS = {"page.js": "text/javascript", "page.css": "text/css"}
 
 AdminHandler = Callable[[web.Request, Runtime], Awaitable[web.StreamResponse]]
 
@@ -62,12 +82,21 @@ def _key_given(request: web.Request, key: str) -> bool:
     return key_matches(given, key)
 
 
-def _guarded(handler: AdminHandler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def _guarded(
+    handler: AdminHandler, *, public: bool = False
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The handler behind the access rules (`web/guard.py`) and, unless `public` (the page's
+    script and style, which hold nothing of the mock's), the private mode's key."""
+
     async def guarded(request: web.Request) -> web.StreamResponse:
         runtime = request.app[RUNTIME]
         key = runtime.state.settings.api_key
-        if key is not None and not _key_given(request, key):
-            return _error(401, "This mock server is private: send its API key in x-api-key.")
+        try:
+            check(request, request.app[ACCESS], private=key is not None)
+        except Refused as refused:
+            return _error(refused.status, refused.message)
+        if key is not None and not public and not _key_given(request, key):
+            return _error(401, UNAUTHORISED)
         return await handler(request, runtime)
 
     return guarded
@@ -119,7 +148,10 @@ async def calls(request: web.Request, runtime: Runtime) -> web.StreamResponse:
 
 async def one_call(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     text = request.match_info["id"]
-    record = runtime.store.get(int(text)) if text.isascii() and text.isdigit() else None
+    number = whole_number(text, 1 << 62)
+    if number is None:
+        return _error(400, f"{text!r} is not a call id (a whole number)", "id")
+    record = runtime.store.get(number)
     if record is None:
         return _error(404, f"no call {text!r} is kept (the log keeps the last calls only)")
     return _json(full(record))
@@ -153,20 +185,18 @@ async def routes(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     return _json(routes_json(find_routes(runtime.state.index)))
 
 
+def _static(name: str, content_type: str) -> web.Response:
+    body = files("mockpost.web").joinpath("static", name).read_bytes()
+    return web.Response(body=body, content_type=content_type, charset="utf-8", headers=PAGE_HEADERS)
+
+
 async def page(request: web.Request, runtime: Runtime) -> web.StreamResponse:
-    html = files("mockpost.web").joinpath("static/index.html").read_bytes()
-    return web.Response(
-        body=html,
-        content_type="text/html",
-        charset="utf-8",
-        headers={
-            "Cache-Control": "no-cache",
-            "Content-Security-Policy": (
-                "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                "connect-src 'self'; img-src 'self' data:"
-            ),
-        },
-    )
+    return _static("index.html", "text/html")
+
+
+async def asset(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    name = request.match_info["name"]
+    return _static(name, ASSETS[name])
 
 
 def _settings(request: web.Request, runtime: Runtime) -> dict[str, Any]:
@@ -187,8 +217,8 @@ async def change_settings(request: web.Request, runtime: Runtime) -> web.StreamR
     rebuilds the index, as a reload does."""
     try:
         patch = json.loads(await request.read() or b"{}")
-    except ValueError:
-        return _error(400, "the body is not JSON", "settings")
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to be settings
+        return _error(400, "the body is not JSON, or is nested too deep", "settings")
     environment = patch.pop("environment", ...) if isinstance(patch, dict) else ...
     try:
         new = patched(runtime.state.settings, patch)
@@ -200,7 +230,11 @@ async def change_settings(request: web.Request, runtime: Runtime) -> web.StreamR
             return _error(400, "this mock was not started from files", "environment")
         if environment is not None and not isinstance(environment, str):
             return _error(400, "expected the path of an environment file, or null", "environment")
-        done = await reloader.switch_environment(Path(environment) if environment else None)
+        try:
+            chosen = reloader.environment_file(environment) if environment else None
+        except MockpostError as error:
+            return _error(400, str(error), "environment")
+        done = await reloader.switch_environment(chosen)
         if not done.ok:
             return _error(400, str(done.error), "environment")
     runtime.swap(settings=new)
@@ -208,6 +242,12 @@ async def change_settings(request: web.Request, runtime: Runtime) -> web.StreamR
 
 
 async def reset(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    """The start-up settings and environment again, and an empty call log."""
+    reloader = request.app.get(RELOADER)
+    if reloader is not None and reloader.environment != reloader.started_with:
+        done = await reloader.switch_environment(reloader.started_with)
+        if not done.ok:
+            return _error(422, f"the start-up environment: {done.error}", "environment")
     runtime.reset()
     return _json(_settings(request, runtime))
 
@@ -216,12 +256,14 @@ async def unknown(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     return _error(404, f"no {request.method} {request.path} in mockpost's API")
 
 
-def add_admin(app: web.Application) -> None:
+def add_admin(app: web.Application, access: Access) -> None:
     """Add the API and the page to the application (before its catch-all route)."""
     app[STREAMS] = Streams()
+    app[ACCESS] = access
     router = app.router
     router.add_get(PREFIX, _guarded(page))
     router.add_get(PREFIX + "/", _guarded(page))
+    router.add_get(PREFIX + "/{name:page\\.(?:js|css)}", _guarded(asset, public=True))
     router.add_get(PREFIX + "/health", _guarded(health))
     router.add_get(PREFIX + "/calls", _guarded(calls))
     router.add_delete(PREFIX + "/calls", _guarded(clear))

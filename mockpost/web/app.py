@@ -13,6 +13,7 @@ from mockpost.web.admin import PREFIX, RELOADER, STREAMS, add_admin
 from mockpost.web.delays import Delays
 from mockpost.web.events import Streams
 from mockpost.web.fallthrough import PROXY, FallThrough
+from mockpost.web.guard import Access
 from mockpost.web.handler import DELAYS, MAX_REQUEST_BODY, RUNTIME, handle
 from mockpost.web.target import decodes_to_itself
 
@@ -72,18 +73,20 @@ def create_app(
     admin: bool = True,
     reloader: Reloader | None = None,
     fallthrough: FallThrough | None = None,
+    access: Access | None = None,
 ) -> App:
     """The aiohttp application that serves the runtime: every target, every method, and
     (unless `admin` is False) mockpost's API and page under `/__mockpost/`.
 
     `delays` waits out answers' delays (tests give one with their own sleep); with a
-    `reloader`, `POST /__mockpost/reload` and an environment in the settings use it.
+    `reloader`, `POST /__mockpost/reload` and an environment in the settings use it;
+    `access` says who may use the API (default: calls to a loopback name, `web/guard.py`).
     """
     app = web.Application(client_max_size=MAX_REQUEST_BODY)
     app[RUNTIME] = runtime
     app[DELAYS] = delays if delays is not None else Delays()
     if admin:
-        add_admin(app)
+        add_admin(app, access if access is not None else Access())
         if reloader is not None:
             app[RELOADER] = reloader
             reloader.listeners.append(_told_to_readers(app[STREAMS], runtime))
