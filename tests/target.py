@@ -5,6 +5,7 @@ blocking clients and subprocesses can call it."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import gzip
 import json
 import ssl
@@ -61,6 +62,17 @@ def target_app() -> web.Application:
         response.set_cookie("session", "s3cr3t-session")
         return response
 
+    async def whoami(request: web.Request) -> web.Response:
+        """Who the caller says it is, without repeating any secret."""
+        scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+        user, _, password = base64.b64decode(credentials).decode().partition(":")
+        said = {
+            "user": user if scheme == "Basic" else None,
+            "password_length": len(password),
+            "x_api_key_sent": "X-Api-Key" in request.headers,
+        }
+        return web.json_response(said)
+
     async def zipped(request: web.Request) -> web.Response:
         body = gzip.compress(json.dumps({"zipped": True}).encode())
         return web.Response(
@@ -83,6 +95,7 @@ def target_app() -> web.Application:
     app.router.add_get("/api/count", count)
     app.router.add_get("/api/secret", secret)
     app.router.add_get("/api/zipped", zipped)
+    app.router.add_get("/api/whoami", whoami)
     return app
 
 

@@ -336,6 +336,43 @@ async def test_calls_har_is_a_valid_har_that_a_har_library_reads(serve: Serve) -
     assert read[0].url.endswith("/v1/users/1")
 
 
+async def test_calls_har_of_a_full_log_is_sent_in_pieces_while_calls_are_answered(
+    make_index: Any, aiohttp_server: Any
+) -> None:
+    store = CallStore(capacity=5000)
+    runtime = Runtime(make_index(SHOP), store=store)
+    reply = runtime.answer(Call(method="GET", path="/v1/users/1"))
+    for _ in range(5000):
+        runtime.record("GET", "/v1/users/1", "", (), b"x" * 1000, reply, runtime.clock(), 0.1)
+    server = await aiohttp_server(create_app(runtime))
+    # A reader that asks for the HAR and then reads nothing for a while.
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", server.port))
+    reader, writer = await asyncio.open_connection(sock=sock)
+    writer.write(b"GET /__mockpost/calls.har?limit=5000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    assert b"Transfer-Encoding: chunked" in head  # sent as it is made, not built whole first
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"http://127.0.0.1:{server.port}/v1/users/1") as response,
+    ):
+        assert response.status == 200  # answered while the HAR is on its way
+    body = b""
+    while not body.endswith(b"0\r\n\r\n"):
+        body += await asyncio.wait_for(reader.read(1 << 20), 10)
+    writer.close()
+    chunks, text = body, b""
+    while chunks:
+        size_line, _, chunks = chunks.partition(b"\r\n")
+        size = int(size_line, 16)
+        text, chunks = text + chunks[:size], chunks[size + 2 :]
+    document = json.loads(text)
+    assert har_validator().iter_errors(document) is not None
+    assert len(document["log"]["entries"]) == 5000
+
+
 def test_a_response_body_that_is_not_utf8_is_base64_in_the_har() -> None:
     record = call_record(
         response_body=b"\x89PNG\r\n\x1a\n\xff",

@@ -7,7 +7,8 @@ The example that answered (or why nothing did) is each entry's comment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
@@ -115,3 +116,18 @@ def har(records: Iterable[CallRecord], base_url: str, version: str) -> dict[str,
             "entries": [entry(record, base_url) for record in records],
         }
     }
+
+
+def har_pieces(
+    records: Sequence[CallRecord], base_url: str, version: str, per_piece: int = 50
+) -> Iterator[bytes]:
+    """`har(...)` as JSON text in pieces of `per_piece` entries, so that a server can send a
+    full log while it goes on answering calls between the pieces."""
+    head = json.dumps(har((), base_url, version), ensure_ascii=False)
+    opening, closing = head.split('"entries": []', 1)
+    yield (opening + '"entries": [').encode()
+    for start in range(0, len(records), per_piece):
+        chunk = records[start : start + per_piece]
+        text = ", ".join(json.dumps(entry(r, base_url), ensure_ascii=False) for r in chunk)
+        yield ((", " if start else "") + text).encode()
+    yield ("]" + closing).encode()

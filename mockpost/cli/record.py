@@ -20,6 +20,14 @@ keep_header_option = click.option(
     metavar="NAME",
     help="Save this secret header's value as it is instead of a {{placeholder}} (repeatable).",
 )
+keep_query_option = click.option(
+    "--keep-query",
+    "keep_query",
+    multiple=True,
+    metavar="NAME",
+    help="Save this secret query parameter's value as it is instead of a {{placeholder}} "
+    "(repeatable).",
+)
 
 
 @click.command(context_settings={"show_default": True})
@@ -35,6 +43,7 @@ keep_header_option = click.option(
 @click.option("--name", help="The recorded collection's name.")
 @click.option("--insecure", is_flag=True, help="Accept the target's self-signed certificate.")
 @keep_header_option
+@keep_query_option
 def record(
     target: str,
     out: Path,
@@ -44,19 +53,23 @@ def record(
     name: str | None,
     insecure: bool,
     keep_headers: tuple[str, ...],
+    keep_query: tuple[str, ...],
 ) -> None:
     """Record TARGET (a real API) into a Postman collection, as a reverse proxy.
 
     Every call is forwarded to TARGET (its path and query after TARGET's path), answered with
     TARGET's answer, and saved as an example of a request (one request per method and path,
     one example per distinct status and body). OUT is written whole after every new example:
-    stopping loses nothing. An existing OUT is added to. Authorization, Cookie, Set-Cookie,
-    X-Api-Key and headers named like token, secret or password are saved as {{placeholders}}.
+    stopping loses nothing. An existing OUT is added to. Secrets are saved as {{placeholders}}:
+    Authorization, Cookie, headers named like key, token, secret, auth, session, signature or
+    password, and query parameters such as access_token, api_key, key, token, sig or password;
+    a secret of an answer (Set-Cookie) is left out. A user:password in TARGET is sent as
+    basic authentication and never written or shown.
     """
     from mockpost.server.record import run_recorder
 
     try:
-        run_recorder(target, out, host, port, collection, name, insecure, keep_headers)
+        run_recorder(target, out, host, port, collection, name, insecure, keep_headers, keep_query)
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -75,6 +88,7 @@ def record(
 )
 @click.option("--name", help="The collection's name (default: the HAR file's).")
 @keep_header_option
+@keep_query_option
 def import_har(
     har_file: Path,
     out: Path,
@@ -82,13 +96,14 @@ def import_har(
     exclude_static: bool,
     name: str | None,
     keep_headers: tuple[str, ...],
+    keep_query: tuple[str, ...],
 ) -> None:
     """Make a Postman collection from a HAR file (a browser's, or mockpost's calls.har):
     its calls become requests and examples as `record` makes them."""
     from mockpost.record.har import import_har as build
 
     try:
-        summary = build(har_file, out, include, exclude_static, name, keep_headers)
+        summary = build(har_file, out, include, exclude_static, name, keep_headers, keep_query)
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary)

@@ -194,6 +194,13 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     metavar="NAME",
     help="With --record-to: save this secret header's value instead of a {{placeholder}}.",
 )
+@option(
+    "--keep-query",
+    "keep_query",
+    multiple=True,
+    metavar="NAME",
+    help="With --record-to: save this secret query parameter's value instead of a {{placeholder}}.",
+)
 def serve(
     collection: Path,
     command: tuple[str, ...],
@@ -230,6 +237,7 @@ def serve(
     record_to: Path | None,
     insecure: bool,
     keep_headers: tuple[str, ...],
+    keep_query: tuple[str, ...],
 ) -> None:
     """Serve COLLECTION's saved examples as Postman's mock server would.
 
@@ -283,6 +291,7 @@ def serve(
         record_to=record_to,
         insecure=insecure,
         keep_headers=keep_headers,
+        keep_query=keep_query,
         allow_hosts=allow_hosts,
         remote_admin=allow_remote_admin,
         from_snapshot=snapshots is not None and snapshots.read_back,

@@ -16,11 +16,11 @@ import uuid
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from mockpost.calls.body import media_type
 from mockpost.record.exchange import Exchange, Headers
-from mockpost.record.redact import redacted, variable_for
+from mockpost.record.redact import redacted, redacted_query, variable_for
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 FOLDER = "Recorded"
@@ -59,12 +59,36 @@ def _text(body: bytes) -> str | None:
         return None
 
 
-def _headers(headers: Headers, keep: tuple[str, ...]) -> tuple[list[dict[str, str]], list[str]]:
+def _headers(
+    headers: Headers, keep: tuple[str, ...], answer: bool = False
+) -> tuple[list[dict[str, str]], list[str]]:
+    """The headers to save, secrets as placeholders; in an answer (`answer`) a secret is
+    left out instead, so that it is never served back as an empty header."""
     kept = tuple(
         (n, v) for n, v in headers if n.lower() not in DROPPED_HEADERS and not n.startswith(":")
     )  # HTTP/2's pseudo-headers (`:authority`) are not headers a request can hold
     safe, names = redacted(kept, keep)
+    if answer:
+        safe = tuple((n, v) for (n, v), (_, was) in zip(safe, kept, strict=True) if v == was)
     return [{"key": n, "value": v} for n, v in safe], list(names)
+
+
+def _redacted_query(query: str, keep: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The query as sent, with each secret parameter's value a placeholder."""
+    if not query:
+        return query, ()
+    out: list[str] = []
+    names: list[str] = []
+    for part in query.split("&"):
+        raw_name, _, raw_value = part.partition("=")
+        name = unquote_plus(raw_name)
+        _, hidden = redacted_query([(name, raw_value)], keep)
+        if hidden:
+            out.append(f"{raw_name}={{{{{variable_for(name)}}}}}")
+            names.extend(n for n in hidden if n not in names)
+        else:
+            out.append(part)
+    return "&".join(out), tuple(names)
 
 
 def _url(origin: str, path: str, query: str) -> dict[str, Any]:
@@ -82,7 +106,11 @@ def _url(origin: str, path: str, query: str) -> dict[str, Any]:
         url["port"] = str(parts.port)
     if query:
         url["query"] = [
-            {"key": key, "value": value} for key, value in parse_qsl(query, keep_blank_values=True)
+            {
+                "key": unquote_plus(key),
+                "value": value if value.startswith("{{") else unquote_plus(value),
+            }
+            for key, _, value in (part.partition("=") for part in query.split("&") if part)
         ]
     return url
 
@@ -115,6 +143,7 @@ class Recording:
         base: dict[str, Any] | None = None,
         keep_headers: tuple[str, ...] = (),
         into_folder: bool = False,
+        keep_query: tuple[str, ...] = (),
     ) -> None:
         """`origin`: the target's scheme, host and port; `base`: a collection to add to (a
         copy is made), in a folder "Recorded" with `into_folder`; `keep_headers`: secrets to
@@ -122,6 +151,7 @@ class Recording:
         parts = urlsplit(origin)
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.keep = keep_headers
+        self.keep_query = keep_query
         if base is None:
             self.document: dict[str, Any] = {
                 "info": {"_postman_id": str(uuid.uuid4()), "name": name, "schema": SCHEMA},
@@ -168,13 +198,15 @@ class Recording:
         """Save a call and its answer (an identical answer is saved once)."""
         key = (exchange.method.upper(), exchange.path)
         request_headers, hidden = _headers(exchange.request_headers, self.keep)
-        response_headers, hidden_too = _headers(exchange.response_headers, self.keep)
-        for name in hidden + hidden_too:
+        response_headers, hidden_too = _headers(exchange.response_headers, self.keep, True)
+        query, hidden_query = _redacted_query(exchange.query, self.keep_query)
+        for name in hidden + list(hidden_query):
             self._variable(variable_for(name), "")
+        hidden += [f"{name} (query)" for name in hidden_query]
         original: dict[str, Any] = {
             "method": key[0],
             "header": request_headers,
-            "url": _url(exchange.origin or self.origin, exchange.path, exchange.query),
+            "url": _url(exchange.origin or self.origin, exchange.path, query),
         }
         if (body := _body(exchange.request_body, exchange.request_headers)) is not None:
             original["body"] = body

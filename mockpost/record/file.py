@@ -36,6 +36,7 @@ class RecordFile:
         collection: Path | None = None,
         name: str | None = None,
         keep_headers: tuple[str, ...] = (),
+        keep_query: tuple[str, ...] = (),
     ) -> RecordFile:
         """With `collection`, a copy of it with a folder "Recorded"; else `path` continued
         if it exists, or a new collection. Raises LoadError for a file that is not one."""
@@ -50,6 +51,7 @@ class RecordFile:
             base,
             keep_headers,
             into_folder=collection is not None,
+            keep_query=keep_query,
         )
         if name is not None:
             recording.document["info"]["name"] = name

@@ -127,6 +127,7 @@ def import_har(
     exclude_static: bool = False,
     name: str | None = None,
     keep_headers: tuple[str, ...] = (),
+    keep_query: tuple[str, ...] = (),
 ) -> str:
     """Write OUT from the HAR's entries (raises LoadError naming the place of what is
     wrong); a line saying what was made."""
@@ -134,7 +135,9 @@ def import_har(
     data = read_json(har_file)
     log = _field(data, "log", dict, "$", source)
     entries = _field(log, "entries", list, "$.log", source)
-    recording = Recording(name or har_file.stem, "http://localhost", None, keep_headers)
+    recording = Recording(
+        name or har_file.stem, "http://localhost", None, keep_headers, keep_query=keep_query
+    )
     left_out = unanswered = repeated = 0
     for i, entry in enumerate(entries):
         where = f"$.log.entries[{i}]"

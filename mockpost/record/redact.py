@@ -1,7 +1,12 @@
 """Secrets stay out of a recording: their values become `{{name}}` placeholders.
 
-`Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, `X-Api-Key`, and every header
-whose name holds `token`, `secret` or `password`, unless the user keeps it by name.
+Headers: `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, and every header
+whose name holds `key`, `token`, `secret`, `auth`, `session`, `signature`, `password` or
+`credential` (`X-Api-Key`, `Ocp-Apim-Subscription-Key`, `X-Functions-Key` ...), unless the
+user keeps it by name (`--keep-header`). Query parameters: `access_token`, `api_key`, `key`,
+`token`, `sig`, `signature`, `password`, `secret`, `code` ... and every name that holds
+`token`, `secret`, `password`, `signature`, `apikey`/`api_key` or `credential`, unless kept
+by name (`--keep-query`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,19 @@ from mockpost.record.exchange import Headers
 SECRET_NAMES = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
 )
-SECRET_PARTS = ("token", "secret", "password")
+SECRET_PARTS = (
+    "key", "token", "secret", "auth", "session", "signature", "password", "credential",
+)  # fmt: skip
+SECRET_QUERY_NAMES = frozenset(
+    {
+        "key", "token", "sig", "signature", "password", "passwd", "pwd", "secret", "auth",
+        "code", "session", "sessionid", "jwt", "apikey", "api-key", "x-amz-signature",
+        "x-amz-credential", "x-amz-security-token", "client_secret", "access_token",
+    }
+)  # fmt: skip
+SECRET_QUERY_PARTS = (
+    "token", "secret", "password", "signature", "apikey", "api_key", "api-key", "credential",
+)  # fmt: skip
 
 
 def is_secret(name: str, keep: Iterable[str] = ()) -> bool:
@@ -42,3 +59,27 @@ def redacted(headers: Headers, keep: Iterable[str] = ()) -> tuple[Headers, tuple
         else:
             out.append((name, value))
     return tuple(out), tuple(names)
+
+
+def is_secret_query(name: str, keep: Iterable[str] = ()) -> bool:
+    lowered = name.lower()
+    if lowered in {k.lower() for k in keep}:
+        return False
+    return lowered in SECRET_QUERY_NAMES or any(part in lowered for part in SECRET_QUERY_PARTS)
+
+
+def redacted_query(
+    pairs: Iterable[tuple[str, str]], keep: Iterable[str] = ()
+) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """Query parameters with secrets as placeholders, and the names of those redacted."""
+    kept = tuple(keep)
+    out: list[tuple[str, str]] = []
+    names: list[str] = []
+    for name, value in pairs:
+        if value and is_secret_query(name, kept):
+            out.append((name, "{{" + variable_for(name) + "}}"))
+            if name not in names:
+                names.append(name)
+        else:
+            out.append((name, value))
+    return out, tuple(names)

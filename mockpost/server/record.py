@@ -23,10 +23,11 @@ def run_recorder(
     name: str | None,
     insecure: bool,
     keep_headers: tuple[str, ...],
+    keep_query: tuple[str, ...] = (),
 ) -> None:
     """Record until SIGINT or SIGTERM (raises MockpostError for what a person must fix)."""
     forwarder = Forwarder(target, insecure)
-    record_file = RecordFile.open(out, forwarder.origin, collection, name, keep_headers)
+    record_file = RecordFile.open(out, forwarder.origin, collection, name, keep_headers, keep_query)
     lines = RecordLines(make_console())
     log_in_one_line(lines.warn)
 
@@ -34,7 +35,7 @@ def run_recorder(
         lines.saved(exchange, record_file.add(exchange))
 
     def listening(url: str) -> None:
-        lines.listening(target, str(out), url)
+        lines.listening(forwarder.target, str(out), url)
 
     app = create_record_app(forwarder, save, lines.failed)
     asyncio.run(serve(app, host, port, listening))

@@ -61,6 +61,7 @@ class Outputs:
     record_to: Path | None = None  # and its answers are recorded here as examples
     insecure: bool = False  # accept the proxy target's self-signed certificate
     keep_headers: tuple[str, ...] = ()  # secrets recorded as they are
+    keep_query: tuple[str, ...] = ()  # secret query parameters recorded as they are
     allow_hosts: tuple[str, ...] = ()  # more Host names mockpost's API answers
     remote_admin: bool = False  # changes from other machines taken without an API key
     from_snapshot: bool = False  # what was loaded was read back from an earlier start's snapshot
@@ -153,7 +154,8 @@ def _serve(
     fallthrough = _fallthrough(outputs, reloader)
     if fallthrough is not None:
         recording = f" and recorded into {outputs.record_to}" if outputs.record_to else ""
-        banner.note(f"  proxy: calls no example answers go to {outputs.proxy}{recording}")
+        target = fallthrough.forwarder.target  # a user:password in it never shown
+        banner.note(f"  proxy: calls no example answers go to {target}{recording}")
         if fallthrough.record_file is not None and fallthrough.record_file.recording.items:
             assert reloader is not None
             runtime.swap(index=reloader.load())  # what was recorded before is served too
@@ -210,7 +212,10 @@ def _fallthrough(outputs: Outputs, reloader: Reloader | None) -> FallThrough | N
             f"{outputs.record_to}: --record-to needs another file than the collection"
         )
     record_file = RecordFile.open(
-        outputs.record_to, forwarder.origin, keep_headers=outputs.keep_headers
+        outputs.record_to,
+        forwarder.origin,
+        keep_headers=outputs.keep_headers,
+        keep_query=outputs.keep_query,
     )
     if reloader is None:
         return FallThrough(forwarder, record_file)

@@ -6,6 +6,7 @@ Calls to it are not recorded. With an API key set, it needs the key like every c
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from importlib.resources import files
@@ -14,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from mockpost import __version__
-from mockpost.calls.har import har
+from mockpost.calls.har import har_pieces
 from mockpost.calls.views import (
     MAX_LIMIT,
     CallFilter,
@@ -171,9 +172,18 @@ async def calls_har(request: web.Request, runtime: Runtime) -> web.StreamRespons
     if isinstance(wanted, web.Response):
         return wanted
     _, found = wanted.select(newest_first(runtime.store))
-    document = har(reversed(found), base_url(request), __version__)
-    response = _json(document)
-    response.headers["Content-Disposition"] = 'attachment; filename="mockpost-calls.har"'
+    found.reverse()
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": f"{JSON_TYPE}; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="mockpost-calls.har"',
+        }
+    )
+    await response.prepare(request)
+    for piece in har_pieces(found, base_url(request), __version__):  # calls answered between
+        await response.write(piece)
+        await asyncio.sleep(0)
+    await response.write_eof()
     return response
 
 

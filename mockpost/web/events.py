@@ -45,7 +45,7 @@ class Reader:
         self.ready = asyncio.Event()  # something to send
         self.filling = asyncio.Event()  # enough to send now: half the bound
         self.dropped = False
-        self.transport: asyncio.BaseTransport | None = None
+        self.transport: asyncio.Transport | None = None
 
     def push(self, call_id: int, event: bytes) -> None:
         if self.dropped:
@@ -167,7 +167,8 @@ async def stream(request: web.Request, store: CallStore, streams: Streams) -> we
     )
     await response.prepare(request)
     reader = Reader(request.remote or "a local socket")
-    reader.transport = request.transport
+    transport = request.transport
+    reader.transport = transport if isinstance(transport, asyncio.Transport) else None
     streams.add(reader, store)
     try:
         await response.write(f": mockpost call log\nretry: {RETRY_MS}\n\n".encode())

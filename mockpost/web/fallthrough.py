@@ -29,10 +29,11 @@ class FallThrough:
         self.record_file = record_file
         self.recorded = recorded  # rebuilds the index with what was recorded
 
-    async def answer(self, request: web.Request, body: bytes) -> Reply:
+    async def answer(self, request: web.Request, body: bytes, own_key: str | None = None) -> Reply:
+        """The target's answer; `own_key`: the private mock's key, never sent on."""
         target = self.forwarder.target
         try:
-            exchange = await forwarded(request, self.forwarder, body)
+            exchange = await forwarded(request, self.forwarder, body, own_key)
         except ProxyError as error:
             message = f"no example matched, and the target failed: {error}"
             said = json.dumps({"error": {"name": "mockpostProxyError", "message": message}})

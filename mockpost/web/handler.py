@@ -98,7 +98,8 @@ async def _proxied(request: web.Request, body: bytes, not_found: Reply) -> Reply
     """The real API's answer to a call no example answers; a failure inside mockpost leaves
     the not-found answer, with a note (the call keeps its answer and its record)."""
     try:
-        return await request.app[PROXY].answer(request, body)
+        own_key = request.app[RUNTIME].state.settings.api_key
+        return await request.app[PROXY].answer(request, body, own_key)
     except Exception as exc:
         log.exception("failed to proxy %s %s", request.method, request.path)
         return replace(not_found, notes=(*not_found.notes, f"proxy failed: {exc!r}"))

@@ -9,6 +9,7 @@ own. HTTPS targets are checked against the system's certificates unless `insecur
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
@@ -17,7 +18,15 @@ from aiohttp import web
 from multidict import CIMultiDictProxy
 from yarl import URL
 
-from mockpost.record.exchange import Exchange, Headers, split_target
+from mockpost.record.exchange import (
+    Exchange,
+    Headers,
+    shown_target,
+    split_target,
+    target_credentials,
+)
+from mockpost.responses.prepare import HEADER_NAME
+from mockpost.text import header_safe
 
 HOP_BY_HOP = frozenset(
     {
@@ -37,8 +46,14 @@ class ProxyError(Exception):
 
 class Forwarder:
     def __init__(self, target: str, insecure: bool = False) -> None:
-        self.target = target
+        self.target = shown_target(target)  # as shown and written: no user:password
         self.origin, self.base_path = split_target(target)
+        credentials = target_credentials(target)
+        self.authorization = (
+            "Basic " + base64.b64encode(":".join(credentials).encode()).decode()
+            if credentials is not None
+            else None
+        )
         self.insecure = insecure
         self._session: aiohttp.ClientSession | None = None
 
@@ -69,14 +84,26 @@ class Forwarder:
         return location
 
     async def forward(
-        self, method: str, path: str, query: str, headers: CIMultiDictProxy[str], body: bytes
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: CIMultiDictProxy[str],
+        body: bytes,
+        own_key: str | None = None,
     ) -> Exchange:
-        """Send the call on; its exchange with the target (raises ProxyError)."""
+        """Send the call on; its exchange with the target (raises ProxyError). `own_key`:
+        the private mock's key, which is never sent on."""
         assert self._session is not None, "start() first"
         raw = self.origin + self.base_path + path + (f"?{query}" if query else "")
         sent: list[tuple[str, str]] = [
-            (name, value) for name, value in headers.items() if name.lower() not in NOT_SENT
+            (name, value)
+            for name, value in headers.items()
+            if name.lower() not in NOT_SENT
+            and not (own_key is not None and name.lower() == "x-api-key")
         ]
+        if self.authorization is not None and "authorization" not in headers:
+            sent.append(("Authorization", self.authorization))
         sent.append(("Accept-Encoding", "gzip, deflate"))
         try:
             async with self._session.request(
@@ -87,6 +114,7 @@ class Forwarder:
                 allow_redirects=False,
             ) as response:
                 answer = await _read_at_most(response, MAX_ANSWER, self.target)
+                _check_headers(response.raw_headers, self.target)
                 returned: Headers = tuple(
                     (name, self._relative(value) if name.lower() == "location" else value)
                     for name, value in response.headers.items()
@@ -106,6 +134,17 @@ class Forwarder:
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             why = str(exc) or type(exc).__name__
             raise ProxyError(f"{self.target}: {why}") from None
+
+
+def _check_headers(raw: tuple[tuple[bytes, bytes], ...], target: str) -> None:
+    """Raise ProxyError for an answer header that could not be sent on as it is."""
+    for name, value in raw:
+        text = value.decode("utf-8", "surrogateescape")
+        shown = name.decode("latin-1")
+        if HEADER_NAME.fullmatch(shown) is None:
+            raise ProxyError(f"{target}: answered with a header name that is not one: {shown!r}")
+        if header_safe(text) != text:
+            raise ProxyError(f"{target}: answered with a control character in the header {shown}")
 
 
 async def _read_at_most(response: aiohttp.ClientResponse, most: int, target: str) -> bytes:
@@ -132,11 +171,13 @@ def bad_gateway(why: str) -> web.Response:
     return web.json_response(body, status=502)
 
 
-async def forwarded(request: web.Request, forwarder: Forwarder, body: bytes) -> Exchange:
+async def forwarded(
+    request: web.Request, forwarder: Forwarder, body: bytes, own_key: str | None = None
+) -> Exchange:
     """The call sent to the target (raises ProxyError); the path recorded is the decoded one,
     as the mock's matching reads calls."""
     url = request.rel_url
     exchange = await forwarder.forward(
-        request.method, url.raw_path, url.raw_query_string, request.headers, body
+        request.method, url.raw_path, url.raw_query_string, request.headers, body, own_key
     )
     return replace(exchange, path=request.path)
