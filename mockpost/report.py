@@ -123,9 +123,13 @@ def answering_own_call(
     options = options or MatchOptions()
     call = PreparedCall(replay_call(example), options, NO_DIRECTIVES)
     entry = index.method(call.method)
-    close = entry.within_distance(call.path) if options.fuzzy else []
-    candidates = dict.fromkeys([*entry.near(call.path), *close])  # each once
-    best = best_for(call, example, candidates)
+    near = entry.near(call.path)
+    best = best_for(call, example, near)
+    if options.fuzzy and (best is None or best.score <= call.distance_ceiling):
+        # only then can an example found by document distance win: 4,500 paths within
+        # distance of each other are not each scored against each other
+        close = entry.within_distance(call.path)
+        best = best_for(call, example, dict.fromkeys([*near, *close]))  # each once
     return best.example if best is not None else None
 
 

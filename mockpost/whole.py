@@ -1,9 +1,16 @@
 """Writing a file whole: a temporary file beside it, renamed into place, so that a reader (or
-a crash) never sees half of it."""
+a crash) never sees half of it.
+
+The temporary file gets an unpredictable name and is created exclusively (`mkstemp`): a
+symbolic link planted where it would go is never followed. The file keeps its mode (a new
+one gets the usual mode for new files, after the umask).
+"""
 
 from __future__ import annotations
 
 import os
+import stat
+import tempfile
 from pathlib import Path
 
 from mockpost.errors import MockpostError
@@ -13,12 +20,38 @@ class WriteError(MockpostError):
     """A file mockpost was asked to write cannot be written."""
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it (Linux says it; elsewhere the usual)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 def write_whole(path: Path, text: str) -> None:
     """`text` in `path`, replacing what was there at once (raises WriteError)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary: str | None = None
     try:
-        temporary.write_text(text, encoding="utf-8")
+        mode = _mode_for(path)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise WriteError(f"{path}: cannot be written: {exc.strerror or exc}") from None

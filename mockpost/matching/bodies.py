@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import field
+from functools import lru_cache
 from typing import Any
 
 from mockpost.calls.body import NOT_JSON, CallBody, parse_json
@@ -40,6 +41,7 @@ _GRAPHQL_SPACE = re.compile(r"[\s,]+")
 _GRAPHQL_PUNCT = re.compile(r" ?([{}()\[\]:=!$@|&]|\.\.\.) ?")
 
 
+@lru_cache(maxsize=1024)  # a call's query is compared with every candidate's: normalised once
 def normalise_graphql(query: str) -> str:
     """A GraphQL document with insignificant white space and commas removed."""
     return _GRAPHQL_PUNCT.sub(r"\1", _GRAPHQL_SPACE.sub(" ", query).strip())
@@ -87,6 +89,20 @@ def _graphql_equal(expected: ExpectedBody, call: CallBody) -> bool:
     if normalise_graphql(sent["query"]) != expected.graphql_query:
         return False
     return json_equal(sent.get("variables") or {}, expected.graphql_variables or {})
+
+
+def graphql_sent(call: CallBody) -> str | None:
+    """The GraphQL query a call's body holds, normalised (None: it holds none)."""
+    sent = call.json
+    query = sent.get("query") if isinstance(sent, dict) else None
+    return normalise_graphql(query) if isinstance(query, str) else None
+
+
+def may_be_equal(expected: ExpectedBody, graphql: str | None) -> bool:
+    """False where a call's body is surely not equal to the example's, found cheaply from
+    `graphql_sent(call)` (a GraphQL query that differs); True where `bodies_equal` must
+    decide."""
+    return expected.mode != "graphql" or expected.graphql_query == graphql
 
 
 def bodies_equal(expected: ExpectedBody, call: CallBody) -> bool:

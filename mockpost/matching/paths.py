@@ -34,6 +34,7 @@ ID_SEGMENT = re.compile(
     r"|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{16,}"
 )
 MIN_SIMILARITY = 0.8
+LOOSE_MAX = 80  # the most a path scores that is not the call's but for case and trailing slash
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 

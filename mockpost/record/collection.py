@@ -163,6 +163,8 @@ class Recording:
         self.items: list[Any] = self._folder() if into_folder else self.document["item"]
         self._requests: dict[tuple[str, str], dict[str, Any]] = {}
         self._answers: dict[tuple[str, str], set[str]] = {}
+        self._names: dict[tuple[str, str], set[str]] = {}  # the examples' names, per request
+        self._numbered: dict[tuple[str, str, str], int] = {}  # the last number given a name
         for item in self.items:
             self._know(item)
 
@@ -187,6 +189,9 @@ class Recording:
             _answer_key(r.get("code"), r.get("body") or "", r.get(BASE64_BODY))
             for r in item.get("response") or []
             if isinstance(r, dict)
+        }
+        self._names[key] = {
+            str(r.get("name")) for r in item.get("response") or [] if isinstance(r, dict)
         }
 
     def _variable(self, key: str, value: str) -> None:
@@ -220,6 +225,7 @@ class Recording:
             self.items.append(item)
             self._requests[key] = item
             self._answers[key] = set()
+            self._names[key] = set()
         text = _text(exchange.response_body)
         encoded = base64.b64encode(exchange.response_body).decode() if text is None else None
         answer = _answer_key(exchange.status, text or "", encoded)
@@ -227,11 +233,13 @@ class Recording:
         base_name = status_name(exchange.status, exchange.reason)
         if answer in self._answers[key]:
             return Added(item["name"], base_name, False, names)
-        taken = {r.get("name") for r in item["response"]}
-        name, n = base_name, 1
-        while name in taken:
+        taken = self._names[key]
+        name, n = base_name, self._numbered.get((*key, base_name), 1)
+        while name in taken:  # from the last number given: each name is tried once
             n += 1
             name = f"{base_name} {n}"
+        self._numbered[(*key, base_name)] = n
+        taken.add(name)
         content_type = next(
             (v for n_, v in exchange.response_headers if n_.lower() == "content-type"), ""
         )

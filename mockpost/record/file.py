@@ -60,10 +60,19 @@ class RecordFile:
         return record_file
 
     def add(self, exchange: Exchange) -> Added:
+        """Record the exchange and, when its answer is new, save the file at once."""
         added = self.recording.add(exchange)
         if added.new:
             self.save()
         return added
+
+    def remember(self, exchange: Exchange) -> Added:
+        """Record the exchange in memory only: the caller saves (`save`, or `text` written
+        elsewhere), so that many new answers can share one write."""
+        return self.recording.add(exchange)
+
+    def text(self) -> str:
+        return self.recording.to_json()
 
     def save(self) -> None:
         """Written whole (raises WriteError)."""

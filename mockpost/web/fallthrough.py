@@ -1,10 +1,12 @@
 """`serve --proxy TARGET [--record-to FILE]`: a call that no example answers is forwarded to
 the real API and answered with its answer; with a recording, the answer is saved as an example
 and the served index is rebuilt with it (away from the calls being served) before the call is
-answered: the next identical call is answered by the mock."""
+answered: the next identical call is answered by the mock. New answers that come together share
+one write of the file and one rebuild (`runtime/coalesce.py`)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable
 
@@ -14,8 +16,10 @@ from mockpost.calls.record import How
 from mockpost.errors import MockpostError
 from mockpost.record.file import RecordFile
 from mockpost.responses.reply import Reply
+from mockpost.runtime.coalesce import Coalesced
 from mockpost.text import header_safe
 from mockpost.web.proxy import Forwarder, ProxyError, forwarded
+from mockpost.whole import write_whole
 
 
 class FallThrough:
@@ -28,6 +32,14 @@ class FallThrough:
         self.forwarder = forwarder
         self.record_file = record_file
         self.recorded = recorded  # rebuilds the index with what was recorded
+        self._saved = Coalesced(self._save)
+
+    async def _save(self) -> None:
+        """The recording written whole (off the event loop), then served."""
+        assert self.record_file is not None
+        await asyncio.to_thread(write_whole, self.record_file.path, self.record_file.text())
+        if self.recorded is not None:
+            await self.recorded()
 
     async def answer(self, request: web.Request, body: bytes, own_key: str | None = None) -> Reply:
         """The target's answer; `own_key`: the private mock's key, never sent on."""
@@ -46,17 +58,16 @@ class FallThrough:
             )
         notes: tuple[str, ...] = (f"no example matched: proxied to {target}",)
         if self.record_file is not None:
-            try:
-                added = self.record_file.add(exchange)
-            except MockpostError as error:
-                notes += (f"not recorded: {error}",)
-            else:
-                if added.new:
-                    notes += (f"recorded as {added.example!r} of {added.request!r}",)
-                    if self.recorded is not None:
-                        await self.recorded()
+            added = self.record_file.remember(exchange)
+            if added.new:
+                try:
+                    await self._saved()
+                except MockpostError as error:
+                    notes += (f"not recorded: {error}",)
                 else:
-                    notes += ("the same answer is recorded already",)
+                    notes += (f"recorded as {added.example!r} of {added.request!r}",)
+            else:
+                notes += ("the same answer is recorded already",)
                 if added.redacted:
                     notes += (f"redacted in the recording: {', '.join(added.redacted)}",)
         reason = exchange.reason if exchange.reason == header_safe(exchange.reason) else None
