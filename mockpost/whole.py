@@ -20,6 +20,33 @@ class WriteError(MockpostError):
     """A file mockpost was asked to write cannot be written."""
 
 
+def check_writable(path: Path, *, stream: bool = False) -> None:
+    """Raise WriteError unless `path` can be written, said before any work is done: its
+    folder exists and can be written to, and it is a regular file or not there yet (with
+    `stream`, a file appended to as it goes: a FIFO or a device such as /dev/stdout too)."""
+    folder = path.parent
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot be written: {exc.strerror or exc}") from None
+    if info is not None:
+        kind = stat.S_IFMT(info.st_mode)
+        allowed = (stat.S_IFREG, stat.S_IFIFO, stat.S_IFCHR) if stream else (stat.S_IFREG,)
+        if kind not in allowed:
+            what = "a folder" if kind == stat.S_IFDIR else "not a regular file"
+            raise WriteError(f"{path}: cannot be written: it is {what}")
+        if kind != stat.S_IFREG:
+            return
+        if not os.access(path, os.W_OK):
+            raise WriteError(f"{path}: cannot be written: permission denied")
+    if not folder.is_dir():
+        raise WriteError(f"{path}: cannot be written: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise WriteError(f"{path}: cannot be written: the folder {folder} is not writable")
+
+
 def _umask() -> int:
     """The process's umask, read without changing it (Linux says it; elsewhere the usual)."""
     try:

@@ -76,7 +76,9 @@ def test_a_log_file_that_cannot_be_written_is_one_line_and_exit_1(tmp_path: Path
     where = tmp_path / "missing-folder" / "calls.jsonl"
     result = CliRunner().invoke(main, ["serve", str(EXAMPLE), "--log-file", str(where)])
     assert result.exit_code == 1
-    assert result.output.strip() == f"Error: {where}: cannot be written: No such file or directory"
+    assert result.output.strip() == (
+        f"Error: {where}: cannot be written: the folder {where.parent} does not exist"
+    )
     assert "Traceback" not in result.output
 
 

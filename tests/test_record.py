@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 import mockpost
+from mockpost.cli import main
 from tests.conftest import EXAMPLE, ROOT, running_cli
 from tests.target import PNG, running_target
 
@@ -508,3 +510,81 @@ def test_any_har_shaped_json_imports_or_says_what_is_wrong_in_one_line(tmp_path:
         assert refused is None or "\n" not in refused
 
     imports()
+
+
+def har_of(**change: Any) -> dict[str, Any]:
+    """A HAR of one well-formed entry, with `request_*`/`response_*` fields changed."""
+    entry: dict[str, Any] = {
+        "request": {"method": "GET", "url": "https://x.example/a", "headers": []},
+        "response": {"status": 200, "headers": [], "content": {"text": "ok"}},
+    }
+    for key, value in change.items():
+        side, _, name = key.partition("_")
+        entry[side][name] = value
+    return {"log": {"entries": [entry]}}
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (
+            {"request_url": "http://x.example:99999/a"},
+            "Port out of range 0-65535 (at $.log.entries[0].request.url)",
+        ),
+        ({"request_url": "http://x.example:port/a"}, "is not a valid URL"),
+        ({"request_url": "http://[::1/a"}, "Invalid IPv6 URL"),
+        ({"request_url": "http://[zz::1]/a"}, "does not appear to be an IPv4 or IPv6"),
+        ({"request_url": "http://x example/a"}, "a space or a control character"),
+        ({"request_url": "http://x.example/a\u0000"}, "a space or a control character"),
+        ({"request_method": ""}, "'' is not a method"),
+        ({"request_method": "GE T"}, "'GE T' is not a method"),
+        ({"request_headers": [{"name": "A", "value": 5}]}, "expected text, found a number"),
+        ({"request_headers": [{"name": "A\nB", "value": "1"}]}, "is not a header name"),
+        ({"response_headers": [{"name": "A", "value": "1\r\n2"}]}, "control character"),
+        ({"request_postData": "a=1"}, "expected an object, found a string"),
+        ({"request_postData": {"text": ["a"]}}, "(at $.log.entries[0].request.postData.text)"),
+        ({"response_content": [1]}, "(at $.log.entries[0].response.content)"),
+        ({"response_content": {"text": 5}}, "(at $.log.entries[0].response.content.text)"),
+        ({"response_content": {"text": "", "mimeType": 1}}, "content.mimeType)"),
+        ({"response_statusText": 200}, "(at $.log.entries[0].response.statusText)"),
+    ],
+)
+def test_a_malformed_har_entry_is_one_line_naming_it(
+    runner: CliRunner, tmp_path: Path, change: dict[str, Any], said: str
+) -> None:
+    har = tmp_path / "bad.har"
+    har.write_text(json.dumps(har_of(**change)))
+    result = runner.invoke(main, ["import", str(har), "-o", str(tmp_path / "out.json")])
+    assert result.exit_code == 1
+    assert said in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_include_that_matches_no_entry_is_an_error_not_an_empty_collection(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.json"
+    result = runner.invoke(
+        main, ["import", str(HAR_FIXTURE), "-o", str(out), "--include", "https://typo.example/"]
+    )
+    assert result.exit_code == 1
+    assert "no entry's URL starts with 'https://typo.example/' (of 9 entries)" in result.output
+    assert not out.exists()
+
+
+def test_mockposts_own_not_found_and_injected_answers_are_not_imported(tmp_path: Path) -> None:
+    out = tmp_path / "again.json"
+    with mockpost.serving(EXAMPLE) as mock:
+        call(mock.url + "/v1/users/1")
+        call(mock.url + "/no/such/thing")
+        call(mock.url + "/v1/users/1", headers={"x-mockpost-fault": "error:503"})
+        har = tmp_path / "calls.har"
+        har.write_bytes(call(mock.url + "/__mockpost/calls.har")[1])
+    result = import_har(har, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "2 answered by mockpost itself" in result.stdout
+    items = items_by_name(collection_of(out))
+    assert list(items) == ["GET /v1/users/1"]
+    assert [e["code"] for e in items["GET /v1/users/1"]["response"]] == [200]

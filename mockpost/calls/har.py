@@ -104,6 +104,7 @@ def entry(record: CallRecord, base_url: str) -> dict[str, Any]:
         "cache": {},
         "timings": {"send": 0, "wait": round(record.duration_ms, 3), "receive": 0},
         "comment": _comment(record),
+        "_mockpost": {"how": record.how.value, "injected": record.injected or None},
     }
 
 

@@ -38,10 +38,24 @@ def env_name(long_option: str) -> str:
     return ENV_PREFIX + long_option.lstrip("-").upper().replace("-", "_")
 
 
+class EnvOption(click.Option):
+    """An option whose error names its environment variable only when the value came from
+    it (click names it whenever `--help` shows it)."""
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        hint = super().get_error_hint(ctx)
+        source = ctx.get_parameter_source(self.name) if ctx is not None and self.name else None
+        if source is not click.core.ParameterSource.ENVIRONMENT:
+            hint = hint.split(" (env var: ", 1)[0]
+        return hint
+
+
 def option(*declarations: str, **kwargs: Any) -> Callable[[F], F]:
     """A click option that may also come from `MOCKPOST_<OPTION>`, said in `--help`."""
     long = next(d for d in declarations if d.startswith("--"))
-    return click.option(*declarations, envvar=env_name(long), show_envvar=True, **kwargs)
+    return click.option(
+        *declarations, cls=EnvOption, envvar=env_name(long), show_envvar=True, **kwargs
+    )
 
 
 def delay(ctx: click.Context, param: click.Parameter, value: str) -> Latency:

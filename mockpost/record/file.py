@@ -12,7 +12,7 @@ from mockpost.postman.jsonfile import read_json
 from mockpost.postman.reader import parse_collection
 from mockpost.record.collection import Added, Recording
 from mockpost.record.exchange import Exchange
-from mockpost.whole import write_whole
+from mockpost.whole import check_writable, write_whole
 
 
 def _collection(path: Path) -> dict[str, Any]:
@@ -40,6 +40,7 @@ class RecordFile:
     ) -> RecordFile:
         """With `collection`, a copy of it with a folder "Recorded"; else `path` continued
         if it exists, or a new collection. Raises LoadError for a file that is not one."""
+        check_writable(path)
         base = None
         if collection is not None:
             base = _collection(collection)

@@ -8,7 +8,7 @@ import binascii
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from mockpost.errors import LoadError
 from mockpost.postman.items import kind
@@ -16,7 +16,9 @@ from mockpost.postman.jsonfile import read_json
 from mockpost.record.collection import Recording
 from mockpost.record.exchange import Exchange
 from mockpost.record.file import RecordFile
-from mockpost.text import plural
+from mockpost.responses.prepare import HEADER_NAME
+from mockpost.text import header_safe, plural, printable
+from mockpost.whole import check_writable
 
 STATIC_TYPES = ("image/", "font/", "text/css", "javascript", "application/font", "video/", "audio/")
 STATIC_SUFFIXES = frozenset(
@@ -37,6 +39,13 @@ def _field(value: Any, name: str, wanted: type, where: str, source: str) -> Any:
     return found
 
 
+def _optional(value: Any, name: str, wanted: type, where: str, source: str) -> Any:
+    """A field HAR allows to be left out: None when it is, else checked as `_field` does."""
+    if not isinstance(value, dict) or value.get(name) is None:
+        return None
+    return _field(value, name, wanted, where, source)
+
+
 def _headers(raw: Any, where: str, source: str) -> tuple[tuple[str, str], ...]:
     if raw is None:
         return ()
@@ -45,16 +54,23 @@ def _headers(raw: Any, where: str, source: str) -> tuple[tuple[str, str], ...]:
     out = []
     for i, header in enumerate(raw):
         name = _field(header, "name", str, f"{where}[{i}]", source)
-        value = header.get("value")
-        out.append((name, value if isinstance(value, str) else str(value or "")))
+        if HEADER_NAME.fullmatch(name) is None and not name.startswith(":"):
+            raise LoadError(source, f"{name!r} is not a header name", f"{where}[{i}].name")
+        value = _field(header, "value", str, f"{where}[{i}]", source)
+        if header_safe(value) != value:
+            raise LoadError(source, "a header value holds a control character", f"{where}[{i}]")
+        out.append((name, value))
     return tuple(out)
 
 
 def _content(content: Any, where: str, source: str) -> bytes:
-    if not isinstance(content, dict):
+    if content is None:
         return b""
-    text = content.get("text")
-    if not isinstance(text, str):
+    if not isinstance(content, dict):
+        raise LoadError(source, f"expected an object, found {kind(content)}", where)
+    _optional(content, "mimeType", str, where, source)
+    text: str | None = _optional(content, "text", str, where, source)
+    if text is None:
         return b""
     if content.get("encoding") == "base64":
         try:
@@ -62,6 +78,41 @@ def _content(content: Any, where: str, source: str) -> bytes:
         except (binascii.Error, ValueError):
             raise LoadError(source, "content.text is not base64", where) from None
     return text.encode("utf-8")
+
+
+def _url(url: str, where: str, source: str) -> SplitResult:
+    """The entry's URL, refused unless it is a whole http(s) URL."""
+    shown = printable(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises for a port out of range or no number)
+        host = parts.hostname
+    except ValueError as error:
+        raise LoadError(source, f"{shown!r} is not a valid URL: {error}", where) from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise LoadError(source, f"{shown!r} is not an http(s) URL", where)
+    if printable(url) != url or " " in url:
+        raise LoadError(source, f"{shown!r} holds a space or a control character", where)
+    return parts
+
+
+# How mockpost answers calls that are no real API's answer (calls/record.py's `How`).
+MOCKPOSTS_OWN = frozenset(
+    {
+        "not found", "preflight", "unauthorized", "server response", "internal error",
+        "injected", "rate limited",
+    }
+)  # fmt: skip
+
+
+def _mockposts_own(entry: Any) -> bool:
+    """Whether a HAR entry of mockpost's own `calls.har` is an answer mockpost made up (a
+    not-found, an injected fault, the server response...) rather than an example's or the
+    real API's."""
+    said = entry.get("_mockpost") if isinstance(entry, dict) else None
+    if not isinstance(said, dict):
+        return False
+    return said.get("how") in MOCKPOSTS_OWN or bool(said.get("injected"))
 
 
 def _mime(entry: Any) -> str:
@@ -83,9 +134,10 @@ def exchange_of(entry: Any, where: str, source: str) -> Exchange | None:
     request = _field(entry, "request", dict, where, source)
     response = _field(entry, "response", dict, where, source)
     url = _field(request, "url", str, f"{where}.request", source)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise LoadError(source, f"{url!r} is not an http(s) URL", f"{where}.request.url")
+    parts = _url(url, f"{where}.request.url", source)
+    method = _field(request, "method", str, f"{where}.request", source)
+    if HEADER_NAME.fullmatch(method) is None:
+        raise LoadError(source, f"{printable(method)!r} is not a method", f"{where}.request.method")
     raw_status = response.get("status")
     if isinstance(raw_status, float) and raw_status.is_integer():
         raw_status = int(raw_status)  # some tools write 200.0
@@ -101,13 +153,12 @@ def exchange_of(entry: Any, where: str, source: str) -> Exchange | None:
     status = raw_status
     if status == 0:
         return None
-    post = request.get("postData")
-    body = b""
-    if isinstance(post, dict) and isinstance(post.get("text"), str):
-        body = post["text"].encode("utf-8")
-    reason = response.get("statusText")
+    post = _optional(request, "postData", dict, f"{where}.request", source)
+    text = _optional(post, "text", str, f"{where}.request.postData", source)
+    body = text.encode("utf-8", "surrogatepass") if text is not None else b""
+    reason = _optional(response, "statusText", str, f"{where}.response", source)
     return Exchange(
-        method=_field(request, "method", str, f"{where}.request", source).upper(),
+        method=method.upper(),
         path=unquote(parts.path) or "/",
         query=parts.query,
         request_headers=_headers(request.get("headers"), f"{where}.request.headers", source),
@@ -132,22 +183,28 @@ def import_har(
     """Write OUT from the HAR's entries (raises LoadError naming the place of what is
     wrong); a line saying what was made."""
     source = str(har_file)
+    check_writable(out)
     data = read_json(har_file)
     log = _field(data, "log", dict, "$", source)
     entries = _field(log, "entries", list, "$.log", source)
     recording = Recording(
         name or har_file.stem, "http://localhost", None, keep_headers, keep_query=keep_query
     )
-    left_out = unanswered = repeated = 0
+    left_out = unanswered = repeated = own = included = 0
     for i, entry in enumerate(entries):
         where = f"$.log.entries[{i}]"
         request = _field(entry, "request", dict, where, source)
         url = _field(request, "url", str, f"{where}.request", source)
         mime = _mime(entry)
-        if (include and not any(url.startswith(prefix) for prefix in include)) or (
-            exclude_static and _is_static(url, mime)
-        ):
+        if include and not any(url.startswith(prefix) for prefix in include):
             left_out += 1
+            continue
+        included += 1
+        if exclude_static and _is_static(url, mime):
+            left_out += 1
+            continue
+        if _mockposts_own(entry):
+            own += 1
             continue
         exchange = exchange_of(entry, where, source)
         if exchange is None:
@@ -155,6 +212,13 @@ def import_har(
             continue
         if not recording.add(exchange).new:
             repeated += 1
+    if include and not included:
+        raise LoadError(
+            source,
+            f"no entry's URL starts with {' or '.join(map(repr, include))} "
+            f"(of {plural(len(entries), 'entry', 'entries')})",
+            "--include",
+        )
     RecordFile(out, recording).save()
     requests = len(recording.items)
     examples = sum(len(item["response"]) for item in recording.items)
@@ -167,6 +231,7 @@ def import_har(
         for n, why in (
             (left_out, "left out by --include or --exclude-static"),
             (unanswered, "with no answer"),
+            (own, "answered by mockpost itself (not found, injected, forced)"),
             (repeated, "repeating an answer already saved"),
         )
         if n

@@ -5,7 +5,9 @@ Whole files are written to a temporary file and renamed into place: a reader nev
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import uuid
 from pathlib import Path
 from typing import Any, TextIO
@@ -16,7 +18,7 @@ from mockpost.calls.har import har
 from mockpost.calls.store import CallStore
 from mockpost.errors import MockpostError
 from mockpost.postman.model import Collection, Environment
-from mockpost.whole import write_whole
+from mockpost.whole import check_writable, write_whole
 
 
 class OutputError(MockpostError):
@@ -28,10 +30,17 @@ def _cannot(path: Path, exc: OSError) -> OutputError:
 
 
 def open_log(path: Path) -> TextIO:
+    """The call log's file, opened to append; a FIFO is opened without waiting for a reader
+    (none: an error, rather than a start-up that hangs)."""
+    check_writable(path, stream=True)
     try:
-        return path.open("a", encoding="utf-8")
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o666)
     except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OutputError(f"{path}: cannot be written: a FIFO that nothing reads") from None
         raise _cannot(path, exc) from None
+    os.set_blocking(descriptor, True)
+    return os.fdopen(descriptor, "a", encoding="utf-8")
 
 
 def write_har(path: Path, store: CallStore, base_url: str) -> None:

@@ -39,6 +39,7 @@ from mockpost.web.fallthrough import FallThrough
 from mockpost.web.guard import Access
 from mockpost.web.proxy import Forwarder
 from mockpost.web.run import log_in_one_line, serve
+from mockpost.whole import check_writable
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,9 @@ def run(
 
     With `sources`, SIGHUP, `POST /__mockpost/reload` and saving the files load them again.
     """
+    for path in (outputs.har_file, outputs.write_env, outputs.record_to):
+        if path is not None:  # said now, not once a session is lost at exit
+            check_writable(path)
     with ExitStack() as files:
         log_file = files.enter_context(open_log(outputs.log_file)) if outputs.log_file else None
         return _serve(
