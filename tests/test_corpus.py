@@ -48,10 +48,6 @@ pytestmark = pytest.mark.skipif(
 
 # (collection, request replayed, request that answers) -> why Postman's algorithm picks it.
 SAME_CALL = "same method, path, query and body; the requests differ only in headers or auth"
-WILDCARD_TIE = (
-    "both paths match at the wildcard step (80) and both examples are 200: Postman's tie rule "
-    "takes the first in the file, which is the other request"
-)
 EXPLAINED: dict[tuple[str, str, str], str] = {
     (
         "paypal-partner-apis-v2.0.0",
@@ -68,16 +64,6 @@ EXPLAINED: dict[tuple[str, str, str], str] = {
         "Order card with token",
         "Order card with token",
     ): "two requests of that name in two folders, with different examples of the same call",
-    (
-        "adyen-balance-platform-v2",
-        "Get all current transfer limits",
-        "Get the details of a transfer limit",
-    ): WILDCARD_TIE + " (/transferLimits/current against /transferLimits/{{transferLimitId}})",
-    (
-        "postman-private-api-network",
-        "Postman Delete a network folder",
-        "Postman Remove an element from the private API network",
-    ): WILDCARD_TIE + " (/network-folder/{{folderId}} against /{{elementType}}/{{elementId}})",
 }
 
 

@@ -399,3 +399,73 @@ async def test_unmatched_call_logs_the_closest_examples_and_why(serve: Serve) ->
     assert not record.matched
     assert record.explanation[0].reason == "method is GET, not PUT"
     assert {c.method for c in record.explanation} == {"GET", "POST"}
+
+
+# Among examples of one step, the closest path wins
+
+
+def test_by_distance_the_closest_path_wins_not_the_first_listed() -> None:
+    data = collection(
+        item("Get user", named("user", "x/v1/users/{{id}}")),
+        item("Get order", named("order", "x/v1/orders/ord_1001")),
+    )
+    found = decide(data, "/v1/orders/ord_1002")
+    assert (answered(found), found.path_step) == ("order", "document distance")
+
+
+def test_by_distance_a_differing_fixed_segment_weighs_more_than_a_differing_id() -> None:
+    # /v1/users/8 is one edit from both; the edit in an id weighs less than one in "users"
+    data = collection(
+        item("Other", named("usera", "x/v1/usera/7")),
+        item("User", named("user 17", "x/v1/users/17")),
+    )
+    assert answered(decide(data, "/v1/users/178")) == "user 17"
+
+
+def test_by_distance_collection_order_breaks_only_an_exact_tie() -> None:
+    data = collection(
+        item("A", named("first", "x/v1/items/abcd")),
+        item("B", named("second", "x/v1/items/abce")),
+    )
+    assert answered(decide(data, "/v1/items/abcf")) == "first"
+
+
+def test_among_wildcard_matches_the_more_specific_path_wins() -> None:
+    data = collection(
+        item("Revision", named("revision", "x/gists/{{id}}/{{sha}}")),
+        item("Star", named("star", "x/gists/{{id}}/star", code=204)),
+    )
+    assert answered(decide(data, "/gists/1/star")) == "star"
+    assert answered(decide(data, "/gists/1/abc123")) == "revision"
+
+
+def test_at_the_id_step_the_path_with_more_equal_segments_wins() -> None:
+    data = collection(
+        item("Any", named("any", "x/users/{{id}}/orders/1")),
+        item("Seven", named("seven", "x/users/7/orders/1")),
+    )
+    assert answered(decide(data, "/users/7/orders/2")) == "seven"
+
+
+def test_a_tie_between_steps_still_goes_to_code_200_as_postman_decides() -> None:
+    data = collection(
+        item("Gone", named("gone", "x/things/{{id}}", code=410)),
+        item("Ok", named("ok", "x/things/7")),
+    )
+    # wildcard 80 + 10 against ID 79 + 10: not a tie, the wildcard wins on score
+    assert answered(decide(data, "/things/8")) == "gone"
+
+
+def test_the_bundled_bookshop_answers_an_unknown_order_with_an_order(
+    make_index: Any,
+) -> None:
+    from mockpost.calls.call import Call
+    from mockpost.matching.index import build_index
+    from mockpost.matching.match import match
+    from mockpost.postman.reader import load_collection, load_environment
+    from tests.conftest import EXAMPLE, EXAMPLE_ENV
+
+    index = build_index(load_collection(EXAMPLE), load_environment(EXAMPLE_ENV))
+    found = match(index, Call(method="GET", path="/v1/orders/ord_1002"))
+    assert found.example is not None
+    assert found.example.example.request_name == "Get order"

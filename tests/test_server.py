@@ -561,3 +561,17 @@ async def test_a_browser_call_does_not_undo_the_reply_kept_for_plain_repeats(
     response = await client.get("/users/7", headers={"Origin": "https://app.test"})
     assert response.headers["Access-Control-Allow-Origin"] == "https://app.test"
     assert runtime.kept("GET", "/users/7", False, ()) is kept
+
+
+async def test_a_preflight_for_a_method_the_path_lacks_lets_the_call_come_and_get_the_404(
+    serve: Serve,
+) -> None:
+    client = await serve(collection(item("r", example("a", "x/users"))))
+    preflight = {"Origin": "https://app.test", "Access-Control-Request-Method": "DELETE"}
+    response = await client.options("/users", headers=preflight)
+    assert response.status == 204
+    assert response.headers["Access-Control-Allow-Methods"] == "GET, DELETE"
+    response = await client.delete("/users", headers={"Origin": "https://app.test"})
+    assert response.status == 404
+    assert response.headers["Access-Control-Allow-Origin"] == "https://app.test"
+    assert await response.read() == NOT_FOUND

@@ -11,7 +11,7 @@ an equal body when bodies are not matched.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -54,6 +54,7 @@ class Scored:
     example: IndexedExample
     step: str  # the path step that matched
     captures: Mapping[str, str]
+    closeness: float = 0.0  # how close its path is, within its step (`paths`)
 
 
 def score_query(expected: Counter[tuple[str, str]], sent: Counter[tuple[str, str]]) -> float:
@@ -88,10 +89,26 @@ def headers_differ(
 
 
 def beats(challenger: Scored, best: Scored) -> bool:
-    """Whether a later example takes the lead: a higher score, or a tie won by code 200."""
+    """Whether a later example wins over an earlier one alone: a higher score; at an equal
+    score by the same path step, a closer path (`paths`); then a tie won by code 200."""
     if challenger.score != best.score:
         return challenger.score > best.score
+    if challenger.step == best.step and challenger.closeness != best.closeness:
+        return challenger.closeness > best.closeness
     return best.example.code != 200 and challenger.example.code == 200
+
+
+def pick(tied: Sequence[Scored]) -> Scored:
+    """The winner among examples of one score, in collection order: of those that matched
+    by the same path step, only the closest paths stay (the more specific, or the nearer
+    by distance: `paths`); then Postman's rule, the first with code 200, else the first."""
+    if len(tied) == 1:
+        return tied[0]
+    closest: dict[str, float] = {}
+    for found in tied:
+        closest[found.step] = max(closest.get(found.step, found.closeness), found.closeness)
+    kept = [found for found in tied if found.closeness == closest[found.step]]
+    return next((found for found in kept if found.example.code == 200), kept[0])
 
 
 class PreparedCall:
@@ -157,14 +174,17 @@ def evaluate(example: IndexedExample, call: PreparedCall) -> Scored | Rejected:
             return Rejected(Stage.BODY, "request body differs")
     elif call.body_sent and bodies_equal(example.body, call.body):
         score += EQUAL_BODY_BONUS
-    return Scored(score, example, found.step, found.captures)
+    return Scored(score, example, found.step, found.captures, found.closeness)
 
 
 def best_of(call: PreparedCall, examples: Iterable[IndexedExample]) -> Scored | None:
     """The winner among examples taken in collection order (the tie rule depends on it)."""
-    best: Scored | None = None
+    tied: list[Scored] = []  # those of the best score so far
     for example in examples:
         found = evaluate(example, call)
-        if isinstance(found, Scored) and (best is None or beats(found, best)):
-            best = found
-    return best
+        if isinstance(found, Scored):
+            if not tied or found.score > tied[0].score:
+                tied = [found]
+            elif found.score == tied[0].score:
+                tied.append(found)
+    return pick(tied) if tied else None

@@ -2,8 +2,9 @@
 
 1. Method. 2. `x-mock-response-code`, then `-id`, then `-name`. 3. URL path score (the
 ladder in `paths`). 4. Query score. 5. Header and body matching, or +5 for an equal body.
-6. Highest score; ties go to the first example with code 200, else the first in collection
-order. When nothing is left, `explain` says, for the closest examples, what dropped them.
+6. Highest score; at an equal score the closer path (`paths`), then the first example with
+code 200, else the first in collection order. When nothing is left, `explain` says, for the
+closest examples, what dropped them.
 """
 
 from __future__ import annotations
@@ -51,10 +52,17 @@ def choose_named(
     if not named:
         return None, {}, ()
     matches = [(e, score_path(e.path, call.path, fuzzy=call.fuzzy)) for e in named]
-    top = max((found.score for _, found in matches if found is not None), default=None)
+    top = max(
+        ((found.score, found.closeness) for _, found in matches if found is not None),
+        default=None,
+    )
     pool: list[tuple[IndexedExample, PathMatch | None]]
     if top is not None:
-        pool = [(e, found) for e, found in matches if found is not None and found.score == top]
+        pool = [
+            (e, found)
+            for e, found in matches
+            if found is not None and (found.score, found.closeness) == top
+        ]
     else:
         pool = list(matches)
     chosen, found = next(((e, f) for e, f in pool if e.code == 200), pool[0])

@@ -15,6 +15,15 @@ Wildcards (`{{var}}` left unresolved, or `:var` without a value) also stand for 
 in the ID and distance steps, so that `/users/{{id}}/orders/123` still meets
 `/users/7/orders/456` at the ID step, and `/users/{{id}}` meets `/users/7/` at 75 (the
 wildcard step itself needs the same trailing slash).
+
+Within a step, paths are not all alike: each match also says how close it is (`closeness`,
+higher is closer), which decides between examples of equal score before Postman's tie rule.
+At the wildcard and ID steps the more specific path is closer: more segments equal to the
+call's, then fewer wildcards (`/gists/1/star` is closer to `/gists/{{id}}/star` than to
+`/gists/{{id}}/{{sha}}`). At the distance step the smaller edit distance is closer, where a
+differing segment that is not an ID on both sides (`users` vs `orders`) weighs ten times an
+ID that differs (`/v1/orders/ord_1002` is closer to `/v1/orders/ord_1001` than to
+`/v1/users/{{id}}`).
 """
 
 from __future__ import annotations
@@ -34,6 +43,8 @@ ID_SEGMENT = re.compile(
     r"|(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{16,}"
 )
 MIN_SIMILARITY = 0.8
+NAMED_SEGMENT_WEIGHT = 10  # an edit in a segment that is not an ID, against one in an ID
+SPECIFIC = 1000  # a segment equal to the call's, against a wildcard fewer
 LOOSE_MAX = 80  # the most a path scores that is not the call's but for case and trailing slash
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -191,6 +202,7 @@ class PathMatch:
     score: int
     step: str
     captures: dict[str, str]
+    closeness: float = 0.0  # between matches of one step: higher is closer (module text)
 
 
 NO_CAPTURES: dict[str, str] = {}
@@ -219,6 +231,25 @@ def _loose_captures(pattern: PathPattern, call: CallPath) -> dict[str, str]:
             for i, name in enumerate(seg.names):
                 captures.setdefault(name, found.group(f"w{i}"))
     return captures
+
+
+def _specific(pattern: PathPattern, call: CallPath) -> float:
+    """Segments equal to the call's, then fewer wildcards: the wildcard and ID steps' rank."""
+    equal = sum(seg.text == text for seg, text in zip(pattern.segments, call.segments, strict=True))
+    return equal * SPECIFIC - len(pattern.wildcards)
+
+
+def _edits(pattern: PathPattern, call: CallPath) -> float:
+    """The distance step's rank: minus the edits from the example's path to the call's, an
+    edit in a segment that is not an ID on both sides weighing ten."""
+    cost = 0
+    for seg, text, text_is_id in zip(pattern.segments, call.segments, call.ids, strict=True):
+        if seg.regex is not None and seg.regex.fullmatch(text) is not None:
+            continue
+        if seg.text != text:
+            weight = 1 if seg.is_id and text_is_id else NAMED_SEGMENT_WEIGHT
+            cost += weight * levenshtein(seg.text, text)
+    return -float(cost)
 
 
 def similarity(a: str, b: str) -> float:
@@ -254,17 +285,19 @@ def score_path(pattern: PathPattern, call: CallPath, *, fuzzy: bool = True) -> P
     if pattern.wildcards and same_slash:
         captures = _match_segments(pattern, call, ids=False)
         if captures is not None:
-            return PathMatch(80, "wildcard", captures)
+            return PathMatch(80, "wildcard", captures, _specific(pattern, call))
     captures = _match_segments(pattern, call, ids=True)
     if captures is not None:
+        closeness = _specific(pattern, call)
         if same_slash:
-            return PathMatch(79, "ID placeholder", captures)
-        return PathMatch(75, "ID placeholder, trailing slash", captures)
+            return PathMatch(79, "ID placeholder", captures, closeness)
+        return PathMatch(75, "ID placeholder, trailing slash", captures, closeness)
     if fuzzy:
         form = _distance_form(pattern, call)
         longest = max(len(form), len(call.stripped))
         if longest and abs(len(form) - len(call.stripped)) > (1 - MIN_SIMILARITY) * longest:
             return None
         if similarity(form, call.stripped) >= MIN_SIMILARITY:
-            return PathMatch(70, "document distance", _loose_captures(pattern, call))
+            captures = _loose_captures(pattern, call)
+            return PathMatch(70, "document distance", captures, _edits(pattern, call))
     return None

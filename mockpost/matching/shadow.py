@@ -4,7 +4,10 @@
 candidates 2,000 times. Here the example itself is evaluated first, and any other candidate
 is evaluated in full only when the most it could score (its path step's score, +10 for the
 query only when its query is the call's, +5 only for a body that may be equal) could still
-beat it. The answer is `match`'s, exactly (a property test holds it to that).
+reach the best score so far; a path that differs from the call's other than in case and
+trailing slash scores 80 at most, without being scored. Those of the best score are then
+decided as `match` decides them (`pick`): the answer is `match`'s, exactly (a property test
+holds it to that).
 """
 
 from __future__ import annotations
@@ -19,16 +22,9 @@ from mockpost.matching.evaluate import (
     PreparedCall,
     Scored,
     evaluate,
+    pick,
 )
 from mockpost.matching.paths import LOOSE_MAX, PathMatch, PathPattern, score_path
-
-Rank = tuple[float, bool, int]  # score, code 200, earlier in collection order
-
-
-def _rank(score: float, example: IndexedExample) -> Rank:
-    """What decides between two examples, in any order: the score, then code 200, then the
-    first in collection order (as `beats` decides in collection order)."""
-    return (score, example.code == 200, -example.position)
 
 
 def best_for(
@@ -37,8 +33,7 @@ def best_for(
     """The example that answers `call` among `own` (the example the call was made for) and
     the candidates (every example that can match it: the index's)."""
     found = evaluate(own, call)
-    best = found if isinstance(found, Scored) else None
-    best_rank = _rank(best.score, own) if best is not None else None
+    tied: list[Scored] = [found] if isinstance(found, Scored) else []
     paths: dict[PathPattern, PathMatch | None] = {}
     bonus = EQUAL_BODY_BONUS if call.body_sent and not call.match_body else 0
     graphql = graphql_sent(call.body) if bonus else None
@@ -47,9 +42,10 @@ def best_for(
     for example in candidates:
         if example is own:
             continue
-        if best_rank is not None:
+        if tied:
+            top = tied[0].score
             pattern = example.path
-            if loose_ceiling < best_rank[0] and pattern.stripped_lower != stripped:
+            if loose_ceiling < top and pattern.stripped_lower != stripped:
                 continue  # a path that differs scores 80 at most: no need to score it
             if pattern in paths:
                 path = paths[pattern]
@@ -60,13 +56,15 @@ def best_for(
             body = bonus if bonus and may_be_equal(example.body, graphql) else 0
             ceiling = path.score + ALL_QUERY_MATCH + body
             if dict.__eq__(example.query, call.query):
-                if _rank(ceiling, example) < best_rank:
+                if ceiling < top:
                     continue
-            elif ceiling <= best_rank[0]:
+            elif ceiling <= top:
                 continue  # a query that is not the call's scores under +10
         found = evaluate(example, call)
-        if isinstance(found, Scored) and (
-            best_rank is None or _rank(found.score, example) > best_rank
-        ):
-            best, best_rank = found, _rank(found.score, example)
-    return best
+        if isinstance(found, Scored):
+            if not tied or found.score > tied[0].score:
+                tied = [found]
+            elif found.score == tied[0].score:
+                tied.append(found)
+    tied.sort(key=lambda scored: scored.example.position)  # `pick` reads collection order
+    return pick(tied) if tied else None

@@ -13,7 +13,7 @@ from mockpost.calls.call import Call
 from mockpost.calls.record import Closest, Headers, How
 from mockpost.matching.match import Decision
 from mockpost.responses.helpers import RequestView
-from mockpost.responses.prepare import PreparedResponse
+from mockpost.responses.prepare import HEADER_NAME, PreparedResponse
 from mockpost.responses.reply import Reply
 from mockpost.text import header_safe
 
@@ -127,9 +127,18 @@ def server_response_reply(code: int, body: bytes | None, headers: Headers, delay
     return Reply(code, headers, body, How.SERVER_RESPONSE, delay_ms=delay_ms)
 
 
-def preflight_reply(methods: Iterable[str], requested_headers: str | None) -> Reply:
-    """mockpost's own answer to a CORS preflight that no OPTIONS example answers."""
-    allowed = ", ".join(methods) or ALL_METHODS
+def preflight_reply(
+    methods: Iterable[str], requested_headers: str | None, requested_method: str | None = None
+) -> Reply:
+    """mockpost's own answer to a CORS preflight that no OPTIONS example answers: the
+    path's methods, and the method asked for even when no example of the path has it (as
+    Postman's mock answers any preflight), so that the call itself comes and a browser shows
+    mockpost's not-found answer, not a CORS error."""
+    allowed_methods = list(methods)
+    wanted = (requested_method or "").strip().upper()
+    if wanted and HEADER_NAME.fullmatch(wanted) and wanted not in allowed_methods:
+        allowed_methods.append(wanted)
+    allowed = ", ".join(allowed_methods) or ALL_METHODS
     headers: Headers = (
         ("Access-Control-Allow-Methods", allowed),
         ("Access-Control-Max-Age", PREFLIGHT_MAX_AGE),

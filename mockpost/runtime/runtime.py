@@ -232,7 +232,11 @@ class Runtime:
             if decision.example is not None:
                 return self._reply(state, call, decision, self.injector.delay(settings.delay))
         methods = methods_for_path(state.index, call.path, settings.match.fuzzy)
-        return answer.preflight_reply(methods, call.headers.get("access-control-request-headers"))
+        return answer.preflight_reply(
+            methods,
+            call.headers.get("access-control-request-headers"),
+            call.headers.get("access-control-request-method"),
+        )
 
     # -- recording ------------------------------------------------------------------------
 
