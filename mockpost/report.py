@@ -22,6 +22,7 @@ from mockpost.matching.options import MatchOptions
 from mockpost.matching.shadow import best_for
 from mockpost.postman.variables import TOKEN, unresolved
 from mockpost.responses.prepare import prepare_response
+from mockpost.text import plural
 
 WILDCARD_FILL = "w1ld"  # stands for a wildcard in replay calls: no ID, no common word
 _BOUNDARY = "mockpost-replay-boundary"
@@ -97,6 +98,7 @@ class Report:
     shadowed: tuple[Shadowed, ...]
     duplicate_names: dict[str, int]  # example name -> count, for names used more than once
     unknown_dynamic: dict[str, int]  # `{{$name}}` mockpost does not know -> examples using it
+    emptied: dict[str, tuple[IndexedExample, ...]]  # variable set to "" -> paths it emptied
 
     @property
     def servable(self) -> bool:
@@ -172,6 +174,32 @@ def unknown_dynamic(index: Index) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def emptied_paths(index: Index) -> dict[str, tuple[IndexedExample, ...]]:
+    """The variables whose empty value ("", as real environments ship placeholders) takes a
+    segment out of examples' paths, with those examples: `/payments/{{paymentId}}` is served
+    as `/payments/`, which no call to a payment reaches."""
+    found: dict[str, list[IndexedExample]] = {}
+    for example in index.examples:
+        for name in example.emptied:
+            found.setdefault(name, []).append(example)
+    return {name: tuple(examples) for name, examples in found.items()}
+
+
+def emptied_lines(index: Index) -> list[str]:
+    """One line per emptied variable, as start-up and `validate` say it."""
+    lines = []
+    for name, examples in emptied_paths(index).items():
+        first = examples[0]
+        named = ", ".join(repr(e.name) for e in examples[:3])
+        more = f" and {len(examples) - 3} more" if len(examples) > 3 else ""
+        lines.append(
+            f"{{{{{name}}}}} is empty, so {plural(len(examples), 'example')} lost a path "
+            f"segment ({first.example.request.method} {first.path.text}): {named}{more}; "
+            "give it a value, or leave it out to make it a wildcard"
+        )
+    return lines
+
+
 def duplicate_names(index: Index) -> dict[str, int]:
     counts = Counter(e.name for e in index.examples)
     return {name: n for name, n in counts.most_common() if n > 1}
@@ -185,6 +213,7 @@ def build_report(index: Index, options: MatchOptions | None = None) -> Report:
         shadowed=find_shadowed(index, options),
         duplicate_names=duplicate_names(index),
         unknown_dynamic=unknown_dynamic(index),
+        emptied=emptied_paths(index),
     )
 
 
@@ -235,6 +264,9 @@ def report_json(report: Report) -> dict[str, object]:
         ],
         "endpoints": len(report.routes),
         "wildcards": report.unresolved,
+        "emptied": {
+            name: [_example_json(e) for e in examples] for name, examples in report.emptied.items()
+        },
         "shadowed": [
             {
                 "method": s.example.method,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -132,8 +133,13 @@ def test_newman_runs_the_collection_against_the_mock_with_the_written_environmen
     codes = {e["item"]["name"]: e["response"]["code"] for e in executions}
     assert len(codes) == 9
     assert (codes["Get order"], codes["Create user"]) == (200, 201)
-    assert codes["Download invoice"] == 404  # its {{orderId}} is defined nowhere
-    assert len(json.loads(har.read_text())["log"]["entries"]) == 9
+    assert codes["Download invoice"] == 200
+    entries = json.loads(har.read_text())["log"]["entries"]
+    assert len(entries) == 9
+    # every request is answered by an example of its own
+    names = [e["item"]["name"] for e in executions]
+    answered_by = [re.search(r" of (['\"])(.*?)\1 \(", e["comment"]) for e in entries]
+    assert [found.group(2) if found else None for found in answered_by] == names
 
 
 def test_every_serve_option_can_come_from_the_environment_and_help_says_so() -> None:

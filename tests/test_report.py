@@ -163,3 +163,61 @@ def test_validate_strict_exits_1_when_an_example_cannot_be_reached(
     path = write_json(collection(item("r", *examples)))
     assert runner.invoke(main, ["validate", str(path)]).exit_code == 0
     assert runner.invoke(main, ["validate", str(path), "--strict"]).exit_code == code
+
+
+def test_validate_strict_says_why_it_fails_and_never_ok(
+    runner: CliRunner, write_json: Callable[..., Path]
+) -> None:
+    path = write_json(collection(item("r", example("a", "x/a"), example("copy", "x/a"))))
+    result = runner.invoke(main, ["validate", str(path), "--strict"])
+    assert result.exit_code == 1
+    assert "OK" not in result.output
+    said = " ".join(result.output.split())
+    assert "Fails --strict: 1 example never chosen by a plain call to their path" in said
+    assert "OK: 2 examples can be served." in runner.invoke(main, ["validate", str(path)]).output
+
+
+PAYMENTS = collection(
+    item("Get payment", example("A payment", "{{baseUrl}}/payments/{{paymentId}}")),
+    item("List", example("Payments", "{{baseUrl}}/payments/all")),
+)
+PLACEHOLDERS = {
+    "name": "env",
+    "values": [
+        {"key": "baseUrl", "value": "http://x", "enabled": True},
+        {"key": "paymentId", "value": "", "enabled": True},
+    ],
+}
+
+
+def test_validate_names_a_variable_that_an_empty_value_takes_out_of_paths(
+    runner: CliRunner, write_json: Callable[..., Path]
+) -> None:
+    path = write_json(PAYMENTS)
+    env = write_json(PLACEHOLDERS, "env.json")
+    result = runner.invoke(main, ["validate", str(path), "-e", str(env)])
+    said = " ".join(result.output.split())
+    assert "{{paymentId}} is empty, so 1 example lost a path segment (GET /payments/)" in said
+    assert "'A payment'" in said
+    report = json.loads(
+        runner.invoke(main, ["validate", str(path), "-e", str(env), "--json"]).output
+    )
+    assert [e["name"] for e in report["emptied"]["paymentId"]] == ["A payment"]
+    # without the environment the variable is a wildcard, and nothing is said
+    assert "is empty" not in runner.invoke(main, ["validate", str(path)]).output
+
+
+def test_start_up_and_the_404_explanation_name_the_emptied_variable(
+    write_json: Callable[..., Path],
+) -> None:
+    from tests.conftest import http_get, running_cli
+
+    path = write_json(PAYMENTS)
+    env = write_json(PLACEHOLDERS, "env.json")
+    with running_cli(str(path), "-e", str(env), "--no-watch", "--quiet") as cli:
+        banner = " ".join(cli.banner.split())
+        assert "{{paymentId}} is empty, so 1 example lost a path segment" in banner
+        assert http_get(cli.url + "/payments/pay_123")[0] == 404
+        _, body = http_get(cli.url + "/__mockpost/calls/1")
+        explained = json.dumps(json.loads(body)["explanation"])
+        assert "its path is /payments/: {{paymentId}} is empty" in explained

@@ -35,7 +35,7 @@ def validate(collection: Path, environment: Path | None, as_json: bool, strict: 
     if as_json:
         click.echo(json.dumps(report_json(report), indent=2))  # ASCII: no control reaches a tty
     else:
-        print_report(make_console(), report)
+        print_report(make_console(), report, strict)
     if not report.servable or (strict and not report.strict_ok):
         sys.exit(1)
 

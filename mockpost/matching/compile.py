@@ -21,7 +21,7 @@ from mockpost.matching.bodies import (
 )
 from mockpost.matching.paths import PathPattern, compile_path, path_of_url
 from mockpost.postman.model import Body, Environment, Example, Pairs, Request, Scope, Url
-from mockpost.postman.variables import resolve
+from mockpost.postman.variables import TOKEN, resolve
 
 NO_QUERY: Counter[tuple[str, str]] = Counter()  # shared by every call and example without one
 
@@ -33,11 +33,12 @@ class Resolver:
     examples has a handful of chains, and the same base URLs and headers recur in all.
     """
 
-    __slots__ = ("_cache", "lookup", "may_add")
+    __slots__ = ("_cache", "empty", "lookup", "may_add")
 
     def __init__(self, lookup: Mapping[str, str]) -> None:
         self.lookup = lookup
         self._cache: dict[str, str] = {}
+        self.empty = any(value == "" for value in lookup.values())  # a variable set to ""
         # The characters some value holds: resolving adds no other (unknown tokens stay).
         self.may_add = frozenset("".join(lookup.values()))
 
@@ -91,12 +92,35 @@ class IndexedExample:
         return self.example.code
 
     @property
+    def emptied(self) -> tuple[str, ...]:
+        """The variables that a value of "" took out of its path (`/payments/{{paymentId}}`
+        served as `/payments/`): real environments ship such placeholders."""
+        if not self.resolve.empty:
+            return ()
+        return emptied_variables(self.example.request.url, self.resolve.lookup)
+
+    @property
     def ref(self) -> ExampleRef:
         """What a call record says of the example (made once)."""
         if self._ref is None:
             example = self.example
             self._ref = ExampleRef(example.name, example.id, example.request_name)
         return self._ref
+
+
+def emptied_variables(url: Url, lookup: Mapping[str, str]) -> tuple[str, ...]:
+    """The variables of a URL's path whose value is empty, so that a segment of theirs is
+    empty too (`{{id}}`, or `:id` whose value is `{{id}}`), in the order they come."""
+    raw_path = "/".join(url.path) if url.path is not None else path_of_url(url.raw)
+    variables = dict(url.variables)
+    found: list[str] = []
+    for segment in raw_path.split("/"):
+        if segment.startswith(":") and len(segment) > 1:
+            segment = variables.get(segment[1:], "")
+        names = [m.group(1) for m in TOKEN.finditer(segment)]
+        if names and not TOKEN.sub("", segment) and all(lookup.get(n) == "" for n in names):
+            found.extend(n for n in names if n not in found)
+    return tuple(found)
 
 
 def _path_variable(segment: str, variables: Mapping[str, str], res: Resolver) -> str:

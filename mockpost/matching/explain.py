@@ -68,7 +68,11 @@ def closest(index: Index, call: PreparedCall, scored: list[tuple[int, float]]) -
         example = index.examples[position]
         key = (example.method, example.path.text, verdict.reason)
         if key not in distinct:
-            distinct[key] = Miss(example, verdict.stage, closeness, verdict.reason)
+            reason = verdict.reason
+            if example.emptied:  # the likeliest cause, said where the user looks first
+                names = ", ".join("{{" + name + "}}" for name in example.emptied)
+                reason += f" (its path is {example.path.text}: {names} is empty)"
+            distinct[key] = Miss(example, verdict.stage, closeness, reason)
             if len(distinct) == MAX_MISSES:
                 break
     return tuple(distinct.values())

@@ -22,6 +22,7 @@ from mockpost.calls.store import CallStore
 from mockpost.matching.index import Index
 from mockpost.postman.model import Collection, Environment
 from mockpost.record.file import RecordFile
+from mockpost.report import emptied_lines
 from mockpost.runtime import startup
 from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
@@ -120,6 +121,8 @@ def _serve(
     if outputs.from_snapshot:
         banner.note("  read back from the snapshot an earlier start made of these files")
     log_in_one_line(banner.warn)
+    for line in emptied_lines(index):
+        banner.warn("  " + line)
     if outputs.admin and any(e.path.text.startswith(PREFIX + "/") for e in index.examples):
         banner.warn(
             f"  some examples' paths start with {PREFIX}/: mockpost's API answers those paths "

@@ -10,9 +10,9 @@ from rich.text import Text
 
 from mockpost.matching.compile import IndexedExample
 from mockpost.postman.variables import TOKEN
-from mockpost.report import Report, Route
+from mockpost.report import Report, Route, emptied_lines
 from mockpost.terminal.console import status_style
-from mockpost.text import printable
+from mockpost.text import plural, printable
 
 
 def _example_label(example: IndexedExample) -> Text:
@@ -59,8 +59,9 @@ def _counts(
     return table
 
 
-def print_report(console: Console, report: Report) -> None:
-    """`mockpost validate`: what the collection holds and what may surprise a user."""
+def print_report(console: Console, report: Report, strict: bool = False) -> None:
+    """`mockpost validate`: what the collection holds and what may surprise a user; with
+    `strict`, why it fails --strict when it does."""
     index = report.index
     collection = index.collection
     summary = Table(title=printable(collection.name), title_justify="left", show_header=False)
@@ -99,6 +100,8 @@ def print_report(console: Console, report: Report) -> None:
                 style="magenta",
             )
         )
+    for line in emptied_lines(index):
+        console.print(Text(printable(line), style="yellow"))
     if report.shadowed:
         table = Table(
             title="Examples never chosen by path (reach them with x-mock-response-"
@@ -139,6 +142,22 @@ def print_report(console: Console, report: Report) -> None:
     if not report.servable:
         console.print(
             Text("Nothing to serve: this collection has no saved examples.", style="bold red")
+        )
+    elif strict and not report.strict_ok:
+        reasons = []
+        if collection.dropped:
+            reasons.append(f"{plural(len(collection.dropped), 'example')} dropped")
+        if report.shadowed:
+            reasons.append(
+                f"{plural(len(report.shadowed), 'example')} never chosen by a plain call "
+                "to their path"
+            )
+        console.print(
+            Text(
+                f"Fails --strict: {' and '.join(reasons)} (listed above); "
+                f"{len(index.examples)} examples can be served.",
+                style="bold red",
+            )
         )
     else:
         console.print(
