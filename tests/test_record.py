@@ -137,6 +137,7 @@ def test_repeated_answers_are_saved_once_and_different_ones_numbered(tmp_path: P
     ]
     assert len(items["GET /api/users/1"]["response"]) == 1
     assert "the same answer is saved already" in said
+    assert f"recording stopped: 4 new examples saved in {out}" in " ".join(said.split())
 
 
 def test_secrets_are_placeholders_unless_kept(tmp_path: Path) -> None:
@@ -307,6 +308,9 @@ def test_fall_through_records_and_the_mock_answers_the_next_identical_call(tmp_p
             hows = [c["how"] for c in json.loads(call(cli.url + "/__mockpost/calls")[1])["calls"]]
             assert hows == ["score", "proxied"]
             assert call(cli.url + "/v1/users/1")[0] == 200  # the collection still answers
+            said = " ".join(cli.stop().split())
+    assert f"recording stopped: 1 new example saved in {recorded}" in said
+    assert "reloaded" not in said  # the recording's own rebuilds go unsaid
     items = items_by_name(collection_of(recorded))
     assert [e["name"] for e in items["GET /api/count"]["response"]] == ["200 OK"]
     with running_target(tmp_path) as target:  # a new run serves what was recorded before

@@ -74,8 +74,8 @@ def test_sighup_reloads_and_says_so_in_one_line(write_json: Callable[..., Path])
             http_get(cli.url + "/__mockpost/health")
         output = cli.stop()
     assert cli.process.returncode == 0
-    assert "reloaded: version 2, 1 example" in output
-    assert re.search(r"not reloaded: \S+: the file is empty; version 2 keeps serving", output)
+    assert "reloaded (by SIGHUP): version 2, 1 example" in output
+    assert re.search(r"not reloaded \(by SIGHUP\): \S+: the file is empty; version 2 keeps", output)
 
 
 async def test_a_save_in_several_chunks_is_read_once_whole(tmp_path: Path) -> None:
@@ -117,7 +117,7 @@ def test_saving_the_collection_reloads_it_and_no_watch_does_not(
                 break
         assert http_get(cli.url + "/thing") == (200, b"saved")
         output = cli.stop()
-    assert "reloaded: version 2" in output
+    assert "reloaded (by a save): version 2" in output
     with running_cli(str(path), "--no-watch") as cli:
         write_json(shop("ignored"))
         for _ in range(300):  # well over a second of looks
@@ -183,3 +183,40 @@ async def test_each_reload_is_an_event_for_the_call_log_page(
     assert (second["ok"], second["version"]) == (False, 2)
     assert "is not valid JSON" in second["error"]
     events.close()
+
+
+def test_mockpost_says_in_the_terminal_what_the_api_changed_and_what_it_wrote_at_exit(
+    write_json: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = write_json(shop("first"))
+    har, log = tmp_path / "calls.har", tmp_path / "calls.jsonl"
+    args = (str(path), "--no-watch", "--quiet", "--har", str(har), "--log-file", str(log))
+    with running_cli(*args) as cli:
+        http_get(cli.url + "/thing")
+        assert call_api("POST", cli.url + "/__mockpost/reload")[0] == 200
+        assert call_api("PATCH", cli.url + "/__mockpost/settings", {"delay": 5})[0] == 200
+        assert call_api("POST", cli.url + "/__mockpost/reset")[0] == 200
+        output = " ".join(cli.stop().split())
+    assert "reloaded (by the API): version 2, 1 example" in output
+    assert "settings changed (by the API): delay" in output
+    assert "reset (by the API): start-up settings and environment, call log emptied" in output
+    assert f"wrote 0 calls as HAR to {har}" in output  # the reset emptied the log
+    assert f"the call log of 1 call is in {log}" in output
+
+
+def test_a_port_in_use_suggests_a_free_one(write_json: Callable[..., Path]) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from mockpost.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            main, ["serve", str(write_json(shop("x"))), "--port", str(port)]
+        )
+    assert result.exit_code == 1
+    assert "--port 0" in result.output

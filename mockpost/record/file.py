@@ -27,6 +27,7 @@ class RecordFile:
     def __init__(self, path: Path, recording: Recording) -> None:
         self.path = path
         self.recording = recording
+        self.added = 0  # new examples recorded since it was opened
 
     @classmethod
     def open(
@@ -62,7 +63,7 @@ class RecordFile:
 
     def add(self, exchange: Exchange) -> Added:
         """Record the exchange and, when its answer is new, save the file at once."""
-        added = self.recording.add(exchange)
+        added = self.remember(exchange)
         if added.new:
             self.save()
         return added
@@ -70,7 +71,9 @@ class RecordFile:
     def remember(self, exchange: Exchange) -> Added:
         """Record the exchange in memory only: the caller saves (`save`, or `text` written
         elsewhere), so that many new answers can share one write."""
-        return self.recording.add(exchange)
+        added = self.recording.add(exchange)
+        self.added += added.new
+        return added
 
     def text(self) -> str:
         return self.recording.to_json()

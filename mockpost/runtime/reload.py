@@ -52,6 +52,7 @@ class Reloaded:
     version: int  # 1 at start-up, one more for each good reload
     examples: int
     error: str | None = None  # the one-line error of a reload that failed
+    cause: str = ""  # what asked for it: "a save", "the API", "SIGHUP", "a recording"...
 
 
 class Reloader:
@@ -77,14 +78,16 @@ class Reloader:
         items = self.recorded() if recorded is None else recorded
         return startup.load(self.collection, chosen, items)[2]
 
-    def apply(self, index: Index, environment: Path | Same | None = SAME) -> Reloaded:
+    def apply(
+        self, index: Index, environment: Path | Same | None = SAME, cause: str = ""
+    ) -> Reloaded:
         """Serve `index` from the next call on (built from `environment`, if another)."""
         self.runtime.swap(index=index)
         if not isinstance(environment, Same):
             self.environment = environment
         self.version += 1
         self.reloaded_at = self.runtime.clock()
-        return self._tell(Reloaded(True, self.version, len(index.examples)))
+        return self._tell(Reloaded(True, self.version, len(index.examples), cause=cause))
 
     def _tell(self, done: Reloaded) -> Reloaded:
         for listener in self.listeners:
@@ -112,21 +115,23 @@ class Reloader:
             raise MockpostError(f"{named}: no such file")
         return path
 
-    async def switch_environment(self, environment: Path | None) -> Reloaded:
+    async def switch_environment(
+        self, environment: Path | None, cause: str = "the API"
+    ) -> Reloaded:
         """Serve with another environment (None: none); on failure the old one stays."""
         async with self._lock:
-            return await self._reload(environment)
+            return await self._reload(environment, cause)
 
-    async def reload(self) -> Reloaded:
+    async def reload(self, cause: str = "") -> Reloaded:
         async with self._lock:  # one build at a time; a second waits and builds again
-            return await self._reload()
+            return await self._reload(cause=cause)
 
-    async def _reload(self, environment: Path | Same | None = SAME) -> Reloaded:
+    async def _reload(self, environment: Path | Same | None = SAME, cause: str = "") -> Reloaded:
         try:
             recorded = self.recorded()  # taken here: the calls go on adding to it
             with _calls_first():
                 index = await asyncio.to_thread(self.load, environment, recorded)
         except MockpostError as error:
             examples = len(self.runtime.state.index.examples)
-            return self._tell(Reloaded(False, self.version, examples, str(error)))
-        return self.apply(index, environment)
+            return self._tell(Reloaded(False, self.version, examples, str(error), cause))
+        return self.apply(index, environment, cause)

@@ -38,4 +38,7 @@ def run_recorder(
         lines.listening(forwarder.target, str(out), url)
 
     app = create_record_app(forwarder, save, lines.failed)
-    asyncio.run(serve(app, host, port, listening))
+    try:
+        asyncio.run(serve(app, host, port, listening))
+    finally:
+        lines.stopped(record_file.added, str(out))

@@ -24,7 +24,7 @@ from mockpost.postman.model import Collection, Environment
 from mockpost.record.file import RecordFile
 from mockpost.report import emptied_lines
 from mockpost.runtime import startup
-from mockpost.runtime.reload import Reloader
+from mockpost.runtime.reload import Reloaded, Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
 from mockpost.runtime.watch import stamp, watch
@@ -34,6 +34,7 @@ from mockpost.server.files import OutputError, open_log, write_environment, writ
 from mockpost.terminal.banner import Banner
 from mockpost.terminal.console import make_console
 from mockpost.terminal.printer import CallPrinter
+from mockpost.text import plural
 from mockpost.web.admin import PREFIX
 from mockpost.web.app import create_app
 from mockpost.web.fallthrough import FallThrough
@@ -74,6 +75,7 @@ def _flushing(steps: list[Callable[[], Generator[None, None, None]]]) -> Iterato
         yield from flush()
 
 
+RECORDING = "a recording"  # the cause of the reloads that serve what was just recorded
 Sources = tuple[Path, Path | None]  # the collection and environment files, to load again
 
 
@@ -167,13 +169,24 @@ def _serve(
             assert reloader is not None
             runtime.swap(index=reloader.load())  # what was recorded before is served too
 
+    if reloader is not None:  # every reload said, but a recording's (its calls say so)
+
+        def told(done: Reloaded) -> None:
+            if done.cause != RECORDING:
+                banner.reloaded(done.ok, done.version, done.examples, done.error, done.cause)
+
+        reloader.listeners.append(told)
+
     async def hangup() -> None:
         assert reloader is not None
-        done = await reloader.reload()
-        banner.reloaded(done.ok, done.version, done.examples, done.error)
+        await reloader.reload("SIGHUP")
+
+    async def saved() -> None:
+        assert reloader is not None
+        await reloader.reload("a save")
 
     async def watching() -> None:
-        await watch(watched, hangup, loaded=loaded)
+        await watch(watched, saved, loaded=loaded)
 
     access = Access(outputs.host, outputs.allow_hosts, outputs.remote_admin)
     if outputs.admin and access.beyond_loopback and settings.api_key is None:
@@ -186,7 +199,12 @@ def _serve(
     command = Command(outputs.command, banner.warn) if outputs.command else None
     startup.freeze()
     app = create_app(
-        runtime, admin=outputs.admin, reloader=reloader, fallthrough=fallthrough, access=access
+        runtime,
+        admin=outputs.admin,
+        reloader=reloader,
+        fallthrough=fallthrough,
+        access=access,
+        say=banner.note,
     )
     try:
         asyncio.run(
@@ -202,9 +220,30 @@ def _serve(
             )
         )
     finally:
-        if outputs.har_file is not None and listening_at:
-            write_har(outputs.har_file, runtime.store, listening_at[0])
+        _said_on_exit(banner, outputs, runtime, listening_at, fallthrough)
     return command.code if command is not None else None
+
+
+def _said_on_exit(
+    banner: Banner,
+    outputs: Outputs,
+    runtime: Runtime,
+    listening_at: list[str],
+    fallthrough: FallThrough | None,
+) -> None:
+    """The files written as mockpost stops, and what they hold."""
+    calls = plural(runtime.store.last_id, "call")
+    if outputs.har_file is not None and listening_at:
+        write_har(outputs.har_file, runtime.store, listening_at[0])
+        banner.note(f"wrote {plural(len(runtime.store), 'call')} as HAR to {outputs.har_file}")
+    if outputs.log_file is not None:
+        banner.note(f"the call log of {calls} is in {outputs.log_file}")
+    record_file = fallthrough.record_file if fallthrough is not None else None
+    if record_file is not None:
+        banner.note(
+            f"recording stopped: {plural(record_file.added, 'new example')} saved in "
+            f"{record_file.path}"
+        )
 
 
 def _fallthrough(outputs: Outputs, reloader: Reloader | None) -> FallThrough | None:
@@ -227,4 +266,4 @@ def _fallthrough(outputs: Outputs, reloader: Reloader | None) -> FallThrough | N
     if reloader is None:
         return FallThrough(forwarder, record_file)
     reloader.recorded = lambda: copy.deepcopy(record_file.recording.items)
-    return FallThrough(forwarder, record_file, reloader.reload)
+    return FallThrough(forwarder, record_file, lambda: reloader.reload(RECORDING))

@@ -78,14 +78,16 @@ class Banner:
         for mode in modes(settings):
             self.console.print(Text(f"  {mode}", style="magenta"))
 
-    def reloaded(self, ok: bool, version: int, examples: int, error: str | None) -> None:
+    def reloaded(
+        self, ok: bool, version: int, examples: int, error: str | None, cause: str = ""
+    ) -> None:
         """What a reload did: the new version, or why the last good one keeps serving."""
+        by = f" (by {cause})" if cause else ""
         if ok:
-            self.console.print(
-                Text(f"reloaded: version {version}, {plural(examples, 'example')}", style="cyan")
-            )
+            said = f"reloaded{by}: version {version}, {plural(examples, 'example')}"
+            self.console.print(Text(printable(said), style="cyan"))
         else:
-            self.warn(f"not reloaded: {error}; version {version} keeps serving")
+            self.warn(f"not reloaded{by}: {error}; version {version} keeps serving")
 
     def note(self, message: str) -> None:
         self.console.print(Text(printable(message), style="cyan"))

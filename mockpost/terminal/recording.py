@@ -11,7 +11,7 @@ from mockpost import __version__
 from mockpost.record.collection import Added
 from mockpost.record.exchange import Exchange
 from mockpost.terminal.console import status_style
-from mockpost.text import printable
+from mockpost.text import plural, printable
 
 
 class RecordLines:
@@ -49,6 +49,10 @@ class RecordLines:
     def failed(self, method: str, path: str, why: str) -> None:
         said = f"{time.strftime('%H:%M:%S')} {method} {path}  not recorded: {why}"
         self.console.print(Text(printable(said), style="bold red"))
+
+    def stopped(self, added: int, out: str) -> None:
+        said = f"recording stopped: {plural(added, 'new example')} saved in {out}"
+        self.console.print(Text(printable(said), style="cyan"))
 
     def warn(self, line: str) -> None:
         self.console.print(Text(printable(line), style="yellow"))

@@ -39,6 +39,8 @@ from mockpost.web.handler import RUNTIME
 PREFIX = "/__mockpost"
 STREAMS = web.AppKey("streams", Streams)
 RELOADER = web.AppKey("reloader", Reloader)  # set when mockpost was started from files
+Say = Callable[[str], None]
+SAY: web.AppKey[Say] = web.AppKey("say")  # a line for the terminal: what was changed
 ACCESS = web.AppKey("access", Access)
 JSON_TYPE = "application/json"
 UNAUTHORISED = (
@@ -133,7 +135,7 @@ async def reload(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     reloader = request.app.get(RELOADER)
     if reloader is None:
         return _error(409, "this mock was not started from files: nothing to reload")
-    done = await reloader.reload()
+    done = await reloader.reload("the API")
     if not done.ok:
         return _error(422, f"{done.error}; version {done.version} keeps serving", "collection")
     return _json({"version": done.version, "examples": done.examples})
@@ -158,8 +160,15 @@ async def one_call(request: web.Request, runtime: Runtime) -> web.StreamResponse
     return _json(full(record))
 
 
+def _say(request: web.Request, line: str) -> None:
+    say = request.app.get(SAY)
+    if say is not None:
+        say(line)
+
+
 async def clear(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     runtime.store.clear()
+    _say(request, "call log cleared (by the API)")
     return web.Response(status=204)
 
 
@@ -248,6 +257,8 @@ async def change_settings(request: web.Request, runtime: Runtime) -> web.StreamR
         if not done.ok:
             return _error(400, str(done.error), "environment")
     runtime.swap(settings=new)
+    changed = sorted({*patch, *(["environment"] if environment is not ... else [])})
+    _say(request, f"settings changed (by the API): {', '.join(changed) or 'nothing'}")
     return _json(_settings(request, runtime))
 
 
@@ -255,10 +266,11 @@ async def reset(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     """The start-up settings and environment again, and an empty call log."""
     reloader = request.app.get(RELOADER)
     if reloader is not None and reloader.environment != reloader.started_with:
-        done = await reloader.switch_environment(reloader.started_with)
+        done = await reloader.switch_environment(reloader.started_with, "a reset")
         if not done.ok:
             return _error(422, f"the start-up environment: {done.error}", "environment")
     runtime.reset()
+    _say(request, "reset (by the API): start-up settings and environment, call log emptied")
     return _json(_settings(request, runtime))
 
 

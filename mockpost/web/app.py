@@ -9,7 +9,7 @@ from aiohttp import web
 from mockpost.calls.views import iso_time
 from mockpost.runtime.reload import Reloaded, Reloader
 from mockpost.runtime.runtime import Runtime
-from mockpost.web.admin import PREFIX, RELOADER, STREAMS, add_admin
+from mockpost.web.admin import PREFIX, RELOADER, SAY, STREAMS, add_admin
 from mockpost.web.delays import Delays
 from mockpost.web.events import Streams
 from mockpost.web.fallthrough import PROXY, FallThrough
@@ -74,19 +74,23 @@ def create_app(
     reloader: Reloader | None = None,
     fallthrough: FallThrough | None = None,
     access: Access | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> App:
     """The aiohttp application that serves the runtime: every target, every method, and
     (unless `admin` is False) mockpost's API and page under `/__mockpost/`.
 
     `delays` waits out answers' delays (tests give one with their own sleep); with a
     `reloader`, `POST /__mockpost/reload` and an environment in the settings use it;
-    `access` says who may use the API (default: calls to a loopback name, `web/guard.py`).
+    `access` says who may use the API (default: calls to a loopback name, `web/guard.py`);
+    `say` is told, in a line, each change made through the API (settings, reset, clear).
     """
     app = web.Application(client_max_size=MAX_REQUEST_BODY)
     app[RUNTIME] = runtime
     app[DELAYS] = delays if delays is not None else Delays()
     if admin:
         add_admin(app, access if access is not None else Access())
+        if say is not None:
+            app[SAY] = say
         if reloader is not None:
             app[RELOADER] = reloader
             reloader.listeners.append(_told_to_readers(app[STREAMS], runtime))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterator
@@ -81,7 +82,12 @@ async def listen(app: web.Application, host: str, port: int) -> tuple[web.AppRun
         await site.start()
     except OSError as exc:
         await runner.cleanup()
-        raise ListenError(f"cannot listen on {url_of(host, port)}: {exc.strerror or exc}") from None
+        hint = ""
+        if exc.errno == errno.EADDRINUSE:
+            hint = " (another program listens there: choose another --port, or --port 0)"
+        raise ListenError(
+            f"cannot listen on {url_of(host, port)}: {exc.strerror or exc}{hint}"
+        ) from None
     bound_host, bound_port = runner.addresses[0][:2]
     return runner, url_of(host or bound_host, bound_port)
 
