@@ -1,6 +1,7 @@
 """A test suite using mockpost's pytest plugin: copy it next to your collection and run pytest.
 
-The `mockpost` fixture comes with `pip install mockpost`; nothing to import for it.
+The `mockpost` fixture comes with mockpost (the distribution `mockpost-cli`, installed from a
+clone or a wheel: `pip install mockpost` is another project); nothing to import for it.
 """
 
 from __future__ import annotations
