@@ -495,8 +495,12 @@ async def test_a_stalled_reader_is_dropped_before_it_holds_memory_or_calls_back(
         ) as response,
     ):
         events = await read_events(response, 501)
-    assert events[0] == ("lost", {"lost": 1500})
-    assert [e["id"] for _, e in events[1:]] == list(range(1502, 2002))
+        assert events[0] == ("lost", {"lost": 1500})
+        assert [e["id"] for _, e in events[1:]] == list(range(1502, 2002))
+        await session.get(f"http://127.0.0.1:{server.port}/v1/users/1")
+        await session.get(f"http://127.0.0.1:{server.port}/v1/users/2")
+        events = await read_events(response, 2)  # each call once, in order
+        assert [e["id"] for _, e in events] == [2002, 2003]
 
 
 async def test_a_page_that_connects_after_a_call_gets_every_call_after_it_once(

@@ -89,17 +89,18 @@ class Streams:
         self.readers: set[Reader] = set()
         self.stopped = False
         self._store: CallStore | None = None
+        self._listener = self._call  # one object: the store unsubscribes by identity
 
     def add(self, reader: Reader, store: CallStore) -> None:
         if not self.readers:
-            store.subscribe(self._call)
+            store.subscribe(self._listener)
             self._store = store
         self.readers.add(reader)
 
     def remove(self, reader: Reader) -> None:
         self.readers.discard(reader)
         if not self.readers and self._store is not None:
-            self._store.unsubscribe(self._call)
+            self._store.unsubscribe(self._listener)
             self._store = None
 
     def _call(self, record: CallRecord) -> None:
