@@ -336,6 +336,19 @@ async def test_calls_har_is_a_valid_har_that_a_har_library_reads(serve: Serve) -
     assert read[0].url.endswith("/v1/users/1")
 
 
+async def slow_reader(port: int, target: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A connection with a small receive buffer that has asked for `target` and reads only
+    when the test says so."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+    reader, writer = await asyncio.open_connection(sock=sock)
+    writer.write(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    await writer.drain()
+    return reader, writer
+
+
 async def test_calls_har_of_a_full_log_is_sent_in_pieces_while_calls_are_answered(
     make_index: Any, aiohttp_server: Any
 ) -> None:
@@ -346,12 +359,7 @@ async def test_calls_har_of_a_full_log_is_sent_in_pieces_while_calls_are_answere
         runtime.record("GET", "/v1/users/1", "", (), b"x" * 1000, reply, runtime.clock(), 0.1)
     server = await aiohttp_server(create_app(runtime))
     # A reader that asks for the HAR and then reads nothing for a while.
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.setblocking(False)
-    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", server.port))
-    reader, writer = await asyncio.open_connection(sock=sock)
-    writer.write(b"GET /__mockpost/calls.har?limit=5000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    reader, writer = await slow_reader(server.port, "/__mockpost/calls.har?limit=5000")
     head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
     assert b"Transfer-Encoding: chunked" in head  # sent as it is made, not built whole first
     async with (
@@ -454,14 +462,8 @@ async def test_a_stalled_reader_is_dropped_before_it_holds_memory_or_calls_back(
     runtime = Runtime(make_index(SHOP), store=store)
     app = create_app(runtime)
     server = await aiohttp_server(app)
-    # A reader that connects and never reads, with a small receive buffer.
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.setblocking(False)
-    await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", server.port))
-    _, writer = await asyncio.open_connection(sock=sock)
-    writer.write(b"GET /__mockpost/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-    await writer.drain()
+    # A reader that connects and never reads.
+    _, writer = await slow_reader(server.port, "/__mockpost/events")
     connected = asyncio.Event()
     store.subscribe(lambda record: connected.set())
     most_queued = 0

@@ -86,6 +86,20 @@ def alive(pid: int) -> bool:
         return False
 
 
+def serving(script: str) -> list[str]:
+    """`mockpost serve EXAMPLE -- sh -c SCRIPT`."""
+    mockpost = [sys.executable, "-m", "mockpost", "serve", str(EXAMPLE), "--port", "0"]
+    return [*mockpost, "--quiet", "--", "sh", "-c", script]
+
+
+def assert_ends(pid: int) -> None:
+    for _ in range(100):  # a process killed is gone within moments
+        if not alive(pid):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} (sleep 300) outlived mockpost")
+
+
 def wait_for_file(path: Path) -> str:
     for _ in range(200):
         if path.exists() and path.read_text().strip():
@@ -97,39 +111,28 @@ def wait_for_file(path: Path) -> str:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see processes")
 def test_what_the_command_started_ends_when_the_command_ends(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
-    script = f"sleep 300 & echo $! > {pid_file}; exit 3"
     result = subprocess.run(
-        [sys.executable, "-m", "mockpost", "serve", str(EXAMPLE), "--port", "0", "--quiet",
-         "--", "sh", "-c", script],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        serving(f"sleep 300 & echo $! > {pid_file}; exit 3"),
+        capture_output=True,
+        timeout=60,
+    )
     assert result.returncode == 3
-    pid = int(pid_file.read_text())
-    for _ in range(100):
-        if not alive(pid):
-            break
-        time.sleep(0.05)
-    assert not alive(pid), "sleep 300 outlived mockpost"
+    assert_ends(int(pid_file.read_text()))
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see processes")
 def test_stopping_mockpost_ends_the_commands_whole_process_tree(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
-    script = f"sleep 300 & echo $! > {pid_file}; wait"
     process = subprocess.Popen(
-        [sys.executable, "-m", "mockpost", "serve", str(EXAMPLE), "--port", "0", "--quiet",
-         "--", "sh", "-c", script],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        serving(f"sleep 300 & echo $! > {pid_file}; wait"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         pid = int(wait_for_file(pid_file))
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
-        for _ in range(100):
-            if not alive(pid):
-                break
-            time.sleep(0.05)
-        assert not alive(pid), "sleep 300 outlived mockpost"
+        assert_ends(pid)
     finally:
         if process.poll() is None:
             process.kill()
