@@ -27,6 +27,7 @@ from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
 from mockpost.runtime.watch import stamp, watch
 from mockpost.web.app import create_app
+from mockpost.web.guard import Access
 from mockpost.web.run import Runner, close, listen
 
 T = TypeVar("T")
@@ -103,7 +104,7 @@ class Serving:
         _, _, index = await asyncio.to_thread(startup.load, self.collection, self.environment)
         runtime = Runtime(index, self.settings, CallStore(self.log_capacity))
         reloader = Reloader(runtime, self.collection, self.environment)
-        app = create_app(runtime, admin=self.admin, reloader=reloader)
+        app = create_app(runtime, admin=self.admin, reloader=reloader, access=Access(self.host))
         runner, url = await listen(app, self.host, self.port)
         started = _Started(runtime, reloader, runner, url)
         if self.watch:
