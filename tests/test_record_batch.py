@@ -88,3 +88,35 @@ def test_a_whole_write_never_follows_a_planted_link_and_keeps_the_files_mode(
         "out.json",
         "victim.txt",
     ]  # no temporary file left behind
+
+
+async def test_a_recorded_answer_is_served_without_loading_the_collection_again(
+    tmp_path: Path, aiohttp_client: Any
+) -> None:
+    served = tmp_path / "served.json"
+    served.write_text(json.dumps(collection(item("Known", example("e", "x/known", body="v1")))))
+    runtime = Runtime(build_index(load_collection(served), None))
+    reloader = Reloader(runtime, served, None)
+    runtime.swap(index=reloader.load())
+    with running_target(tmp_path) as target:
+        forwarder = Forwarder(target.url)
+        record = RecordFile.open(tmp_path / "recorded.json", forwarder.origin)
+        reloader.recorded = lambda: copy.deepcopy(record.recording.items)
+        fallthrough = FallThrough(forwarder, record, reloader.grow)
+        client = await aiohttp_client(
+            create_app(runtime, reloader=reloader, fallthrough=fallthrough)
+        )
+        # saved, not reloaded (no watcher): a recording grows what is served from the last load
+        served.write_text(json.dumps(collection(item("Known", example("e", "x/known", body="v2")))))
+        assert (await client.get("/api/users/abcdefghijkl")).status == 200
+        assert await (await client.get("/known")).text() == "v1"
+        recorded = runtime.state.index.examples[-1]
+        assert recorded.example.request_name == "GET /api/users/abcdefghijkl"
+        assert recorded.example.folders == ("Recorded",)
+        assert recorded.example.position == 1
+        again = await client.get("/api/users/abcdefghijkl")
+        assert (await again.json())["id"] == "abcdefghijkl"
+        # a reload loads the files, and still serves what was recorded
+        assert (await client.post("/__mockpost/reload")).status == 200
+        assert await (await client.get("/known")).text() == "v2"
+        assert runtime.state.index.examples[-1].id == recorded.id  # the same example, the same id

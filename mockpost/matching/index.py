@@ -275,6 +275,25 @@ def _explain_table(
     return tuple(owners), tuple(tuple(found) for found in owners.values())
 
 
+def extend_index(index: Index, more: Collection) -> Index:
+    """The index of `more`: the index's collection with examples added after its own. What
+    the index compiled is kept; only the added examples are compiled, and only the methods
+    they add to are arranged again."""
+    added = more.examples[len(index.examples) :]
+    compiler = Compiler(index.environment)
+    new = tuple(compiler.compile(e) for e in added)
+    methods = dict(index.methods)
+    for method in dict.fromkeys(e.method for e in new):
+        more_of_it = tuple(e for e in new if e.method == method)
+        methods[method] = _method_index(index.method(method).examples + more_of_it)
+    return Index(
+        collection=more,
+        environment=index.environment,
+        examples=index.examples + new,
+        methods=methods,
+    )
+
+
 def build_index(collection: Collection, environment: Environment | None = None) -> Index:
     """Compile every example of the collection, in collection order, and arrange them."""
     compiler = Compiler(environment)

@@ -127,6 +127,8 @@ class Collection:
     examples: tuple[Example, ...]
     dropped: tuple[Dropped, ...]
     variables: Mapping[str, str]
+    id_base: str = ""  # what names its examples saved without an id (with their place)
+    scope: Scope | None = None  # its variables, as its examples' scopes hold them
 
 
 @frozen

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +65,10 @@ def _why(error: Exception) -> str:
 
 
 class _Loader:
-    def __init__(self, source: str, collection_id: str) -> None:
+    def __init__(self, source: str, collection_id: str, first: int = 0) -> None:
         self.source = source
         self.collection_id = collection_id
+        self.first = first  # the position of the first example read
         self.requests: list[RequestItem] = []
         self.examples: list[Example] = []
         self.dropped: list[Dropped] = []
@@ -160,7 +162,7 @@ class _Loader:
             request_name,
             folders,
             scopes,
-            len(self.examples),  # position
+            self.first + len(self.examples),  # position
             where,
             raw_body,
             self.collection_id,  # id_base
@@ -219,6 +221,26 @@ def _parse_collection(data: Any, source: str) -> Collection:
         examples=tuple(loader.examples),
         dropped=tuple(loader.dropped),
         variables=variables.values,
+        id_base=collection_id,
+        scope=variables,
+    )
+
+
+RECORDED_FOLDER = "Recorded"
+RECORDED_PLACE = "$.recorded"  # where a recording's items are said to be, after the file's
+
+
+def with_recorded(base: Collection, items: Sequence[Any]) -> Collection:
+    """`base` with a recording's items after its own examples, in a folder "Recorded" (as
+    `serve --proxy --record-to` serves them): only the items are read."""
+    loader = _Loader(base.source, base.id_base, first=len(base.examples))
+    scope = base.scope if base.scope is not None else Scope(base.variables)
+    loader.walk(items, f"{RECORDED_PLACE}.item", (RECORDED_FOLDER,), (Scope({}), scope))
+    return replace(
+        base,
+        requests=base.requests + tuple(loader.requests),
+        examples=base.examples + tuple(loader.examples),
+        dropped=base.dropped + tuple(loader.dropped),
     )
 
 

@@ -22,6 +22,7 @@ from mockpost.runtime import startup
 from mockpost.runtime.runtime import Runtime
 
 BUILD_SWITCH_INTERVAL = 0.0005  # s: how long the build holds the interpreter while calls wait
+RECORDING = "a recording"  # the cause of the reloads that serve what was just recorded
 
 
 @contextmanager
@@ -68,6 +69,9 @@ class Reloader:
         self._lock = asyncio.Lock()
         self.listeners: list[Callable[[Reloaded], None]] = []  # told of every reload tried
         self.recorded: Callable[[], Sequence[Any]] = tuple  # items recorded while serving
+        # The index of the files alone at the last load, and the environment it was built
+        # with: what a recording grows from without loading the files again.
+        self._base: tuple[Path | None, Index] | None = None
 
     def load(
         self, environment: Path | Same | None = SAME, recorded: Sequence[Any] | None = None
@@ -76,7 +80,22 @@ class Reloader:
         file, or None for none; `recorded`: a snapshot of the recorded items."""
         chosen = self.environment if environment is SAME else environment
         items = self.recorded() if recorded is None else recorded
-        return startup.load(self.collection, chosen, items)[2]
+        base = startup.load(self.collection, chosen)[2]
+        self._base = (chosen, base)
+        return startup.served_with(base, items)
+
+    async def grow(self) -> Reloaded:
+        """Serve what a recording holds now: its items are read and compiled on top of the
+        index of the files at the last load, which are not loaded again (a full reload when
+        there is none yet)."""
+        async with self._lock:
+            if self._base is None or self._base[0] != self.environment:
+                return await self._reload(cause=RECORDING)
+            base = self._base[1]
+            recorded = self.recorded()
+            with _calls_first():
+                index = await asyncio.to_thread(startup.served_with, base, recorded)
+            return self.apply(index, cause=RECORDING)
 
     def apply(
         self, index: Index, environment: Path | Same | None = SAME, cause: str = ""

@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from mockpost.matching.index import Index, build_index
-from mockpost.postman.jsonfile import read_bytes, read_json
+from mockpost.matching.index import Index, build_index, extend_index
+from mockpost.postman.jsonfile import read_bytes
 from mockpost.postman.model import Collection, Environment
-from mockpost.postman.reader import load_collection, load_environment, parse_collection
+from mockpost.postman.reader import load_collection, load_environment, with_recorded
 from mockpost.runtime.snapshot import Snapshots
 
 
@@ -53,15 +53,18 @@ def load(
         if snapshots is not None and not recorded:
             environment_path = Path(environment_path) if environment_path else None
             return _through(snapshots, Path(collection_path), environment_path)
-        if recorded:
-            data = read_json(Path(collection_path))
-            if isinstance(data, dict) and isinstance(data.get("item"), list):
-                data["item"] = [*data["item"], {"name": "Recorded", "item": list(recorded)}]
-            collection = parse_collection(data, str(collection_path))
-        else:
-            collection = load_collection(collection_path)
+        collection = load_collection(collection_path)
         environment = load_environment(environment_path) if environment_path else None
-        return collection, environment, build_index(collection, environment)
+        index = served_with(build_index(collection, environment), recorded)
+        return index.collection, environment, index
+
+
+def served_with(base: Index, recorded: Sequence[Any]) -> Index:
+    """The collection's index with a recording's items served after its own examples: only
+    the items are read and compiled (`base` is the index of the files alone)."""
+    if not recorded:
+        return base
+    return extend_index(base, with_recorded(base.collection, recorded))
 
 
 Loaded = tuple[Collection, Environment | None, Index]

@@ -24,7 +24,7 @@ from mockpost.postman.model import Collection, Environment
 from mockpost.record.file import RecordFile
 from mockpost.report import emptied_lines
 from mockpost.runtime import startup
-from mockpost.runtime.reload import Reloaded, Reloader
+from mockpost.runtime.reload import RECORDING, Reloaded, Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
 from mockpost.runtime.watch import stamp, watch
@@ -75,7 +75,6 @@ def _flushing(steps: list[Callable[[], Generator[None, None, None]]]) -> Iterato
         yield from flush()
 
 
-RECORDING = "a recording"  # the cause of the reloads that serve what was just recorded
 Sources = tuple[Path, Path | None]  # the collection and environment files, to load again
 
 
@@ -266,4 +265,4 @@ def _fallthrough(outputs: Outputs, reloader: Reloader | None) -> FallThrough | N
     if reloader is None:
         return FallThrough(forwarder, record_file)
     reloader.recorded = lambda: copy.deepcopy(record_file.recording.items)
-    return FallThrough(forwarder, record_file, lambda: reloader.reload(RECORDING))
+    return FallThrough(forwarder, record_file, reloader.grow)
