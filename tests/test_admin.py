@@ -547,3 +547,30 @@ def test_the_event_streams_summary_text_is_the_summary() -> None:
         ),
     ):
         assert json.loads(summary_json(record)) == summary(record)
+
+
+async def test_head_of_calls_har_sends_no_body_and_the_connection_goes_on(serve: Serve) -> None:
+    client = await serve(SHOP)
+    await client.get("/v1/users/1")
+    reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
+    writer.write(
+        b"HEAD /__mockpost/calls.har HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        b"GET /__mockpost/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    received = b""
+    while b'"status": "ok"' not in received:
+        chunk = await asyncio.wait_for(reader.read(65536), 10)
+        assert chunk, received
+        received += chunk
+    writer.close()
+    head, health = received.split(b"HTTP/1.1 200 OK", 2)[1:]
+    assert b"log" not in head  # no HAR body after the HEAD's headers
+    assert health.endswith(b"}")
+
+
+async def test_head_of_the_event_stream_ends_at_once(serve: Serve) -> None:
+    client = await serve(SHOP)
+    response = await asyncio.wait_for(client.head("/__mockpost/events"), 10)
+    assert response.status == 200
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+    assert not client.app[STREAMS].readers  # no reader left behind

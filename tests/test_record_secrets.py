@@ -146,3 +146,11 @@ async def test_an_answer_with_a_control_character_in_a_header_is_a_502_with_a_re
     assert response.status == 502
     message = (await response.json())["error"]["message"]
     assert "X-Odd" in message or "header" in message
+
+
+def test_an_authentication_challenge_is_no_secret() -> None:
+    from mockpost.record.redact import is_secret
+
+    assert not is_secret("WWW-Authenticate")
+    assert is_secret("X-Auth-Token")
+    assert is_secret("Ocp-Apim-Subscription-Key")

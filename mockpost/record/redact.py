@@ -4,7 +4,7 @@ Headers: `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, and eve
 whose name holds `key`, `token`, `secret`, `auth`, `session`, `signature`, `password` or
 `credential` (`X-Api-Key`, `Ocp-Apim-Subscription-Key`, `X-Functions-Key` ...), unless the
 user keeps it by name (`--keep-header`). Query parameters: `access_token`, `api_key`, `key`,
-`token`, `sig`, `signature`, `password`, `secret`, `code` ... and every name that holds
+`token`, `sig`, `signature`, `password`, `secret` ... and every name that holds
 `token`, `secret`, `password`, `signature`, `apikey`/`api_key` or `credential`, unless kept
 by name (`--keep-query`).
 """
@@ -22,10 +22,13 @@ SECRET_NAMES = frozenset(
 SECRET_PARTS = (
     "key", "token", "secret", "auth", "session", "signature", "password", "credential",
 )  # fmt: skip
+NOT_SECRET = frozenset(
+    {"www-authenticate", "proxy-authenticate", "sec-websocket-key", "sec-websocket-accept"}
+)  # named like secrets, but challenges and handshakes: saved as they are
 SECRET_QUERY_NAMES = frozenset(
     {
         "key", "token", "sig", "signature", "password", "passwd", "pwd", "secret", "auth",
-        "code", "session", "sessionid", "jwt", "apikey", "api-key", "x-amz-signature",
+        "session", "sessionid", "jwt", "apikey", "api-key", "x-amz-signature",
         "x-amz-credential", "x-amz-security-token", "client_secret", "access_token",
     }
 )  # fmt: skip
@@ -36,7 +39,7 @@ SECRET_QUERY_PARTS = (
 
 def is_secret(name: str, keep: Iterable[str] = ()) -> bool:
     lowered = name.lower()
-    if lowered in {k.lower() for k in keep}:
+    if lowered in NOT_SECRET or lowered in {k.lower() for k in keep}:
         return False
     return lowered in SECRET_NAMES or any(part in lowered for part in SECRET_PARTS)
 

@@ -189,9 +189,10 @@ async def calls_har(request: web.Request, runtime: Runtime) -> web.StreamRespons
         }
     )
     await response.prepare(request)
-    for piece in har_pieces(found, base_url(request), __version__):  # calls answered between
-        await response.write(piece)
-        await asyncio.sleep(0)
+    if request.method != "HEAD":
+        for piece in har_pieces(found, base_url(request), __version__):  # calls answered between
+            await response.write(piece)
+            await asyncio.sleep(0)
     await response.write_eof()
     return response
 

@@ -167,6 +167,8 @@ async def stream(request: web.Request, store: CallStore, streams: Streams) -> we
         }
     )
     await response.prepare(request)
+    if request.method == "HEAD":
+        return response  # its headers only
     reader = Reader(request.remote or "a local socket")
     transport = request.transport
     reader.transport = transport if isinstance(transport, asyncio.Transport) else None
