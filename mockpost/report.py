@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -185,10 +185,10 @@ def emptied_paths(index: Index) -> dict[str, tuple[IndexedExample, ...]]:
     return {name: tuple(examples) for name, examples in found.items()}
 
 
-def emptied_lines(index: Index) -> list[str]:
-    """One line per emptied variable, as start-up and `validate` say it."""
+def emptied_lines(emptied: Mapping[str, tuple[IndexedExample, ...]]) -> list[str]:
+    """One line per emptied variable (`emptied_paths`), as start-up and `validate` say it."""
     lines = []
-    for name, examples in emptied_paths(index).items():
+    for name, examples in emptied.items():
         first = examples[0]
         named = ", ".join(repr(e.name) for e in examples[:3])
         more = f" and {len(examples) - 3} more" if len(examples) > 3 else ""

@@ -29,7 +29,7 @@ from yarl import URL
 from mockpost.calls.call import Call
 from mockpost.matching.compile import IndexedExample
 from mockpost.matching.directives import read_directives
-from mockpost.matching.evaluate import PreparedCall, Scored, beats, evaluate
+from mockpost.matching.evaluate import PreparedCall, Scored, evaluate, pick
 from mockpost.matching.index import Index, build_index
 from mockpost.matching.options import MatchOptions
 from mockpost.postman.reader import load_collection, load_environment
@@ -237,9 +237,9 @@ def test_replay_by_path_misses_are_listed_and_are_the_algorithms_answer(
         winner = score_example(answered, call)
         assert own is not None
         assert winner is not None
-        ahead = answered.example.position < example.example.position
+        in_order = sorted([own, winner], key=lambda scored: scored.example.position)
         assert winner.score > own.score or (
-            winner.score == own.score and (beats(winner, own) or (ahead and not beats(own, winner)))
+            winner.score == own.score and pick(in_order) is winner
         ), f"{example.example.where} lost to {answered.example.where} without reason"
     listed = {key for key in EXPLAINED if key[0] == name}
     assert listed == seen, f"EXPLAINED lists pairs that no longer miss: {listed - seen}"

@@ -88,14 +88,13 @@ def headers_differ(
     return None
 
 
-def beats(challenger: Scored, best: Scored) -> bool:
-    """Whether a later example wins over an earlier one alone: a higher score; at an equal
-    score by the same path step, a closer path (`paths`); then a tie won by code 200."""
-    if challenger.score != best.score:
-        return challenger.score > best.score
-    if challenger.step == best.step and challenger.closeness != best.closeness:
-        return challenger.closeness > best.closeness
-    return best.example.code != 200 and challenger.example.code == 200
+def among_best(tied: list[Scored], found: Scored) -> list[Scored]:
+    """The examples of the best score so far (`tied`), with `found` weighed in."""
+    if not tied or found.score > tied[0].score:
+        return [found]
+    if found.score == tied[0].score:
+        tied.append(found)
+    return tied
 
 
 def pick(tied: Sequence[Scored]) -> Scored:
@@ -183,8 +182,5 @@ def best_of(call: PreparedCall, examples: Iterable[IndexedExample]) -> Scored | 
     for example in examples:
         found = evaluate(example, call)
         if isinstance(found, Scored):
-            if not tied or found.score > tied[0].score:
-                tied = [found]
-            elif found.score == tied[0].score:
-                tied.append(found)
+            tied = among_best(tied, found)
     return pick(tied) if tied else None

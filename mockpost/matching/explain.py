@@ -69,8 +69,9 @@ def closest(index: Index, call: PreparedCall, scored: list[tuple[int, float]]) -
         key = (example.method, example.path.text, verdict.reason)
         if key not in distinct:
             reason = verdict.reason
-            if example.emptied:  # the likeliest cause, said where the user looks first
-                names = ", ".join("{{" + name + "}}" for name in example.emptied)
+            emptied = example.emptied
+            if emptied:  # the likeliest cause, said where the user looks first
+                names = ", ".join("{{" + name + "}}" for name in emptied)
                 reason += f" (its path is {example.path.text}: {names} is empty)"
             distinct[key] = Miss(example, verdict.stage, closeness, reason)
             if len(distinct) == MAX_MISSES:

@@ -21,6 +21,7 @@ from mockpost.matching.evaluate import (
     EQUAL_BODY_BONUS,
     PreparedCall,
     Scored,
+    among_best,
     evaluate,
     pick,
 )
@@ -62,9 +63,6 @@ def best_for(
                 continue  # a query that is not the call's scores under +10
         found = evaluate(example, call)
         if isinstance(found, Scored):
-            if not tied or found.score > tied[0].score:
-                tied = [found]
-            elif found.score == tied[0].score:
-                tied.append(found)
+            tied = among_best(tied, found)
     tied.sort(key=lambda scored: scored.example.position)  # `pick` reads collection order
     return pick(tied) if tied else None

@@ -44,6 +44,17 @@ SKIPPED_RESPONSE_HEADERS = frozenset(
 # RFC 9110 token characters: anything else could not be sent as a header name.
 HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
+
+def header_problem(name: str, value: str) -> str | None:
+    """What keeps a header from being sent as it is (a name that is not a token, or a value
+    holding a control character), or None."""
+    if HEADER_NAME.fullmatch(name) is None:
+        return f"{name!r} is not a header name"
+    if header_safe(value) != value:
+        return f"{name}'s value holds a control character"
+    return None
+
+
 CONTENT_TYPES = {
     "json": "application/json",
     "xml": "application/xml",

@@ -17,9 +17,8 @@ from mockpost.errors import MockpostError
 from mockpost.faults.latency import FORMS, NO_DELAY, Latency, LatencyError, fixed, parse_latency
 from mockpost.faults.plan import FaultError, patched_faults
 from mockpost.matching.directives import MAX_DELAY_MS
-from mockpost.responses.prepare import HEADER_NAME, SKIPPED_RESPONSE_HEADERS
+from mockpost.responses.prepare import HEADER_NAME, SKIPPED_RESPONSE_HEADERS, header_problem
 from mockpost.runtime.settings import ServerResponse, Settings
-from mockpost.text import header_safe
 
 FIELDS = ("delay", "server_response", "match_body", "match_headers", "fuzzy", "faults")
 
@@ -68,12 +67,9 @@ def _server_response(value: Any) -> ServerResponse | None:
         raise SettingsError("server_response", "headers: expected an object of texts")
     kept: list[tuple[str, str]] = []
     for name, text in headers.items():
-        if HEADER_NAME.fullmatch(name) is None:
-            raise SettingsError("server_response", f"headers: {name!r} is not a header name")
-        if header_safe(text) != text:
-            raise SettingsError(
-                "server_response", f"headers: {name}'s value holds a control character"
-            )
+        problem = header_problem(name, text)
+        if problem is not None:
+            raise SettingsError("server_response", f"headers: {problem}")
         if name.lower() not in SKIPPED_RESPONSE_HEADERS:  # the server frames the answer
             kept.append((name, text))
     encoded = body.encode("utf-8", "surrogatepass") if body is not None else None

@@ -22,7 +22,7 @@ from mockpost.calls.store import CallStore
 from mockpost.matching.index import Index
 from mockpost.postman.model import Collection, Environment
 from mockpost.record.file import RecordFile
-from mockpost.report import emptied_lines
+from mockpost.report import emptied_lines, emptied_paths
 from mockpost.runtime import startup
 from mockpost.runtime.reload import RECORDING, Reloaded, Reloader
 from mockpost.runtime.runtime import Runtime
@@ -92,7 +92,7 @@ def run(
 
     With `sources`, SIGHUP, `POST /__mockpost/reload` and saving the files load them again.
     """
-    for path in (outputs.har_file, outputs.write_env, outputs.record_to):
+    for path in (outputs.har_file, outputs.write_env):  # --record-to: when it is opened
         if path is not None:  # said now, not once a session is lost at exit
             check_writable(path)
     with ExitStack() as files:
@@ -122,7 +122,7 @@ def _serve(
     if outputs.from_snapshot:
         banner.note("  read back from the snapshot an earlier start made of these files")
     log_in_one_line(banner.warn)
-    for line in emptied_lines(index):
+    for line in emptied_lines(emptied_paths(index)):
         banner.warn("  " + line)
     if outputs.admin and any(e.path.text.startswith(PREFIX + "/") for e in index.examples):
         banner.warn(

@@ -100,7 +100,7 @@ def print_report(console: Console, report: Report, strict: bool = False) -> None
                 style="magenta",
             )
         )
-    for line in emptied_lines(index):
+    for line in emptied_lines(report.emptied):
         console.print(Text(printable(line), style="yellow"))
     if report.shadowed:
         table = Table(
