@@ -57,8 +57,7 @@ def count(
     """Instructions a server from `source` runs for `calls` calls, start-up and stop included."""
     port = free_port()
     out = Path(tempfile.mkdtemp(prefix="mockpost-instructions-"))
-    # No snapshot: nothing read from or written to the user's cache, and no writer process
-    # (a fork, counted by valgrind too) beside the server.
+    # An older checkout's snapshots: none read or written (a writer's fork would be counted).
     env = {
         **os.environ,
         "PYTHONHASHSEED": str(seed),

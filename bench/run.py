@@ -11,11 +11,9 @@ longer, paths), and drives each with wrk over a rotating set of paths that the e
 (a Python load generator when wrk is missing: slower, so only the ratios mean much). Rounds are
 interleaved so that noise from a shared machine falls on every target alike; the figures
 printed are medians over rounds. Start-up is timed from process start to the port accepting
-connections, with the 20,000-example collection: a first start (an empty cache directory: the
-files are loaded), then starts again with the same files (the snapshot the first one left is
-read back). Every mockpost here keeps its snapshots in the run's directory. `--compare DIR`
-adds the mockpost of another checkout (its `mockpost/` run from DIR), on the same collections,
-to the same rounds.
+connections, with the 20,000-example collection, three times. `--compare DIR` adds the
+mockpost of another checkout (its `mockpost/` run from DIR), on the same collections, to the
+same rounds.
 """
 
 from __future__ import annotations
@@ -98,6 +96,7 @@ class Server:
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # start-up as users see it, with bytecode
         if self.source is not None:
             env["PYTHONPATH"] = self.source
+            env["MOCKPOST_NO_CACHE"] = "1"  # an older checkout's snapshots: none kept or read
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 [*self.command, "--port", str(self.port)],
@@ -273,69 +272,20 @@ def har_seconds(port: int) -> tuple[float, int]:
 
 
 def startup_times(
-    command: list[str],
-    times: int,
-    workdir: Path,
-    source: str | None = None,
-    snapshots: Path | None = None,
+    command: list[str], times: int, workdir: Path, source: str | None = None
 ) -> tuple[list[float], float]:
-    """Start-up to listening, `times` runs, and the memory once listening (MiB).
-
-    Each run has a cache directory of its own, empty (a first start: the files are loaded),
-    unless `snapshots` names one, where an earlier start left its snapshot. A first start of
-    this checkout leaves a process writing its snapshot: the next run waits for it to finish,
-    so that it does not share the machine with it.
-    """
+    """Start-up to listening, `times` runs, and the memory once listening (MiB)."""
     found: list[float] = []
     memory = 0.0
     for i in range(times):
-        cache = snapshots if snapshots is not None else Path(tempfile.mkdtemp(dir=workdir))
-        server = Server(
-            "mockpost startup",
-            command,
-            [],
-            workdir / f"startup{i}.log",
-            source=source,
-            env={"MOCKPOST_CACHE_DIR": str(cache)},
-        )
+        server = Server("mockpost startup", command, [], workdir / f"startup{i}.log", source=source)
         server.start()
         time.sleep(0.2)
         assert server.process is not None
         memory = rss_mib(server.process.pid)
         server.stop()
         found.append(server.startup)
-        if snapshots is None and source is None:
-            snapshot_written(cache)
     return found, memory
-
-
-def snapshot_written(cache: Path, timeout: float = 60) -> bool:
-    """Wait for the snapshot a first start writes into `cache` (False: none came)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if list(cache.glob("*.snapshot")):
-            time.sleep(0.5)  # written whole (renamed into place), but let the writer leave
-            return True
-        time.sleep(0.1)
-    return False
-
-
-def prime_snapshot(command: list[str], cache: Path, workdir: Path, timeout: float = 60) -> bool:
-    """Start once with `cache` as the cache directory, and wait for the snapshot it writes."""
-    server = Server(
-        "mockpost priming",
-        command,
-        [],
-        workdir / "prime.log",
-        env={"MOCKPOST_CACHE_DIR": str(cache)},
-    )
-    server.start()
-    # The port accepts a moment before serve starts the writer: stopped at once, a busy
-    # machine could stop it in between, and no snapshot came. It runs until one is written.
-    try:
-        return snapshot_written(cache, timeout)
-    finally:
-        server.stop()
 
 
 def paired(runs: list[Run], others: list[Run]) -> str:
@@ -377,7 +327,6 @@ def main() -> None:
                 [*mockpost, str(file)],
                 paths,
                 workdir / f"mockpost{size}.log",
-                env={"MOCKPOST_CACHE_DIR": str(workdir / "cache")},  # not the user's
             )
         )
         if args.compare:
@@ -437,9 +386,6 @@ def main() -> None:
 
     startup_command = [*big.command, "--quiet"]
     startups, startup_memory = startup_times(startup_command, 3, workdir)
-    warm = workdir / "warm-cache"
-    primed = prime_snapshot(startup_command, warm, workdir)
-    warm_startups = startup_times(startup_command, 3, workdir, snapshots=warm)[0] if primed else []
     compared_startups = (
         startup_times(startup_command, 3, workdir, compared[-1].source)[0] if compared else []
     )
@@ -486,18 +432,10 @@ def main() -> None:
         + ("one page reader on each mockpost's event stream" if not args.no_page else "no page")
     )
     print(
-        f"start-up to listening, 20,000 examples, first start (files loaded): median "
+        f"start-up to listening, 20,000 examples: median "
         f"{statistics.median(startups):.2f} s (runs: {', '.join(f'{s:.2f}' for s in startups)}); "
         f"memory once listening {startup_memory:.0f} MiB"
     )
-    if warm_startups:
-        print(
-            f"start-up again with the same files (the snapshot of the first read back): median "
-            f"{statistics.median(warm_startups):.2f} s "
-            f"(runs: {', '.join(f'{s:.2f}' for s in warm_startups)})"
-        )
-    else:
-        print("start-up from a snapshot: none was written (this checkout keeps none?)")
     if compared:
         old_small_runs, old_big_runs = (runs[s.name] for s in compared)
         old_small, old_big = (median(s.name, "rps") for s in compared)

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -32,11 +31,6 @@ from mockpost.web.delays import Delays
 from mockpost.web.handler import RUNTIME
 
 pytest_plugins = ["pytester"]  # the plugin's own tests run pytest inside pytest
-
-# No test keeps snapshots of what it loads, and none in the user's cache, unless it asks
-# (tests/test_snapshot.py): every CLI the tests start inherits these.
-os.environ["MOCKPOST_NO_CACHE"] = "1"
-os.environ["MOCKPOST_CACHE_DIR"] = tempfile.mkdtemp(prefix="mockpost-test-cache-")
 
 V21 = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 V20 = "https://schema.getpostman.com/json/collection/v2.0.0/collection.json"
@@ -171,7 +165,9 @@ def serve(make_index: Callable[..., Index], aiohttp_client: Any) -> Serve:
         if monotonic is not None:
             clocks["monotonic"] = monotonic
         runtime = Runtime(index, settings, store, **clocks)
-        client: TestClient[Any, Any] = await aiohttp_client(create_app(runtime, delays=delays))
+        client: TestClient[Any, Any] = await aiohttp_client(
+            create_app(runtime, delays=delays)
+        )
         return client
 
     return start

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from mockpost.calls.views import CallFilter, FilterError, glob
+from mockpost.lifecycle.reload import Reloader
 from mockpost.matching.index import build_index
 from mockpost.postman.reader import load_collection
-from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.app import create_app
 from tests.conftest import Serve, collection, environment, example, item, runtime_of

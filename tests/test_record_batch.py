@@ -13,10 +13,10 @@ import string
 from pathlib import Path
 from typing import Any
 
+from mockpost.lifecycle.reload import Reloader
 from mockpost.matching.index import build_index
 from mockpost.postman.reader import load_collection
 from mockpost.record.file import RecordFile
-from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.app import create_app
 from mockpost.web.fallthrough import FallThrough

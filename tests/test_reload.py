@@ -79,7 +79,7 @@ def test_sighup_reloads_and_says_so_in_one_line(write_json: Callable[..., Path])
 
 
 async def test_a_save_in_several_chunks_is_read_once_whole(tmp_path: Path) -> None:
-    from mockpost.runtime.watch import watch
+    from mockpost.lifecycle.watch import watch
 
     file = tmp_path / "api.json"
     file.write_text("old")
@@ -157,13 +157,13 @@ def test_switching_the_environment_rebuilds_what_answers(
 async def test_each_reload_is_an_event_for_the_call_log_page(
     write_json: Callable[..., Path], aiohttp_client: Any
 ) -> None:
-    from mockpost.runtime import startup
-    from mockpost.runtime.reload import Reloader
+    from mockpost.lifecycle.load import load
+    from mockpost.lifecycle.reload import Reloader
     from mockpost.runtime.runtime import Runtime
     from mockpost.web.app import create_app
 
     path = write_json(shop("first"))
-    runtime = Runtime(startup.load(path)[2])
+    runtime = Runtime(load(path)[2])
     client = await aiohttp_client(create_app(runtime, reloader=Reloader(runtime, path, None)))
     events = await client.get("/__mockpost/events")
     await events.content.readline()  # the stream's opening comment

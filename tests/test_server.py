@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import re
 import uuid
 from typing import Any
@@ -17,7 +16,6 @@ from mockpost.faults.latency import fixed
 from mockpost.runtime.cache import ReplyCache
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import ServerResponse, Settings
-from mockpost.runtime.startup import GrowthFreezer
 from mockpost.web.app import create_app
 from mockpost.web.delays import Delays
 from tests.conftest import NOT_FOUND, Serve, collection, example, item, runtime_of
@@ -460,30 +458,6 @@ async def test_the_kept_replies_are_bounded_by_count_and_bytes_and_answers_stay_
         response = await client.get(f"/users/{user}?{long_query}")
         assert await response.read() == f'{{"id": "{user}"}}'.encode()
         assert small.bytes <= 2_000
-
-
-async def test_kept_replies_are_frozen_out_of_the_collectors_sight_as_they_double(
-    make_index: Any, aiohttp_client: Any
-) -> None:
-    frozen_before = gc.get_freeze_count()
-    counts: list[int] = []
-    freezer = GrowthFreezer(first=2)
-
-    def grew(count: int) -> None:
-        if count >= freezer.next:
-            counts.append(count)
-        freezer.grew(count)
-
-    runtime = Runtime(make_index(USERS), cache=ReplyCache(on_grow=grew))
-    client = await aiohttp_client(create_app(runtime))
-    try:
-        for user in range(1, 10):
-            await client.get(f"/users/{user}")
-            await client.get(f"/users/{user}")  # a repeat keeps nothing new
-        assert counts == [2, 4, 8]
-        assert gc.get_freeze_count() > frozen_before
-    finally:
-        gc.unfreeze()
 
 
 async def test_a_swap_drops_every_kept_answer(serve: Serve, make_index: Any) -> None:

@@ -7,10 +7,8 @@ from pathlib import Path
 import click
 
 from mockpost.errors import MockpostError
-from mockpost.matching.index import Index
-from mockpost.postman.model import Collection, Environment
-from mockpost.runtime import startup
-from mockpost.runtime.snapshot import Snapshots
+from mockpost.lifecycle.load import Loaded
+from mockpost.lifecycle.load import load as load_files
 
 collection_argument = click.argument("collection", type=click.Path(dir_okay=False, path_type=Path))
 environment_option = click.option(
@@ -21,10 +19,9 @@ environment_option = click.option(
 )
 
 
-def load(
-    collection_path: Path, environment_path: Path | None, snapshots: Snapshots | None = None
-) -> tuple[Collection, Environment | None, Index]:
+def load(collection_path: Path, environment_path: Path | None) -> Loaded:
+    """The files loaded, or the one-line error that says what is wrong (a click error)."""
     try:
-        return startup.load(collection_path, environment_path, for_life=True, snapshots=snapshots)
+        return load_files(collection_path, environment_path)
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from mockpost.cli import options
+from mockpost.cli.collector import built_to_last
 from mockpost.cli.common import collection_argument, load
 from mockpost.cli.options import option
 from mockpost.errors import MockpostError
@@ -17,8 +18,6 @@ from mockpost.faults.latency import Latency
 from mockpost.faults.plan import ConnectionFault, ErrorRate, Faults, RateLimit
 from mockpost.matching.options import MatchOptions
 from mockpost.runtime.settings import ServerResponse, Settings
-from mockpost.runtime.snapshot import Snapshots
-from mockpost.runtime.startup import paused_gc
 from mockpost.server import DEFAULT_PORT
 
 FilePath = click.Path(dir_okay=False, path_type=Path)
@@ -157,17 +156,6 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     help="Do not reload when the collection or environment file is saved (SIGHUP still does).",
 )
 @option(
-    "--no-cache",
-    is_flag=True,
-    help="Load the files, not the snapshot kept of them by an earlier start (a second start "
-    "with the same files reads back what the first built; see --cache-dir).",
-)
-@option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where snapshots are kept  [default: $XDG_CACHE_HOME/mockpost or ~/.cache/mockpost]",
-)
-@option(
     "--write-env",
     type=FilePath,
     help="Once listening, write a Postman environment file whose URL variable holds the "
@@ -229,8 +217,6 @@ def serve(
     log_capacity: int,
     no_admin: bool,
     no_watch: bool,
-    no_cache: bool,
-    cache_dir: Path | None,
     write_env: Path | None,
     url_var: str,
     proxy: str | None,
@@ -250,15 +236,13 @@ def serve(
         raise click.BadParameter(
             "records what --proxy answers: give --proxy too", param_hint="--record-to"
         )
-    # aiohttp, rich and the rest of the server, imported here (`--help` does without them)
-    # and before loading: in a thread alongside the load, the import waited for Python's
-    # lock after each file it read, and gained nothing. What is imported lives as long as
-    # the process: the garbage collector need not walk it, then or later.
-    with paused_gc(freeze_after=True):
+    # aiohttp, rich and the rest of the server are imported here (`--help` does without
+    # them), and before loading: in a thread alongside the load, the import waited for
+    # Python's lock after each file it read, and gained nothing.
+    with built_to_last():
         from mockpost.server.run import Outputs, run
 
-    snapshots = None if no_cache else Snapshots(cache_dir)
-    loaded, env, index = load(collection, environment, snapshots)
+        loaded, env, index = load(collection, environment)
 
     settings = Settings(
         delay=delay,
@@ -294,7 +278,6 @@ def serve(
         keep_query=keep_query,
         allow_hosts=allow_hosts,
         remote_admin=allow_remote_admin,
-        from_snapshot=snapshots is not None and snapshots.read_back,
     )
     try:
         code = run(
@@ -304,9 +287,6 @@ def serve(
             settings,
             outputs,
             (collection, environment),
-            # The snapshot is written once listening (what a first start is timed to), from a
-            # detached process, while no other thread runs.
-            once_listening=snapshots.write_kept if snapshots is not None else None,
         )
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None

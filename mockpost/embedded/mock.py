@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from mockpost.calls.record import CallRecord, How
 from mockpost.embedded import assertions
 from mockpost.embedded.assertions import Wanted
+from mockpost.lifecycle.reload import Reloader
 from mockpost.runtime.patch import patched, settings_json
-from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
 
 T = TypeVar("T")

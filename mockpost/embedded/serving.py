@@ -20,12 +20,12 @@ from typing import Any, TypeVar
 
 from mockpost.calls.store import CallStore
 from mockpost.embedded.mock import Mock
-from mockpost.runtime import startup
+from mockpost.lifecycle.load import load
+from mockpost.lifecycle.reload import Reloader
+from mockpost.lifecycle.watch import stamp, watch
 from mockpost.runtime.patch import patched
-from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
-from mockpost.runtime.watch import stamp, watch
 from mockpost.web.app import create_app
 from mockpost.web.guard import Access
 from mockpost.web.run import Runner, close, listen
@@ -101,7 +101,7 @@ class Serving:
 
     async def _start(self) -> _Started:
         stamps = [stamp(p) for p in (self.collection, self.environment) if p is not None]
-        _, _, index = await asyncio.to_thread(startup.load, self.collection, self.environment)
+        _, _, index = await asyncio.to_thread(load, self.collection, self.environment)
         runtime = Runtime(index, self.settings, CallStore(self.log_capacity))
         reloader = Reloader(runtime, self.collection, self.environment)
         app = create_app(runtime, admin=self.admin, reloader=reloader, access=Access(self.host))

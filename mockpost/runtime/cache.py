@@ -24,23 +24,17 @@ ENTRY_OVERHEAD = 400  # bytes counted per entry besides its key's text and its r
 
 
 class ReplyCache:
-    """Replies and decisions of plain calls, oldest first, within `max_entries` and `max_bytes`.
+    """Replies and decisions of plain calls, oldest first, within `max_entries` and `max_bytes`."""
 
-    `on_grow(count)` is told the count of entries each time one is added (the server uses it
-    to freeze what it keeps out of the garbage collector's sight as it grows).
-    """
-
-    __slots__ = ("_bytes", "_entries", "_sizes", "get", "max_bytes", "max_entries", "on_grow")
+    __slots__ = ("_bytes", "_entries", "_sizes", "get", "max_bytes", "max_entries")
 
     def __init__(
         self,
         max_entries: int = MAX_ENTRIES,
         max_bytes: int = MAX_BYTES,
-        on_grow: Callable[[int], None] | None = None,
     ) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self.on_grow = on_grow
         self._entries: OrderedDict[Key, Reply | Decision] = OrderedDict()
         self._sizes: dict[Key, int] = {}
         self._bytes = 0
@@ -63,8 +57,6 @@ class ReplyCache:
         entries[key] = entry
         sizes[key] = size
         self._bytes += size
-        if self.on_grow is not None:
-            self.on_grow(len(entries))
 
     def clear(self) -> None:
         self._entries.clear()

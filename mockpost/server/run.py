@@ -19,15 +19,14 @@ from typing import TextIO
 from mockpost import __version__
 from mockpost.calls.jsonlines import JsonLines
 from mockpost.calls.store import CallStore
+from mockpost.lifecycle.reload import RECORDING, Reloaded, Reloader
+from mockpost.lifecycle.watch import stamp, watch
 from mockpost.matching.index import Index
 from mockpost.postman.model import Collection, Environment
 from mockpost.record.file import RecordFile
 from mockpost.report import emptied_lines, emptied_paths
-from mockpost.runtime import startup
-from mockpost.runtime.reload import RECORDING, Reloaded, Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
-from mockpost.runtime.watch import stamp, watch
 from mockpost.server import DEFAULT_PORT
 from mockpost.server.command import Command
 from mockpost.server.files import OutputError, open_log, write_environment, write_har
@@ -67,7 +66,6 @@ class Outputs:
     keep_query: tuple[str, ...] = ()  # secret query parameters recorded as they are
     allow_hosts: tuple[str, ...] = ()  # more Host names mockpost's API answers
     remote_admin: bool = False  # changes from other machines taken without an API key
-    from_snapshot: bool = False  # what was loaded was read back from an earlier start's snapshot
 
 
 def _flushing(steps: list[Callable[[], Generator[None, None, None]]]) -> Iterator[None]:
@@ -85,7 +83,6 @@ def run(
     settings: Settings,
     outputs: Outputs,
     sources: Sources | None = None,
-    once_listening: Callable[[], None] | None = None,
 ) -> int | None:
     """Serve until SIGINT or SIGTERM, or until the command ends: then its exit code (raises
     MockpostError for what a person must fix).
@@ -97,9 +94,7 @@ def run(
             check_writable(path)
     with ExitStack() as files:
         log_file = files.enter_context(open_log(outputs.log_file)) if outputs.log_file else None
-        return _serve(
-            collection, environment, index, settings, outputs, log_file, sources, once_listening
-        )
+        return _serve(collection, environment, index, settings, outputs, log_file, sources)
 
 
 def _serve(
@@ -110,7 +105,6 @@ def _serve(
     outputs: Outputs,
     log_file: TextIO | None,
     sources: Sources | None,
-    once_listening: Callable[[], None] | None,
 ) -> int | None:
     watched = [p for p in sources if p is not None] if sources is not None else []
     loaded = [stamp(p) for p in watched]  # as near to when they were read as can be
@@ -119,8 +113,6 @@ def _serve(
     banner = Banner(console)
     banner.loaded(collection, environment, __version__)
     banner.settings(settings)
-    if outputs.from_snapshot:
-        banner.note("  read back from the snapshot an earlier start made of these files")
     log_in_one_line(banner.warn)
     for line in emptied_lines(emptied_paths(index)):
         banner.warn("  " + line)
@@ -130,7 +122,6 @@ def _serve(
             "(serve with --no-admin to have the examples answer them)"
         )
     runtime = Runtime(index, settings, CallStore(outputs.log_capacity))
-    runtime.cache.on_grow = startup.GrowthFreezer().grew
     flushes: list[Callable[[], Generator[None, None, None]]] = []
     stdout_lines = JsonLines(sys.stdout) if as_json else None
     if stdout_lines is not None:
@@ -155,8 +146,6 @@ def _serve(
         )
         if stdout_lines is not None:
             stdout_lines.event(event="listening", url=url)
-        if once_listening is not None:
-            once_listening()
 
     reloader = Reloader(runtime, *sources) if sources is not None else None
     fallthrough = _fallthrough(outputs, reloader)
@@ -196,7 +185,6 @@ def _serve(
             f"changes to the mock are taken {changes}"
         )
     command = Command(outputs.command, banner.warn) if outputs.command else None
-    startup.freeze()
     app = create_app(
         runtime,
         admin=outputs.admin,

@@ -27,10 +27,10 @@ from mockpost.calls.views import (
     whole_number,
 )
 from mockpost.errors import MockpostError
+from mockpost.lifecycle.reload import Reloader
 from mockpost.report import find_routes, routes_json
 from mockpost.runtime.headers import key_matches
 from mockpost.runtime.patch import SettingsError, patched, settings_json
-from mockpost.runtime.reload import Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.events import Streams, stream
 from mockpost.web.guard import Access, Refused, check

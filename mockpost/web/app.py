@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from mockpost.calls.views import iso_time
-from mockpost.runtime.reload import Reloaded, Reloader
+from mockpost.lifecycle.reload import Reloaded, Reloader
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.admin import PREFIX, RELOADER, SAY, STREAMS, add_admin
 from mockpost.web.delays import Delays

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,25 +18,46 @@ from pathlib import Path
 from typing import Any
 
 from mockpost.errors import MockpostError
+from mockpost.lifecycle.load import load as load_files
+from mockpost.lifecycle.load import served_with
 from mockpost.matching.index import Index
-from mockpost.runtime import startup
 from mockpost.runtime.runtime import Runtime
 
 BUILD_SWITCH_INTERVAL = 0.0005  # s: how long the build holds the interpreter while calls wait
 RECORDING = "a recording"  # the cause of the reloads that serve what was just recorded
 
 
-@contextmanager
-def _calls_first() -> Iterator[None]:
-    """While the build runs, the thread answering calls gets the interpreter back within
-    0.5 ms instead of Python's 5 ms: it waits for it after every read and write, and a
-    CPU-bound build would hold it the whole interval each time."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, BUILD_SWITCH_INTERVAL))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
+class _CallsFirst:
+    """While an index is built in a thread, the thread answering calls gets the interpreter
+    back within 0.5 ms instead of Python's 5 ms: it waits for it after every read and write,
+    and a CPU-bound build would hold it the whole interval each time.
+
+    The interval is the process's: the first build to start sets it, the last to end puts
+    back what it was, however many mocks of one process reload at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._builds = 0
+        self._before = 0.0
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._builds == 0:
+                self._before = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._before, BUILD_SWITCH_INTERVAL))
+            self._builds += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._builds -= 1
+                if self._builds == 0:
+                    sys.setswitchinterval(self._before)
+
+
+calls_first = _CallsFirst()
 
 
 class Same(Enum):
@@ -80,9 +102,9 @@ class Reloader:
         file, or None for none; `recorded`: a snapshot of the recorded items."""
         chosen = self.environment if environment is SAME else environment
         items = self.recorded() if recorded is None else recorded
-        base = startup.load(self.collection, chosen)[2]
+        base = load_files(self.collection, chosen)[2]
         self._base = (chosen, base)
-        return startup.served_with(base, items)
+        return served_with(base, items)
 
     async def grow(self) -> Reloaded:
         """Serve what a recording holds now: its items are read and compiled on top of the
@@ -93,8 +115,8 @@ class Reloader:
                 return await self._reload(cause=RECORDING)
             base = self._base[1]
             recorded = self.recorded()
-            with _calls_first():
-                index = await asyncio.to_thread(startup.served_with, base, recorded)
+            with calls_first():
+                index = await asyncio.to_thread(served_with, base, recorded)
             return self.apply(index, cause=RECORDING)
 
     def apply(
@@ -148,7 +170,7 @@ class Reloader:
     async def _reload(self, environment: Path | Same | None = SAME, cause: str = "") -> Reloaded:
         try:
             recorded = self.recorded()  # taken here: the calls go on adding to it
-            with _calls_first():
+            with calls_first():
                 index = await asyncio.to_thread(self.load, environment, recorded)
         except MockpostError as error:
             examples = len(self.runtime.state.index.examples)
