@@ -32,6 +32,11 @@ from mockpost.web.handler import RUNTIME
 
 pytest_plugins = ["pytester"]  # the plugin's own tests run pytest inside pytest
 
+# The app that tests serve sends repeats as `mockpost serve` does, with the fast path of
+# web/wire.py, unless the run turns it off (as `scripts/check` does for a second run): then
+# every CLI a test starts inherits the variable, and answers without it too.
+FAST_REPLIES = os.environ.get("MOCKPOST_NO_FAST_REPLIES", "") in ("", "0", "false")
+
 V21 = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 V20 = "https://schema.getpostman.com/json/collection/v2.0.0/collection.json"
 
@@ -157,6 +162,7 @@ def serve(make_index: Callable[..., Index], aiohttp_client: Any) -> Serve:
         clock: Callable[[], float] | None = None,
         monotonic: Callable[[], float] | None = None,
         delays: Delays | None = None,
+        fast_replies: bool = FAST_REPLIES,
     ) -> TestClient[Any, Any]:
         index = make_index(data, env)
         clocks: dict[str, Any] = {}
@@ -166,7 +172,7 @@ def serve(make_index: Callable[..., Index], aiohttp_client: Any) -> Serve:
             clocks["monotonic"] = monotonic
         runtime = Runtime(index, settings, store, **clocks)
         client: TestClient[Any, Any] = await aiohttp_client(
-            create_app(runtime, delays=delays)
+            create_app(runtime, delays=delays, fast_replies=fast_replies)
         )
         return client
 

@@ -82,7 +82,6 @@ async def start(aiohttp_server: Any, make_index: Any, data: dict[str, Any], **kw
     [
         pytest.param(b"GET /x/a%0d%0aB HTTP/1.1", "/x/a\r\nB", id="encoded-crlf-in-the-path"),
         pytest.param(b"OPTIONS * HTTP/1.1", "*", id="options-asterisk"),
-        pytest.param(b"CONNECT example.com:443 HTTP/1.1", "example.com:443", id="connect"),
         pytest.param(b"GET /a%1b[2J%00 HTTP/1.1", "/a\x1b[2J\x00", id="escape-and-nul"),
     ],
 )
@@ -96,6 +95,20 @@ async def test_strange_targets_reach_mockpost_and_are_answered_and_logged(
     record = runtime.store.last()
     assert record is not None
     assert (record.status, record.path) == (404, path)
+
+
+async def test_a_connect_call_is_refused_by_aiohttp_and_the_mock_goes_on(
+    aiohttp_server: Any, make_index: Any
+) -> None:
+    """An aiohttp application never sees `CONNECT host:port` (aio-libs/aiohttp#3257): its
+    router answers 404 before any handler. The mock stays up and answers the next call."""
+    server, runtime = await start(aiohttp_server, make_index, USERS)
+    answer = await raw_call(server.port, b"CONNECT example.com:443 HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 404")
+    answer = await raw_call(server.port, b"GET /users/7 HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200")
+    record = runtime.store.last()
+    assert record is not None and record.path == "/users/7"
 
 
 @pytest.mark.parametrize(

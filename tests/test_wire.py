@@ -11,9 +11,14 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from mockpost.calls.record import How
 from mockpost.responses.reply import Reply
+from mockpost.runtime.runtime import Runtime
+from mockpost.web import wire
+from mockpost.web.app import create_app
+from mockpost.web.handler import FAST_REPLIES
 from mockpost.web.wire import MAX_WHOLE, NOT_WHOLE, Whole, encode
 from tests.conftest import Serve, collection, example, item, runtime_of
 
@@ -91,7 +96,7 @@ REPLIES = collection(
 async def test_a_kept_reply_repeats_the_first_answer_byte_for_byte(
     serve: Serve, target: str
 ) -> None:
-    client = await serve(REPLIES)
+    client = await serve(REPLIES, fast_replies=True)
     async with connect(client) as connection:
         first = await connection.call(target)
         assert runtime_of(client).kept("GET", target, False, ()) is not None
@@ -107,7 +112,7 @@ async def test_a_kept_reply_repeats_the_first_answer_byte_for_byte(
 async def test_each_repeat_has_one_date_of_its_moment_and_the_examples_own_server(
     serve: Serve,
 ) -> None:
-    client = await serve(REPLIES)
+    client = await serve(REPLIES, fast_replies=True)
     async with connect(client) as connection:
         answers = [await connection.call("/own") for _ in range(3)]
     for answer in answers:
@@ -129,7 +134,7 @@ async def test_each_repeat_has_one_date_of_its_moment_and_the_examples_own_serve
 async def test_calls_aiohttp_answers_differently_still_get_aiohttps_answer(
     serve: Serve, method: str, extra: str, expect: bytes
 ) -> None:
-    client = await serve(REPLIES)
+    client = await serve(REPLIES, fast_replies=True)
     for _ in range(3):  # the first is matched, the others are repeats of a kept reply
         async with connect(client) as connection:
             answer = await connection.call("/json", method, extra)
@@ -138,7 +143,7 @@ async def test_calls_aiohttp_answers_differently_still_get_aiohttps_answer(
 
 
 async def test_an_http_1_0_call_gets_an_http_1_0_answer_on_its_repeats(serve: Serve) -> None:
-    client = await serve(REPLIES)
+    client = await serve(REPLIES, fast_replies=True)
     for _ in range(3):
         reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
         writer.write(b"GET /json HTTP/1.0\r\n\r\n")
@@ -184,7 +189,7 @@ def test_the_bytes_of_a_reply_are_its_head_the_date_of_the_moment_and_the_rest()
 
 
 async def test_pipelined_repeats_are_all_answered_in_order(serve: Serve) -> None:
-    client = await serve(REPLIES)
+    client = await serve(REPLIES, fast_replies=True)
     reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
     targets = ["/json", "/bare", "/teapot"] * 100
     writer.write(b"".join(f"GET {t} HTTP/1.1\r\nHost: t\r\n\r\n".encode() for t in targets))
@@ -207,7 +212,7 @@ async def test_an_access_log_reads_the_repeats_as_it_reads_any_answer(
 ) -> None:
     """Embedded in an app whose access log is on (aiohttp's default logger at INFO)."""
     caplog.set_level(logging.INFO, logger="aiohttp.access")
-    client = await serve(REPLIES)
+    client = await serve(REPLIES, fast_replies=True)
     for _ in range(3):
         answer = await client.get("/teapot", headers={"Referer": "r"})
         assert answer.status == 418
@@ -216,3 +221,96 @@ async def test_an_access_log_reads_the_repeats_as_it_reads_any_answer(
     sizes = [re.search(r'"GET /teapot HTTP/1.1" 418 (\d+)', line) for line in lines]
     assert all(size is not None and int(size.group(1)) > len(b"short and stout") for size in sizes)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+# -- confined: on only where mockpost owns the server, and what it sends is aiohttp's -----
+
+
+def with_a_header_middleware(app: web.Application) -> None:
+    @web.middleware
+    async def stamped(request: web.Request, handler: Any) -> web.StreamResponse:
+        response: web.StreamResponse = await handler(request)
+        response.headers["X-Embedder"] = "yes"
+        return response
+
+    app.middlewares.append(stamped)
+
+
+@pytest.mark.parametrize("asked", [False, True], ids=["default", "asked-for"])
+async def test_an_app_embedded_with_a_middleware_answers_every_repeat_through_it(
+    make_index: Any, aiohttp_client: Any, asked: bool
+) -> None:
+    app = create_app(Runtime(make_index(REPLIES)), fast_replies=asked)
+    with_a_header_middleware(app)
+    client = await aiohttp_client(app)
+    for _ in range(4):
+        answer = await client.get("/json")
+        assert answer.status == 200
+        assert answer.headers["X-Embedder"] == "yes"
+        assert await answer.read() == b'{"a": 1}'
+    assert not app[FAST_REPLIES].on
+
+
+@pytest.mark.parametrize("asked", [False, True], ids=["default", "asked-for"])
+async def test_an_embedders_response_signal_sees_every_repeat(
+    make_index: Any, aiohttp_client: Any, asked: bool
+) -> None:
+    seen: list[str] = []
+
+    async def prepared(request: web.Request, response: web.StreamResponse) -> None:
+        seen.append(request.path)
+        response.headers["X-Signed"] = "1"
+
+    app = create_app(Runtime(make_index(REPLIES)), fast_replies=asked)
+    app.on_response_prepare.append(prepared)
+    client = await aiohttp_client(app)
+    for _ in range(3):
+        answer = await client.get("/teapot")
+        assert (answer.status, answer.headers["X-Signed"]) == (418, "1")
+    assert seen == ["/teapot"] * 3
+
+
+async def test_an_app_made_by_create_app_builds_every_reply_through_aiohttp(
+    make_index: Any, aiohttp_client: Any
+) -> None:
+    app = create_app(Runtime(make_index(REPLIES)))
+    await aiohttp_client(app)
+    assert not app[FAST_REPLIES].on
+
+
+async def test_asked_for_on_a_plain_app_the_fast_path_is_on_once_it_starts(
+    make_index: Any, aiohttp_client: Any
+) -> None:
+    app = create_app(Runtime(make_index(REPLIES)), fast_replies=True)
+    await aiohttp_client(app)
+    assert app[FAST_REPLIES].on
+
+
+async def test_the_bytes_made_here_are_the_bytes_aiohttp_sends() -> None:
+    assert await wire.differs_from_aiohttp() == ""
+
+
+@pytest.mark.parametrize("broken", ["encoding", "series"])
+async def test_the_fast_path_turns_itself_off_with_a_note_when_it_would_differ(
+    make_index: Any, aiohttp_client: Any, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    if broken == "encoding":  # as if aiohttp had changed what it sends
+        made = encode
+
+        def other(reply: Reply) -> Whole:
+            found = made(reply)
+            return Whole(found.head.replace(b"Content-Length", b"content-length"), found.rest, True)
+
+        monkeypatch.setattr(wire, "encode", other)
+    else:
+        monkeypatch.setattr(wire, "CHECKED_WITH", ("2.0",))
+    notes: list[str] = []
+    app = create_app(Runtime(make_index(REPLIES)), fast_replies=True, say=notes.append)
+    client = await aiohttp_client(app)
+    assert not app[FAST_REPLIES].on
+    assert len(notes) == 1
+    assert "every reply is built by aiohttp" in notes[0]
+    assert ("content-length" in notes[0]) if broken == "encoding" else ("series" in notes[0])
+    for _ in range(3):
+        answer = await client.get("/json")
+        assert answer.headers["Content-Length"] == "8"

@@ -156,6 +156,12 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     help="Do not reload when the collection or environment file is saved (SIGHUP still does).",
 )
 @option(
+    "--no-fast-replies",
+    is_flag=True,
+    help="Build every reply through aiohttp (by default a repeated call's reply is sent as "
+    "bytes made on its first repeat; see docs/performance.md).",
+)
+@option(
     "--write-env",
     type=FilePath,
     help="Once listening, write a Postman environment file whose URL variable holds the "
@@ -217,6 +223,7 @@ def serve(
     log_capacity: int,
     no_admin: bool,
     no_watch: bool,
+    no_fast_replies: bool,
     write_env: Path | None,
     url_var: str,
     proxy: str | None,
@@ -268,6 +275,7 @@ def serve(
         log_capacity=log_capacity,
         admin=not no_admin,
         watch=not no_watch,
+        fast_replies=not no_fast_replies,
         write_env=write_env,
         url_var=url_var.strip(),
         command=command,

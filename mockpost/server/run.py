@@ -56,6 +56,7 @@ class Outputs:
     log_capacity: int = 1000  # calls kept in full
     admin: bool = True  # the API and page under /__mockpost/
     watch: bool = True  # reload when the collection or environment file is saved
+    fast_replies: bool = True  # a kept reply's repeats sent as bytes made once (web/wire.py)
     write_env: Path | None = None  # a Postman environment holding the mock's URL, for newman
     url_var: str = "url"  # the name of that environment's variable
     command: tuple[str, ...] = ()  # run against the mock; mockpost stops when it ends
@@ -192,6 +193,7 @@ def _serve(
         fallthrough=fallthrough,
         access=access,
         say=banner.note,
+        fast_replies=outputs.fast_replies,
     )
     try:
         asyncio.run(

@@ -2,47 +2,67 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
+from yarl import URL
 
 from mockpost.calls.views import iso_time
 from mockpost.lifecycle.reload import Reloaded, Reloader
 from mockpost.runtime.runtime import Runtime
-from mockpost.web.admin import PREFIX, RELOADER, SAY, STREAMS, add_admin
+from mockpost.web.admin import RELOADER, SAY, STREAMS, add_admin
 from mockpost.web.delays import Delays
 from mockpost.web.events import Streams
 from mockpost.web.fallthrough import PROXY, FallThrough
 from mockpost.web.guard import Access
-from mockpost.web.handler import DELAYS, MAX_REQUEST_BODY, RUNTIME, handle
-from mockpost.web.target import decodes_to_itself
+from mockpost.web.handler import DELAYS, FAST_REPLIES, MAX_REQUEST_BODY, RUNTIME, handle
+from mockpost.web.wire import FastReplies
+
+log = logging.getLogger("mockpost.web")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _every_target(router: web.UrlDispatcher, route: web.AbstractRoute) -> None:
-    """Every call reaches a handler, whatever the router makes of its target: a path holding
-    a newline, `OPTIONS *` and `CONNECT host:port` go to `route` (the mock's).
+class EveryTarget(web.AbstractResource):
+    """The mock's catch-all, registered with the router as any resource is: every call that
+    no other route of the app takes comes here, with every method, whatever its path (one
+    holding a newline, `*` of `OPTIONS *`).
 
-    The router's own `resolve` is wrapped rather than a middleware added (a middleware costs
-    every call about 3 µs in aiohttp). A target that decodes to itself and is not under
-    mockpost's own prefix goes to `route` without the router (which would decode the path,
-    walk its prefixes and match the route's pattern, to find the same route: the catch-all
-    matches every such path, for every method); any other target that starts with `/` goes
-    to the router, which also finds mockpost's own routes.
+    The router tries it last: it is indexed under `/`, which every walk of the router over a
+    target's prefixes ends at, after the longer prefixes of mockpost's own routes. (A
+    `CONNECT host:port` has no path to walk: aiohttp answers it 404 before any handler,
+    aio-libs/aiohttp#3257.)
     """
-    resolve = router.resolve
 
-    async def catch_all() -> web.UrlMappingMatchInfo:
-        return web.UrlMappingMatchInfo({"tail": ""}, route)
+    def __init__(self, handler: Handler) -> None:
+        super().__init__()
+        self.route = web.ResourceRoute(hdrs.METH_ANY, handler, self)
 
-    def every_target(request: web.Request) -> Awaitable[web.UrlMappingMatchInfo]:
-        target = request.raw_path
-        if decodes_to_itself(target) and not target.startswith(PREFIX):
-            return catch_all()
-        if request.path.startswith("/"):
-            return resolve(request)  # its own coroutine: no extra frame for a usual call
-        return catch_all()
+    @property
+    def canonical(self) -> str:
+        return "/"
 
-    setattr(router, "resolve", every_target)  # noqa: B010 (a method replaced on this object)
+    def url_for(self, **kwargs: str) -> URL:
+        return URL.build(path="/")
+
+    async def resolve(self, request: web.Request) -> tuple[web.UrlMappingMatchInfo, set[str]]:
+        return web.UrlMappingMatchInfo({}, self.route), {hdrs.METH_ANY}
+
+    def add_prefix(self, prefix: str) -> None:
+        raise NotImplementedError("mockpost's catch-all serves its own app, not a sub-app")
+
+    def get_info(self) -> Any:  # aiohttp's own type for it is not public
+        return {"path": "/"}
+
+    def raw_match(self, path: str) -> bool:
+        return True
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self) -> Iterator[web.AbstractRoute]:
+        return iter((self.route,))
 
 
 App = web.Application
@@ -75,6 +95,7 @@ def create_app(
     fallthrough: FallThrough | None = None,
     access: Access | None = None,
     say: Callable[[str], None] | None = None,
+    fast_replies: bool = False,
 ) -> App:
     """The aiohttp application that serves the runtime: every target, every method, and
     (unless `admin` is False) mockpost's API and page under `/__mockpost/`.
@@ -82,7 +103,9 @@ def create_app(
     `delays` waits out answers' delays (tests give one with their own sleep); with a
     `reloader`, `POST /__mockpost/reload` and an environment in the settings use it;
     `access` says who may use the API (default: calls to a loopback name, `web/guard.py`);
-    `say` is told, in a line, each change made through the API (settings, reset, clear).
+    `say` is told, in a line, each change made through the API (settings, reset, clear);
+    `fast_replies`: send a kept reply's repeats as bytes made once, where nothing rules it
+    out (`web/wire.py`; for a server mockpost owns whole: the `mockpost` command).
     """
     app = web.Application(client_max_size=MAX_REQUEST_BODY)
     app[RUNTIME] = runtime
@@ -97,6 +120,8 @@ def create_app(
     if fallthrough is not None:
         app[PROXY] = fallthrough
         app.cleanup_ctx.append(fallthrough.forwarder.running)
-    catch_all = app.router.add_route("*", r"/{tail:[\s\S]*}", handle)
-    _every_target(app.router, catch_all)
+    app.router.register_resource(EveryTarget(handle))
+    fast = app[FAST_REPLIES] = FastReplies(fast_replies)
+    told = say if say is not None else log.warning
+    app.on_startup.append(lambda app: fast.decide(app, told))
     return app

@@ -24,13 +24,14 @@ from mockpost.web.broken import send_broken
 from mockpost.web.delays import Delays
 from mockpost.web.fallthrough import PROXY
 from mockpost.web.target import decodes_to_itself, split
-from mockpost.web.wire import whole
+from mockpost.web.wire import FastReplies, whole
 
 MAX_REQUEST_BODY = 64 * 1024 * 1024
 log = logging.getLogger("mockpost.web")
 
 RUNTIME = web.AppKey("runtime", Runtime)
 DELAYS = web.AppKey("delays", Delays)
+FAST_REPLIES = web.AppKey("fast_replies", FastReplies)
 
 
 class CallHeaders(Mapping[str, str]):
@@ -86,8 +87,8 @@ def _call_of(request: web.Request, body: bytes) -> Call:
 
 def _path_and_query(request: web.Request) -> tuple[str, str]:
     """The decoded path and the raw query string a record shows; cut from the target when it
-    decodes to itself (web/target.py), else aiohttp's. `CONNECT host:port` has no path: its
-    target stands for it."""
+    decodes to itself (web/target.py), else aiohttp's (a target with no path, such as
+    `OPTIONS *`, stands for its path)."""
     target = request.raw_path
     if decodes_to_itself(target):
         return split(target)
@@ -140,7 +141,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
         )
     if reply.fault is not None:
         return await send_broken(request, reply, delays)
-    if kept and (sent := whole(reply, request)) is not None:
+    if kept and request.app[FAST_REPLIES].on and (sent := whole(reply, request)) is not None:
         return sent  # a kept reply's repeat: bytes made on its first (web/wire.py)
     return web.Response(
         status=reply.status, reason=reply.reason, headers=reply.headers, body=reply.body
