@@ -108,7 +108,8 @@ async def test_a_connect_call_is_refused_by_aiohttp_and_the_mock_goes_on(
     answer = await raw_call(server.port, b"GET /users/7 HTTP/1.1\r\nHost: x\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 200")
     record = runtime.store.last()
-    assert record is not None and record.path == "/users/7"
+    assert record is not None
+    assert record.path == "/users/7"
 
 
 @pytest.mark.parametrize(

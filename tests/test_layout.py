@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,8 @@ def test_the_core_imports_neither_click_aiohttp_nor_rich() -> None:
     modules = [
         "mockpost." + str(p.relative_to(PACKAGE).with_suffix("")).replace("/", ".")
         for p in sorted(PACKAGE.rglob("*.py"))
-        if p.parts[len(PACKAGE.parts)] in ("postman", "matching", "responses", "calls", "runtime")
+        if p.parts[len(PACKAGE.parts)]
+        in ("postman", "matching", "responses", "calls", "runtime", "lifecycle")
         or (p.parent == PACKAGE and p.name != "__main__.py")
     ]
     modules = [m.removesuffix(".__init__") for m in modules]
@@ -42,6 +44,45 @@ def test_only_the_front_ends_import_their_library() -> None:
             text = path.read_text(encoding="utf-8")
             assert f"import {library}" not in text, f"{relative} imports {library}"
             assert f"from {library}" not in text, f"{relative} imports {library}"
+
+
+# What only the `mockpost` command may do to the process it owns, and where.
+ONLY_IN = {"gc": "cli/collector.py", "sys.setswitchinterval": "lifecycle/reload.py"}
+NEVER = {"pickle", "marshal", "shelve", "multiprocessing", "os.fork", "os.forkpty", "os.setsid"}
+
+
+def _uses(tree: ast.AST) -> set[str]:
+    """The modules imported, and the dotted names called (`os.fork`, `setattr`)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call):
+            name = node.func
+            parts = []
+            while isinstance(name, ast.Attribute):
+                parts.append(name.attr)
+                name = name.value
+            if isinstance(name, ast.Name):
+                found.add(".".join([name.id, *reversed(parts)]))
+    return found
+
+
+def test_no_pickle_no_fork_no_patched_library_and_process_state_in_one_place_each() -> None:
+    wrong: list[str] = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = str(path.relative_to(PACKAGE))
+        uses = _uses(ast.parse(path.read_text(encoding="utf-8")))
+        wrong += [f"{relative}: {name}" for name in sorted(uses & NEVER)]
+        if "setattr" in uses:  # a library's object patched (object.__setattr__ is our own)
+            wrong.append(f"{relative}: setattr")
+        for name, home in ONLY_IN.items():
+            if relative != home and any(u == name or u.startswith(name + ".") for u in uses):
+                wrong.append(f"{relative}: {name} (only {home} may)")
+    assert wrong == []
 
 
 def test_no_module_is_much_over_300_lines() -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -122,6 +125,35 @@ def test_reload_serves_the_saved_file_and_a_broken_one_raises(tmp_path: Path) ->
         with pytest.raises(LoadError, match="is not valid JSON"):
             mock.reload()
         assert http_get(mock.url + "/a") == (200, b"two")
+
+
+def test_two_mocks_in_one_process_leave_its_collector_and_switch_interval_alone(
+    tmp_path: Path,
+) -> None:
+    """The library runs in someone else's process: starting, serving, reloading (two at
+    once) and stopping change neither the garbage collector nor the switch interval."""
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(collection(item("a", example("a", "x/a", body="one")))))
+    state = (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold(), sys.getswitchinterval())
+    with mockpost.serving(path) as first, mockpost.serving(path) as second:
+        assert http_get(first.url + "/a") == (200, b"one")
+        for _ in range(5):
+            first.reload()
+            second.reload()
+        reloads = [threading.Thread(target=mock.reload) for mock in (first, second) * 3]
+        for thread in reloads:
+            thread.start()
+        for thread in reloads:
+            thread.join()
+        assert http_get(second.url + "/a") == (200, b"one")
+        during = (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold())
+        assert during == state[:3]
+    assert (
+        gc.isenabled(),
+        gc.get_freeze_count(),
+        gc.get_threshold(),
+        sys.getswitchinterval(),
+    ) == state
 
 
 def test_options_are_those_of_serve(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 import signal
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -220,3 +221,17 @@ def test_a_port_in_use_suggests_a_free_one(write_json: Callable[..., Path]) -> N
         )
     assert result.exit_code == 1
     assert "--port 0" in result.output
+
+
+def test_builds_that_overlap_put_the_switch_interval_back_when_the_last_ends() -> None:
+    from mockpost.lifecycle.reload import BUILD_SWITCH_INTERVAL, calls_first
+
+    before = sys.getswitchinterval()
+    first, second = calls_first(), calls_first()
+    first.__enter__()
+    second.__enter__()
+    assert sys.getswitchinterval() == min(before, BUILD_SWITCH_INTERVAL)
+    first.__exit__(None, None, None)  # the first to start ends first
+    assert sys.getswitchinterval() == min(before, BUILD_SWITCH_INTERVAL)
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before

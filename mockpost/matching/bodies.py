@@ -20,8 +20,8 @@ from functools import lru_cache
 from typing import Any
 
 from mockpost.calls.body import NOT_JSON, CallBody, parse_json
-from mockpost.frozen import frozen
 from mockpost.postman.model import Pairs
+from mockpost.readonly import readonly
 
 
 def json_equal(a: Any, b: Any) -> bool:
@@ -47,7 +47,7 @@ def normalise_graphql(query: str) -> str:
     return _GRAPHQL_PUNCT.sub(r"\1", _GRAPHQL_SPACE.sub(" ", query).strip())
 
 
-@frozen(eq=False)
+@readonly(eq=False)
 class ExpectedBody:
     """An example's request body in the form body matching compares."""
 

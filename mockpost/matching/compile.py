@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from urllib.parse import parse_qsl, unquote
 
 from mockpost.calls.record import ExampleRef
-from mockpost.frozen import frozen
 from mockpost.matching.bodies import (
     ExpectedBody,
     expected_fields,
@@ -22,6 +21,7 @@ from mockpost.matching.bodies import (
 from mockpost.matching.paths import PathPattern, compile_path, path_of_url
 from mockpost.postman.model import Body, Environment, Example, Pairs, Request, Scope, Url
 from mockpost.postman.variables import TOKEN, resolve
+from mockpost.readonly import readonly
 
 NO_QUERY: Counter[tuple[str, str]] = Counter()  # shared by every call and example without one
 
@@ -172,7 +172,7 @@ def _expected_body(body: Body, res: Resolver) -> ExpectedBody:
     return expected_raw(res(body.raw))
 
 
-@frozen
+@readonly
 class _Compared:
     """What matching compares of an example's request: the same for equal requests."""
 

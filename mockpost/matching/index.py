@@ -12,14 +12,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import field
 from typing import Any, TypeVar, cast
 
-from mockpost.frozen import frozen
 from mockpost.matching.compile import Compiler, IndexedExample
 from mockpost.matching.distance import ranked
 from mockpost.matching.paths import MIN_SIMILARITY, CallPath, PathPattern
 from mockpost.postman.model import Collection, Environment
+from mockpost.readonly import readonly
 
 
-@frozen
+@readonly
 class ShapeGroup:
     """Examples of one segment count whose flexible segments (wildcards, IDs) sit at the same
     places, keyed by the text of their other segments: a call can only meet them at the
@@ -44,7 +44,7 @@ def _close_to(path: str, choices: Sequence[str]) -> list[int]:
     return [i for _, _, i in ranked(path, choices, cutoff=MIN_SIMILARITY - CUTOFF_MARGIN)]
 
 
-@frozen
+@readonly
 class WildcardGroup:
     """Examples of one segment count with wildcard segments at the same places.
 
@@ -91,7 +91,7 @@ def _chunks(pattern: PathPattern) -> tuple[str, ...]:
     return tuple(chunks)
 
 
-@frozen
+@readonly
 class DistancePool:
     """Examples of one segment count, as the distance step meets them.
 
@@ -134,7 +134,7 @@ def _distance_pool(examples: list[IndexedExample]) -> DistancePool:
     )
 
 
-@frozen
+@readonly
 class MethodIndex:
     """One method's examples, arranged so that a call finds its candidates by lookups.
 
@@ -212,10 +212,13 @@ EMPTY_METHOD = MethodIndex((), {}, {}, {})
 T = TypeVar("T")
 
 
-@frozen
+@readonly
 class Index:
     """A collection's examples, arranged for matching. What only some calls need (lookups by
-    id and by name, the table that explains a 404) is made when a call first needs it."""
+    id and by name, the table that explains a 404) is made when a call first needs it.
+
+    Read-only but for one mutable cache: `_later` holds what was made on first need.
+    """
 
     collection: Collection
     environment: Environment | None

@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
 
-from mockpost.frozen import frozen
 from mockpost.matching.distance import levenshtein
 from mockpost.postman.variables import TOKEN
+from mockpost.readonly import readonly
 
 ID_SEGMENT = re.compile(
     r"\d+"
@@ -94,7 +94,7 @@ def split_segments(path: str) -> tuple[str, ...]:
     return tuple(stripped.split("/")[1:]) if stripped else ()
 
 
-@frozen
+@readonly
 class SegmentPattern:
     text: str
     regex: re.Pattern[str] | None  # set when the segment holds a wildcard
@@ -102,7 +102,7 @@ class SegmentPattern:
     is_id: bool
 
 
-@frozen(eq=False)  # one object per path text (compile_path)
+@readonly(eq=False)  # one object per path text (compile_path)
 class PathPattern:
     """An example's path with every form the steps compare, computed once."""
 

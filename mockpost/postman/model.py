@@ -1,4 +1,4 @@
-"""What a Postman collection or environment file holds, as frozen dataclasses (`@frozen`).
+"""What a Postman collection or environment file holds, as read-only dataclasses (`@readonly`).
 
 The text is kept as the file wrote it: variables are resolved later, by the index, because the
 environment takes part in that.
@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import field
 
-from mockpost.frozen import frozen
+from mockpost.readonly import readonly
 
 Pairs = tuple[tuple[str, str], ...]  # key/value entries in file order (headers, query, fields)
 
@@ -20,7 +20,7 @@ def stable_id(name: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
 
 
-@frozen(eq=False)
+@readonly(eq=False)
 class Scope:
     """One `variable` list (collection, folder or request): compared and hashed by identity.
 
@@ -31,7 +31,7 @@ class Scope:
     values: Mapping[str, str]
 
 
-@frozen
+@readonly
 class Url:
     """A URL as the file gives it: `raw`, or host and path lists (either may be missing)."""
 
@@ -42,7 +42,7 @@ class Url:
     variables: Pairs  # path variables `:name` -> value
 
 
-@frozen
+@readonly
 class Body:
     """A request body: mode is raw, urlencoded, formdata, graphql, file or none."""
 
@@ -58,7 +58,7 @@ class Body:
 NO_BODY = Body(mode="none")
 
 
-@frozen
+@readonly
 class Request:
     method: str
     url: Url
@@ -66,7 +66,7 @@ class Request:
     body: Body
 
 
-@frozen
+@readonly
 class Example:
     """A saved example (a `response[]` entry), with the request it answers."""
 
@@ -98,7 +98,7 @@ class Example:
         return self._id
 
 
-@frozen
+@readonly
 class RequestItem:
     """A request of the collection, with its saved examples (possibly none)."""
 
@@ -109,7 +109,7 @@ class RequestItem:
     where: str
 
 
-@frozen
+@readonly
 class Dropped:
     """An example that could not be served, and why."""
 
@@ -118,7 +118,7 @@ class Dropped:
     reason: str
 
 
-@frozen
+@readonly
 class Collection:
     source: str
     name: str
@@ -131,7 +131,7 @@ class Collection:
     scope: Scope | None = None  # its variables, as its examples' scopes hold them
 
 
-@frozen
+@readonly
 class Environment:
     source: str
     name: str

@@ -9,7 +9,11 @@ from mockpost.calls.record import Closest, ExampleRef, Headers, How, clip
 
 @dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
 class Reply:
-    """Everything about an answer but the call itself; a kept reply is shared by repeats."""
+    """Everything about an answer but the call itself; a kept reply is shared by repeats.
+
+    Not changed once built, but for one mutable cache: `sent_as`, the bytes the web layer
+    made of it on its first repeat.
+    """
 
     status: int
     headers: Headers
