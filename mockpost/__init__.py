@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 from mockpost.calls.call import Call
 from mockpost.calls.record import CallRecord, ExampleRef, How
 from mockpost.calls.store import CallStore
@@ -26,6 +24,7 @@ from mockpost.postman.reader import load_collection, load_environment
 from mockpost.responses.reply import Reply
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import ServerResponse, Settings
+from mockpost.version import __version__
 
 if TYPE_CHECKING:
     from mockpost.embedded.mock import Mock

@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from click.testing import CliRunner
 
+from mockpost.calls.arrival import Arrival
 from mockpost.calls.record import CallRecord, ExampleRef, How
 from mockpost.calls.store import CallStore
 from mockpost.matching.index import Index, build_index
@@ -179,6 +181,12 @@ def serve(make_index: Callable[..., Index], aiohttp_client: Any) -> Serve:
     return start
 
 
+def arrival(target: str, method: str = "GET", body: bytes = b"", received: float = 0.0) -> Arrival:
+    """A call as the web layer hands it to the runtime, with no headers."""
+    path, _, query = target.partition("?")
+    return Arrival(method, target, (), bool(body), received, path, query, body)
+
+
 def runtime_of(client: TestClient[Any, Any]) -> Runtime:
     """The runtime behind a test client's app."""
     runtime: Runtime = client.app[RUNTIME]
@@ -260,14 +268,31 @@ def running_cli(
         stdout.close()
 
 
-def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-    """A plain HTTP GET with the standard library: (status, body), 4xx and 5xx included."""
-    request = urllib.request.Request(url, headers=headers or {})
+def http(
+    url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, bytes, Message]:
+    """The tests' one HTTP call with the standard library: (status, body, headers read in
+    any case), 4xx and 5xx included."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read()
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read(), response.headers
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, error.read(), error.headers
+
+
+def http_get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """A plain GET: (status, body)."""
+    return http(url, headers=headers)[:2]
+
+
+def call_api(method: str, url: str, body: Any = None) -> tuple[int, Any]:
+    """A call to mockpost's API: (status, JSON answer). A body is sent as JSON (urllib would
+    call it a form, which mockpost's API refuses)."""
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Content-Type": "application/json"} if data is not None else {}
+    status, answer, _ = http(url, method, data, headers)
+    return status, json.loads(answer)
 
 
 def call_record(**fields: Any) -> CallRecord:

@@ -23,6 +23,7 @@ from mockpost.web.events import QUEUE_BYTES
 from tests.conftest import (
     NOT_FOUND,
     Serve,
+    arrival,
     call_record,
     collection,
     example,
@@ -30,6 +31,7 @@ from tests.conftest import (
     item,
     runtime_of,
 )
+from tests.raw import connect, read_until
 
 SHOP = collection(
     item(
@@ -349,6 +351,7 @@ async def slow_reader(port: int, target: str) -> tuple[asyncio.StreamReader, asy
     return reader, writer
 
 
+@pytest.mark.slow
 async def test_calls_har_of_a_full_log_is_sent_in_pieces_while_calls_are_answered(
     make_index: Any, aiohttp_server: Any
 ) -> None:
@@ -356,7 +359,9 @@ async def test_calls_har_of_a_full_log_is_sent_in_pieces_while_calls_are_answere
     runtime = Runtime(make_index(SHOP), store=store)
     reply = runtime.answer(Call(method="GET", path="/v1/users/1"))
     for _ in range(5000):
-        runtime.record("GET", "/v1/users/1", "", (), b"x" * 1000, reply, runtime.clock(), 0.1)
+        runtime.record(
+            arrival("/v1/users/1", body=b"x" * 1000, received=runtime.clock()), reply, 0.1
+        )
     server = await aiohttp_server(create_app(runtime))
     # A reader that asks for the HAR and then reads nothing for a while.
     reader, writer = await slow_reader(server.port, "/__mockpost/calls.har?limit=5000")
@@ -446,7 +451,7 @@ async def test_a_reader_that_keeps_up_loses_no_event_however_fast_calls_come(
     reply = runtime.answer(Call(method="GET", path="/v1/users/1"))
     for _ in range(calls // 250):  # bursts of 250 calls, the loop turning between them
         for _ in range(250):
-            runtime.record("GET", "/v1/users/1", "", (), b"", reply, runtime.clock(), 0.1)
+            runtime.record(arrival("/v1/users/1", received=runtime.clock()), reply, 0.1)
         for _ in range(5):
             await asyncio.sleep(0)
     events = await reading
@@ -552,17 +557,12 @@ def test_the_event_streams_summary_text_is_the_summary() -> None:
 async def test_head_of_calls_har_sends_no_body_and_the_connection_goes_on(serve: Serve) -> None:
     client = await serve(SHOP)
     await client.get("/v1/users/1")
-    reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
-    writer.write(
-        b"HEAD /__mockpost/calls.har HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-        b"GET /__mockpost/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    )
-    received = b""
-    while b'"status": "ok"' not in received:
-        chunk = await asyncio.wait_for(reader.read(65536), 10)
-        assert chunk, received
-        received += chunk
-    writer.close()
+    async with connect(client.port) as connection:
+        connection.writer.write(
+            b"HEAD /__mockpost/calls.har HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            b"GET /__mockpost/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        received = await read_until(connection.reader, b'"status": "ok"')
     head, health = received.split(b"HTTP/1.1 200 OK", 2)[1:]
     assert b"log" not in head  # no HAR body after the HEAD's headers
     assert health.endswith(b"}")

@@ -3,7 +3,6 @@ response set at runtime is held to the rules of a saved example's headers."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from mockpost.postman.reader import load_collection
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.app import create_app
 from tests.conftest import Serve, collection, environment, example, item, runtime_of
+from tests.raw import connect, read_until
 
 SHOP = collection(item("User", example("User 1", "{{base}}/v1/users/1", body='{"id": 1}')))
 
@@ -94,14 +94,9 @@ async def test_a_server_response_never_frames_the_answer_itself(serve: Serve) ->
         "Content-Type": "text/plain; charset=utf-8",
     }
     # two calls on one connection: both whole, the second not swallowed by a wrong length
-    reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
-    writer.write(b"GET /v1/users/1 HTTP/1.1\r\nHost: x\r\n\r\n" * 2)
-    answer = b""
-    while answer.count(b"down") < 2:
-        chunk = await asyncio.wait_for(reader.read(65536), 10)
-        assert chunk, answer
-        answer += chunk
-    writer.close()
+    async with connect(client.port) as connection:
+        connection.writer.write(b"GET /v1/users/1 HTTP/1.1\r\nHost: x\r\n\r\n" * 2)
+        answer = await read_until(connection.reader, b"down", 2)
     assert answer.count(b"HTTP/1.1 503") == 2
     assert answer.count(b"\r\n\r\ndown") == 2
     assert b"Content-Length: 1000" not in answer

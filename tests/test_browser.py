@@ -6,18 +6,16 @@ MOCKPOST_SCREENSHOT=FILE, the page is saved as a PNG there (the README's picture
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLE, RunningCli, http_get, running_cli
+from tests.conftest import EXAMPLE, RunningCli, call_api, http, http_get, running_cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -205,9 +203,7 @@ def test_a_reload_shows_on_the_page_with_its_version(browser: Any, cli: RunningC
     from selenium.webdriver.support.ui import WebDriverWait
 
     open_page(browser, cli)
-    request = urllib.request.Request(f"{cli.url}/__mockpost/reload", method="POST")
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        version = json.load(answer)["version"]
+    version = call_api("POST", f"{cli.url}/__mockpost/reload")[1]["version"]
     shown = f"reloaded, version {version} with"
     WebDriverWait(browser, WAIT).until(
         ready.text_to_be_present_in_element((By.ID, "reloaded"), shown)
@@ -230,3 +226,61 @@ def test_an_injected_fault_shows_in_the_list_and_the_details(browser: Any, cli: 
             in driver.find_element(By.ID, "detail").text
         )
     )
+
+
+# The filter box's words, as the page reads them: `key:value` for these keys, the rest text.
+FILTER_KEYS = ("method", "path", "status", "example", "matched")
+FILTERS = [
+    "method:post",
+    "method:GET path:/v1/users/*",
+    "status:4xx",
+    "status:404",
+    "status:201",
+    "matched:false",
+    "matched:true status:2xx",
+    "example:user",
+    "path:*orders*",
+    "users 1",
+    "LOVELACE",
+    "path:/v1/* example:order",
+]
+
+
+def test_the_pages_filter_shows_the_calls_the_apis_filter_lists(
+    browser: Any, cli: RunningCli
+) -> None:
+    """The page filters the calls it holds itself, as they come: for each filter, the rows
+    it shows are the calls that the API lists for the same filter."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    open_page(browser, cli)
+    for target in ("/v1/users/1", "/v1/users/2", "/v1/users", "/v1/orders/ord_1001", "/v1/nope"):
+        http_get(cli.url + target + "?q=filter-test")
+    http(cli.url + "/v1/users", "POST", b'{"name": "Ada"}', {"Content-Type": "application/json"})
+    wait_for_row(browser, "/v1/users")
+    everything = call_api("GET", f"{cli.url}/__mockpost/calls?limit=500")[1]["calls"]
+    WebDriverWait(browser, WAIT).until(lambda d: len(rows(d)) == len(everything))
+    box = browser.find_element(By.ID, "filter")
+    sizes = set()
+    for text in FILTERS:
+        box.clear()
+        box.send_keys(text)
+        params: dict[str, str] = {}
+        free = []
+        for word in text.split():
+            key, colon, value = word.partition(":")
+            if colon and key.lower() in FILTER_KEYS and value:
+                params[key.lower()] = value
+            else:
+                free.append(word)
+        if free:
+            params["q"] = " ".join(free)
+        query = urllib.parse.urlencode({**params, "limit": "500"})
+        listed = call_api("GET", f"{cli.url}/__mockpost/calls?{query}")[1]["calls"]
+        shown = [int(row.get_attribute("data-id")) for row in rows(browser)]
+        assert shown == [call["id"] for call in listed], text
+        sizes.add(len(shown))
+    box.clear()
+    assert 0 in sizes
+    assert len(sizes) >= 5  # the filters tell the calls apart

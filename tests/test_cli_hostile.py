@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE, ROOT, RunningCli, http_get, running_cli
+from tests.raw import raw_call
 
 ESCAPE = b"\x1b"
 
@@ -134,6 +135,7 @@ def test_sigterm_stops_within_2_seconds_while_calls_wait_out_a_long_delay() -> N
     assert output.count("the delay was cut short: mockpost is stopping") == 5
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
 def test_distinct_calls_with_4_kib_queries_grow_the_process_by_at_most_64_mib() -> None:
     def rss_kib(pid: int) -> int:
@@ -223,18 +225,10 @@ def fuzzed_cli() -> Iterator[RunningCli]:
         yield cli
 
 
-def _send(port: int, data: bytes) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(data)
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
-    return answer
-
-
 CALL_LINE = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} ", re.MULTILINE)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(calls=st.lists(raw_calls(), min_size=1, max_size=5))
 def test_every_generated_call_gets_an_answer_and_a_record(
@@ -242,7 +236,7 @@ def test_every_generated_call_gets_an_answer_and_a_record(
 ) -> None:
     port = int(fuzzed_cli.url.rsplit(":", 1)[1])
     for data in calls:
-        answer = _send(port, data)
+        answer = asyncio.run(raw_call(port, data, quiet=10, until_closed=True))
         status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/1.") else 0
         # aiohttp's 400 for what HTTP forbids; anything else is mockpost's answer.
         assert 100 <= status < 500 or status == 400, (data, answer[:200])
@@ -253,6 +247,7 @@ def test_every_generated_call_gets_an_answer_and_a_record(
 FUZZ_ANSWERED: list[bytes] = []
 
 
+@pytest.mark.slow  # reads what the fuzzing run left
 def test_the_fuzzed_server_recorded_every_call_it_answered(fuzzed_cli: RunningCli) -> None:
     assert FUZZ_ANSWERED, "runs after the fuzz test"
     assert http_get(fuzzed_cli.url + "/v1/users/1")[0] == 200

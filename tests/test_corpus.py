@@ -32,8 +32,8 @@ from mockpost.matching.directives import read_directives
 from mockpost.matching.evaluate import PreparedCall, Scored, evaluate, pick
 from mockpost.matching.index import Index, build_index
 from mockpost.matching.options import MatchOptions
+from mockpost.matching.report import replay_call
 from mockpost.postman.reader import load_collection, load_environment
-from mockpost.report import replay_call
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.app import create_app
 from tests.conftest import runtime_of
@@ -42,9 +42,12 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 COLLECTIONS = sorted((CORPUS / "collections").glob("*.postman_collection.json"))
 BODYLESS_CODES = frozenset({204, 304})
 
-pytestmark = pytest.mark.skipif(
-    not COLLECTIONS, reason=f"no corpus at {CORPUS}: these tests need ../shared/corpus"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not COLLECTIONS, reason=f"no corpus at {CORPUS}: these tests need ../shared/corpus"
+    ),
+]
 
 # (collection, request replayed, request that answers) -> why Postman's algorithm picks it.
 SAME_CALL = "same method, path, query and body; the requests differ only in headers or auth"

@@ -19,10 +19,10 @@ from mockpost.calls.record import How
 from mockpost.cli import main
 from mockpost.errors import LoadError
 from mockpost.matching.index import build_index
+from mockpost.matching.report import replay_call
 from mockpost.postman.jsonfile import read_json
 from mockpost.postman.model import Collection
 from mockpost.postman.reader import load_collection, load_environment, parse_collection
-from mockpost.report import replay_call
 from mockpost.runtime.runtime import Runtime
 from tests.conftest import collection, example, item
 

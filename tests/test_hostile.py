@@ -16,6 +16,7 @@ from mockpost.runtime.settings import Settings
 from mockpost.web.app import create_app
 from mockpost.web.delays import Delays
 from tests.conftest import NOT_FOUND, Serve, collection, example, item, runtime_of
+from tests.raw import raw_call
 
 USERS = collection(
     item(
@@ -41,35 +42,6 @@ USERS = collection(
         ),
     ),
 )
-
-
-async def raw_call(port: int, data: bytes) -> bytes:
-    """Send bytes as they are, read until the server closes or goes quiet."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(data)
-    await writer.drain()
-    received = b""
-    try:
-        while True:
-            chunk = await asyncio.wait_for(reader.read(65536), 2)
-            if not chunk:
-                break
-            received += chunk
-            if b"\r\n\r\n" in received and _complete(received):
-                break
-    except TimeoutError:
-        pass
-    finally:
-        writer.close()
-    return received
-
-
-def _complete(received: bytes) -> bool:
-    head, _, body = received.partition(b"\r\n\r\n")
-    for line in head.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
-            return len(body) >= int(line.split(b":")[1])
-    return False
 
 
 async def start(aiohttp_server: Any, make_index: Any, data: dict[str, Any], **kw: Any) -> Any:

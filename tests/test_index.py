@@ -16,8 +16,8 @@ from mockpost.matching.index import build_index
 from mockpost.matching.match import match
 from mockpost.matching.options import MatchOptions
 from mockpost.matching.paths import CallPath
+from mockpost.matching.report import answering_own_call, find_shadowed, replay_call
 from mockpost.postman.reader import parse_collection
-from mockpost.report import answering_own_call, find_shadowed, replay_call
 from tests.conftest import collection, example, item
 from tests.reference import explain_by_scan, match_by_scan
 
@@ -118,6 +118,7 @@ def calls(draw: Any, paths: list[str]) -> Call:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(made=collections(), data=st.data(), fuzzy=st.booleans(), match_body=st.booleans())
 def test_indexed_matching_answers_exactly_as_a_plain_scan(

@@ -108,6 +108,7 @@ def wait_for_file(path: Path) -> str:
     raise AssertionError(f"{path} was never written")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see processes")
 def test_what_the_command_started_ends_when_the_command_ends(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"
@@ -120,6 +121,7 @@ def test_what_the_command_started_ends_when_the_command_ends(tmp_path: Path) -> 
     assert_ends(int(pid_file.read_text()))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see processes")
 def test_stopping_mockpost_ends_the_commands_whole_process_tree(tmp_path: Path) -> None:
     pid_file = tmp_path / "pid"

@@ -7,7 +7,8 @@ import pytest
 
 from tests.conftest import EXAMPLE
 
-pytestmark = pytest.mark.filterwarnings("default")  # the inner runs report their own
+# Each test runs pytest in a process of its own; the inner runs report their own warnings.
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("default")]
 
 HEADER = f"""
 import urllib.error, urllib.request

@@ -134,7 +134,8 @@ def test_two_mocks_in_one_process_leave_its_collector_and_switch_interval_alone(
     once) and stopping change neither the garbage collector nor the switch interval."""
     path = tmp_path / "api.json"
     path.write_text(json.dumps(collection(item("a", example("a", "x/a", body="one")))))
-    state = (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold(), sys.getswitchinterval())
+    state = (gc.isenabled(), gc.get_threshold(), sys.getswitchinterval())
+    frozen = gc.get_freeze_count()  # falls when a frozen object is freed; never grows here
     with mockpost.serving(path) as first, mockpost.serving(path) as second:
         assert http_get(first.url + "/a") == (200, b"one")
         for _ in range(5):
@@ -146,14 +147,9 @@ def test_two_mocks_in_one_process_leave_its_collector_and_switch_interval_alone(
         for thread in reloads:
             thread.join()
         assert http_get(second.url + "/a") == (200, b"one")
-        during = (gc.isenabled(), gc.get_freeze_count(), gc.get_threshold())
-        assert during == state[:3]
-    assert (
-        gc.isenabled(),
-        gc.get_freeze_count(),
-        gc.get_threshold(),
-        sys.getswitchinterval(),
-    ) == state
+        assert (gc.isenabled(), gc.get_threshold()) == state[:2]
+    assert (gc.isenabled(), gc.get_threshold(), sys.getswitchinterval()) == state
+    assert gc.get_freeze_count() <= frozen
 
 
 def test_options_are_those_of_serve(tmp_path: Path) -> None:

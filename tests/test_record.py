@@ -9,9 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import urllib.error
-import urllib.request
-from email.message import Message
 from pathlib import Path
 from typing import Any
 
@@ -20,22 +17,10 @@ from click.testing import CliRunner
 
 import mockpost
 from mockpost.cli import main
-from tests.conftest import EXAMPLE, ROOT, running_cli
+from tests.conftest import EXAMPLE, ROOT, http, running_cli
 from tests.target import PNG, running_target
 
 SCHEMA = ROOT.parent / "shared" / "corpus" / "schemas" / "collection-v2.1.0.json"
-
-
-def call(
-    url: str, method: str = "GET", body: bytes | None = None, headers: dict[str, str] | None = None
-) -> tuple[int, bytes, Message]:
-    """(status, body, headers: read in any case)."""
-    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read(), response.headers
-    except urllib.error.HTTPError as error:
-        return error.code, error.read(), error.headers
 
 
 CALLS: list[tuple[str, str, bytes | None, dict[str, str]]] = [
@@ -84,10 +69,10 @@ def test_recording_saves_every_call_and_serving_it_answers_the_same(tmp_path: Pa
         running_cli(target.url, "-o", str(out), command="record") as cli,
     ):
         answers = [
-            call(cli.url + path, method, body, headers)[:2] for method, path, body, headers in CALLS
+            http(cli.url + path, method, body, headers)[:2] for method, path, body, headers in CALLS
         ]
         direct = [
-            call(target.url + path, method, body, headers)[:2]
+            http(target.url + path, method, body, headers)[:2]
             for method, path, body, headers in CALLS
         ]
         assert answers[:-1] == direct[:-1]
@@ -110,7 +95,7 @@ def test_recording_saves_every_call_and_serving_it_answers_the_same(tmp_path: Pa
     assert "Content-Encoding" not in json.dumps(items["GET /api/zipped"]["response"][0]["header"])
     with mockpost.serving(out) as mock:
         replayed = [
-            call(mock.url + path, method, body, headers)[:2]
+            http(mock.url + path, method, body, headers)[:2]
             for method, path, body, headers in CALLS
         ]
         mock.assert_all_matched()
@@ -125,9 +110,9 @@ def test_repeated_answers_are_saved_once_and_different_ones_numbered(tmp_path: P
         running_cli(target.url, "-o", str(out), command="record") as cli,
     ):
         for _ in range(3):
-            call(cli.url + "/api/count")
+            http(cli.url + "/api/count")
         for _ in range(2):
-            call(cli.url + "/api/users/1")
+            http(cli.url + "/api/users/1")
         said = cli.stop()
     items = items_by_name(collection_of(out))
     assert [e["name"] for e in items["GET /api/count"]["response"]] == [
@@ -152,7 +137,7 @@ def test_secrets_are_placeholders_unless_kept(tmp_path: Path) -> None:
     with running_target(tmp_path) as target:
         args = (target.url, "-o", str(out), "--keep-header", "X-Client-Secret")
         with running_cli(*args, command="record") as cli:
-            status, body, headers = call(cli.url + "/api/secret", headers=secrets)
+            status, body, headers = http(cli.url + "/api/secret", headers=secrets)
             said = cli.stop()
     assert (status, json.loads(body)) == (200, {"authorized": True})  # sent on as they came
     assert "session=s3cr3t-session" in headers["Set-Cookie"]
@@ -173,16 +158,16 @@ def test_https_targets_need_their_certificate_trusted_or_insecure(tmp_path: Path
     out = tmp_path / "out.json"
     with running_target(tmp_path, https=True) as target:
         with running_cli(target.url, "-o", str(out), command="record") as cli:
-            status, body, _ = call(cli.url + "/api/users/1")
+            status, body, _ = http(cli.url + "/api/users/1")
             said = cli.stop()
         assert status == 502
         assert "CERTIFICATE_VERIFY_FAILED" in json.loads(body)["error"]["message"]
         assert "not recorded" in said
         with running_cli(target.url, "-o", str(out), "--insecure", command="record") as cli:
-            assert call(cli.url + "/api/users/1")[0] == 200
+            assert http(cli.url + "/api/users/1")[0] == 200
         trusted = {"SSL_CERT_FILE": str(target.ca_file)}
         with running_cli(target.url, "-o", str(out), env=trusted, command="record") as cli:
-            assert call(cli.url + "/api/users/2")[0] == 200
+            assert http(cli.url + "/api/users/2")[0] == 200
     assert {"GET /api/users/1", "GET /api/users/2"} <= set(items_by_name(collection_of(out)))
 
 
@@ -193,7 +178,7 @@ def test_a_recorder_killed_mid_session_loses_no_answered_call(tmp_path: Path) ->
         running_cli(target.url, "-o", str(out), command="record") as cli,
     ):
         for user in range(20):
-            assert call(f"{cli.url}/api/users/{user}")[0] == 200
+            assert http(f"{cli.url}/api/users/{user}")[0] == 200
         cli.process.send_signal(signal.SIGKILL)
         cli.process.wait(timeout=10)
     items = items_by_name(collection_of(out))
@@ -208,7 +193,7 @@ def test_an_existing_collection_keeps_every_item_and_gains_a_recorded_folder(
     with running_target(tmp_path) as target:
         args = (target.url, "-o", str(out), "--collection", str(EXAMPLE), "--name", "Shop + API")
         with running_cli(*args, command="record") as cli:
-            call(cli.url + "/api/users/1")
+            http(cli.url + "/api/users/1")
     assert EXAMPLE.read_bytes() == before
     data = collection_of(out)
     original = json.loads(before)
@@ -224,7 +209,7 @@ def test_recording_into_an_existing_file_adds_to_it(tmp_path: Path) -> None:
     with running_target(tmp_path) as target:
         for user in ("1", "2"):
             with running_cli(target.url, "-o", str(out), command="record") as cli:
-                call(f"{cli.url}/api/users/{user}")
+                http(f"{cli.url}/api/users/{user}")
     assert set(items_by_name(collection_of(out))) == {"GET /api/users/1", "GET /api/users/2"}
 
 
@@ -239,7 +224,7 @@ def test_postmans_own_library_loads_a_recording(tmp_path: Path) -> None:
         running_cli(target.url, "-o", str(out), command="record") as cli,
     ):
         for method, path, body, headers in CALLS:
-            call(cli.url + path, method, body, headers)
+            http(cli.url + path, method, body, headers)
     script = (
         "const {Collection} = require(process.argv[1]);"
         "const c = new Collection(JSON.parse(require('fs').readFileSync(process.argv[2])));"
@@ -288,10 +273,10 @@ def test_calls_no_example_answers_go_to_the_target(tmp_path: Path) -> None:
         running_target(tmp_path) as target,
         running_cli(str(EXAMPLE), "--proxy", target.url) as cli,
     ):
-        assert call(cli.url + "/v1/users/1")[0] == 200  # an example answers
-        status, body, _ = call(cli.url + "/api/users/5")
+        assert http(cli.url + "/v1/users/1")[0] == 200  # an example answers
+        status, body, _ = http(cli.url + "/api/users/5")
         assert (status, json.loads(body)) == (200, {"id": "5", "seen": {}})
-        listed = json.loads(call(cli.url + "/__mockpost/calls")[1])["calls"]
+        listed = json.loads(http(cli.url + "/__mockpost/calls")[1])["calls"]
         said = cli.stop()
     assert [c["how"] for c in listed] == ["proxied", "score"]
     assert f"proxy: calls no example answers go to {target.url}" in cli.banner
@@ -303,11 +288,11 @@ def test_fall_through_records_and_the_mock_answers_the_next_identical_call(tmp_p
     with running_target(tmp_path) as target:
         args = (str(EXAMPLE), "--proxy", target.url, "--record-to", str(recorded))
         with running_cli(*args) as cli:
-            first = call(cli.url + "/api/count")[1]
-            assert call(cli.url + "/api/count")[1] == first  # the mock's, not the next count
-            hows = [c["how"] for c in json.loads(call(cli.url + "/__mockpost/calls")[1])["calls"]]
+            first = http(cli.url + "/api/count")[1]
+            assert http(cli.url + "/api/count")[1] == first  # the mock's, not the next count
+            hows = [c["how"] for c in json.loads(http(cli.url + "/__mockpost/calls")[1])["calls"]]
             assert hows == ["score", "proxied"]
-            assert call(cli.url + "/v1/users/1")[0] == 200  # the collection still answers
+            assert http(cli.url + "/v1/users/1")[0] == 200  # the collection still answers
             said = " ".join(cli.stop().split())
     assert f"recording stopped: 1 new example saved in {recorded}" in said
     assert "reloaded" not in said  # the recording's own rebuilds go unsaid
@@ -316,7 +301,7 @@ def test_fall_through_records_and_the_mock_answers_the_next_identical_call(tmp_p
     with running_target(tmp_path) as target:  # a new run serves what was recorded before
         args = (str(EXAMPLE), "--proxy", target.url, "--record-to", str(recorded))
         with running_cli(*args) as cli:
-            assert call(cli.url + "/api/count")[1] == first
+            assert http(cli.url + "/api/count")[1] == first
 
 
 def test_record_to_needs_proxy_and_another_file(tmp_path: Path) -> None:
@@ -338,7 +323,7 @@ def test_record_to_needs_proxy_and_another_file(tmp_path: Path) -> None:
 
 def test_an_unreachable_target_is_a_502_saying_why(tmp_path: Path) -> None:
     with running_cli(str(EXAMPLE), "--proxy", "http://127.0.0.1:9") as cli:
-        status, body, _ = call(cli.url + "/api/users/5")
+        status, body, _ = http(cli.url + "/api/users/5")
     assert status == 502
     assert "the target failed" in json.loads(body)["error"]["message"]
 
@@ -372,11 +357,11 @@ def test_a_browsers_har_becomes_a_collection_of_its_api_calls(tmp_path: Path) ->
     items = items_by_name(data)
     assert sorted(items) == ["GET /api/cart", "GET /api/products", "POST /api/cart/items"]
     with mockpost.serving(out) as mock:
-        status, body, _ = call(mock.url + "/api/products?category=books")
+        status, body, _ = http(mock.url + "/api/products?category=books")
         assert (status, json.loads(body)["products"][0]["title"]) == (200, "Dune")
-        status, body, _ = call(mock.url + "/api/products?category=games")
+        status, body, _ = http(mock.url + "/api/products?category=games")
         assert json.loads(body)["products"] == []
-        assert call(mock.url + "/api/cart/items", "POST", b'{"sku": "B-1"}')[0] == 201
+        assert http(mock.url + "/api/cart/items", "POST", b'{"sku": "B-1"}')[0] == 201
         mock.assert_all_matched()
 
 
@@ -384,7 +369,7 @@ def test_a_har_keeps_static_files_unless_told_and_serves_their_bytes(tmp_path: P
     out = tmp_path / "all.json"
     assert import_har(HAR_FIXTURE, "-o", out).returncode == 0
     with mockpost.serving(out) as mock:
-        status, body, headers = call(mock.url + "/static/logo.png")
+        status, body, headers = http(mock.url + "/static/logo.png")
     assert (status, headers["Content-Type"], body[:4]) == (200, "image/png", b"\x89PNG")
 
 
@@ -392,12 +377,12 @@ def test_mockposts_own_calls_har_imports_and_serves_the_same(tmp_path: Path) -> 
     out = tmp_path / "again.json"
     paths = ["/v1/users/1", "/v1/users", "/v1/orders/ord_1001", "/v1/health"]
     with mockpost.serving(EXAMPLE, seed=1) as mock:
-        first = [call(mock.url + path)[:2] for path in paths]
+        first = [http(mock.url + path)[:2] for path in paths]
         har = tmp_path / "calls.har"
-        har.write_bytes(call(mock.url + "/__mockpost/calls.har")[1])
+        har.write_bytes(http(mock.url + "/__mockpost/calls.har")[1])
     assert import_har(har, "-o", out).returncode == 0
     with mockpost.serving(out) as mock:
-        assert [call(mock.url + path)[:2] for path in paths] == first
+        assert [http(mock.url + path)[:2] for path in paths] == first
 
 
 @pytest.mark.parametrize(
@@ -461,7 +446,7 @@ def test_a_redirect_to_the_target_is_followed_through_the_proxy(tmp_path: Path) 
         running_target(tmp_path) as target,
         running_cli(target.url, "-o", str(out), command="record") as cli,
     ):
-        status, body, _ = call(cli.url + "/api/moved")  # urllib follows the redirect
+        status, body, _ = http(cli.url + "/api/moved")  # urllib follows the redirect
         assert (status, json.loads(body)["id"]) == (200, "1")
     items = items_by_name(collection_of(out))
     moved = items["GET /api/moved"]["response"][0]
@@ -581,11 +566,11 @@ def test_include_that_matches_no_entry_is_an_error_not_an_empty_collection(
 def test_mockposts_own_not_found_and_injected_answers_are_not_imported(tmp_path: Path) -> None:
     out = tmp_path / "again.json"
     with mockpost.serving(EXAMPLE) as mock:
-        call(mock.url + "/v1/users/1")
-        call(mock.url + "/no/such/thing")
-        call(mock.url + "/v1/users/1", headers={"x-mockpost-fault": "error:503"})
+        http(mock.url + "/v1/users/1")
+        http(mock.url + "/no/such/thing")
+        http(mock.url + "/v1/users/1", headers={"x-mockpost-fault": "error:503"})
         har = tmp_path / "calls.har"
-        har.write_bytes(call(mock.url + "/__mockpost/calls.har")[1])
+        har.write_bytes(http(mock.url + "/__mockpost/calls.har")[1])
     result = import_har(har, "-o", out)
     assert result.returncode == 0, result.stderr
     assert "2 answered by mockpost itself" in result.stdout

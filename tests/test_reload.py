@@ -14,27 +14,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import collection, example, http_get, item, running_cli
+from tests.conftest import call_api, collection, example, http_get, item, running_cli
 
 
 def shop(body: str) -> dict[str, Any]:
     return collection(item("r", example("e", "x/thing", body=body)))
-
-
-def call_api(method: str, url: str, body: Any = None) -> tuple[int, Any]:
-    """A call to mockpost's API with the standard library: (status, JSON answer)."""
-    import urllib.error
-    import urllib.request
-
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, method=method, data=data)
-    if data is not None:  # urllib would call it a form, which mockpost's API refuses
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def test_reload_by_the_api_serves_the_saved_file_and_a_broken_save_keeps_the_last_good(

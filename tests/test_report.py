@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from mockpost.cli import main
 from mockpost.matching.index import Index
-from mockpost.report import build_report, find_routes, replay_call, routes_json
+from mockpost.matching.report import build_report, find_routes, replay_call, routes_json
 from tests.conftest import collection, example, item
 
 

@@ -19,19 +19,22 @@ from yarl import URL
 
 from mockpost.calls.call import Call
 from mockpost.matching.index import build_index
+from mockpost.matching.report import replay_call
 from mockpost.postman.reader import parse_collection
 from mockpost.record.collection import Recording
 from mockpost.record.exchange import Exchange
-from mockpost.report import replay_call
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.app import create_app
 from mockpost.web.proxy import Forwarder
 from mockpost.web.recorder import create_record_app
 from tests.test_corpus import COLLECTIONS, CORPUS, corpus_index, environment_table, stem
 
-pytestmark = pytest.mark.skipif(
-    not COLLECTIONS, reason=f"no corpus at {CORPUS}: these tests need ../shared/corpus"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not COLLECTIONS, reason=f"no corpus at {CORPUS}: these tests need ../shared/corpus"
+    ),
+]
 
 
 @dataclass

@@ -18,7 +18,7 @@ from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import ServerResponse, Settings
 from mockpost.web.app import create_app
 from mockpost.web.delays import Delays
-from tests.conftest import NOT_FOUND, Serve, collection, example, item, runtime_of
+from tests.conftest import NOT_FOUND, Serve, arrival, collection, example, item, runtime_of
 
 
 def raw_body(text: str) -> dict[str, Any]:
@@ -530,11 +530,11 @@ async def test_a_browser_call_does_not_undo_the_reply_kept_for_plain_repeats(
     client = await serve(USERS)
     await client.get("/users/7")
     runtime = runtime_of(client)
-    kept = runtime.kept("GET", "/users/7", False, ())
+    kept = runtime.kept(arrival("/users/7"))
     assert kept is not None
     response = await client.get("/users/7", headers={"Origin": "https://app.test"})
     assert response.headers["Access-Control-Allow-Origin"] == "https://app.test"
-    assert runtime.kept("GET", "/users/7", False, ()) is kept
+    assert runtime.kept(arrival("/users/7")) is kept
 
 
 async def test_a_preflight_for_a_method_the_path_lacks_lets_the_call_come_and_get_the_404(

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from mockpost.web.target import decodes_to_itself, split
 from tests.conftest import Serve, collection, example, item, runtime_of
-from tests.test_hostile import raw_call
+from tests.raw import raw_call
 
 # What a request line's target may hold (and some it may not: the parsers refuse those).
 TARGET_CHARS = "/?#%+&=;:@!$'()*,.-_~ aZ09\"<>\\^`{|}\t\x7fé"

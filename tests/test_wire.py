@@ -3,11 +3,8 @@ to tell them from the first answer, which aiohttp built, whatever the reply hold
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -20,34 +17,10 @@ from mockpost.web import wire
 from mockpost.web.app import create_app
 from mockpost.web.handler import FAST_REPLIES
 from mockpost.web.wire import MAX_WHOLE, NOT_WHOLE, Whole, encode
-from tests.conftest import Serve, collection, example, item, runtime_of
+from tests.conftest import Serve, arrival, collection, example, item, runtime_of
+from tests.raw import connect, raw_call
 
 DATE = re.compile(rb"\r\nDate: [^\r]*")
-
-
-class Connection:
-    """One keep-alive connection that reads each answer whole, as the bytes that came."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader = reader
-        self.writer = writer
-
-    async def call(self, target: str, method: str = "GET", extra: str = "") -> bytes:
-        self.writer.write(f"{method} {target} HTTP/1.1\r\nHost: t\r\n{extra}\r\n".encode())
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        length = re.search(rb"\r\nContent-Length: (\d+)", head)
-        size = int(length.group(1)) if length and method != "HEAD" else 0
-        return head + await self.reader.readexactly(size)
-
-
-@asynccontextmanager
-async def connect(client: Any) -> AsyncIterator[Connection]:
-    reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
-    try:
-        yield Connection(reader, writer)
-    finally:
-        writer.close()
-        await writer.wait_closed()
 
 
 def undated(answer: bytes) -> bytes:
@@ -97,9 +70,9 @@ async def test_a_kept_reply_repeats_the_first_answer_byte_for_byte(
     serve: Serve, target: str
 ) -> None:
     client = await serve(REPLIES, fast_replies=True)
-    async with connect(client) as connection:
+    async with connect(client.port) as connection:
         first = await connection.call(target)
-        assert runtime_of(client).kept("GET", target, False, ()) is not None
+        assert runtime_of(client).kept(arrival(target)) is not None
         repeats = [await connection.call(target) for _ in range(3)]
     assert first.startswith(b"HTTP/1.1 404" if target.startswith("/nowhere") else b"HTTP/1.1 ")
     assert b"404" not in first.split(b"\r\n")[0] or target.startswith("/nowhere")
@@ -113,7 +86,7 @@ async def test_each_repeat_has_one_date_of_its_moment_and_the_examples_own_serve
     serve: Serve,
 ) -> None:
     client = await serve(REPLIES, fast_replies=True)
-    async with connect(client) as connection:
+    async with connect(client.port) as connection:
         answers = [await connection.call("/own") for _ in range(3)]
     for answer in answers:
         assert answer.count(b"\r\nDate: ") == 1
@@ -136,7 +109,7 @@ async def test_calls_aiohttp_answers_differently_still_get_aiohttps_answer(
 ) -> None:
     client = await serve(REPLIES, fast_replies=True)
     for _ in range(3):  # the first is matched, the others are repeats of a kept reply
-        async with connect(client) as connection:
+        async with connect(client.port) as connection:
             answer = await connection.call("/json", method, extra)
         assert expect in answer
         assert answer.endswith(b"\r\n\r\n" if method == "HEAD" else b'{"a": 1}')
@@ -144,12 +117,8 @@ async def test_calls_aiohttp_answers_differently_still_get_aiohttps_answer(
 
 async def test_an_http_1_0_call_gets_an_http_1_0_answer_on_its_repeats(serve: Serve) -> None:
     client = await serve(REPLIES, fast_replies=True)
-    for _ in range(3):
-        reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
-        writer.write(b"GET /json HTTP/1.0\r\n\r\n")
-        answer = await reader.read()  # the server closes: HTTP/1.0 without keep-alive
-        writer.close()
-        await writer.wait_closed()
+    for _ in range(3):  # the server closes: HTTP/1.0 without keep-alive
+        answer = await raw_call(client.port, b"GET /json HTTP/1.0\r\n\r\n", until_closed=True)
         assert answer.startswith(b"HTTP/1.0 200 OK\r\n")
         assert answer.endswith(b'{"a": 1}')
 
@@ -190,20 +159,12 @@ def test_the_bytes_of_a_reply_are_its_head_the_date_of_the_moment_and_the_rest()
 
 async def test_pipelined_repeats_are_all_answered_in_order(serve: Serve) -> None:
     client = await serve(REPLIES, fast_replies=True)
-    reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
     targets = ["/json", "/bare", "/teapot"] * 100
-    writer.write(b"".join(f"GET {t} HTTP/1.1\r\nHost: t\r\n\r\n".encode() for t in targets))
-    try:
-        statuses = []
-        for _ in targets:
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = re.search(rb"\r\nContent-Length: (\d+)", head)
-            assert length is not None
-            await reader.readexactly(int(length.group(1)))
-            statuses.append(head.split(b" ")[1])
-    finally:
-        writer.close()
-        await writer.wait_closed()
+    async with connect(client.port) as connection:
+        connection.writer.write(
+            b"".join(f"GET {t} HTTP/1.1\r\nHost: t\r\n\r\n".encode() for t in targets)
+        )
+        statuses = [(await connection.answer()).split(b" ")[1] for _ in targets]
     assert statuses == [b"200", b"200", b"418"] * 100
 
 

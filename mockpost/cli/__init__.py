@@ -6,7 +6,7 @@ import importlib
 
 import click
 
-from mockpost import __version__
+from mockpost.version import __version__
 
 # Each command's module, imported when the command is run or listed: `serve` does not wait
 # for what `validate` or `record` import (rich's tables, the recorder).

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from mockpost.cli.common import collection_argument, environment_option, load
-from mockpost.report import build_report, find_routes, report_json, routes_json
+from mockpost.matching.report import build_report, find_routes, report_json, routes_json
 from mockpost.terminal.console import make_console
 from mockpost.terminal.report import print_report, routes_table
 

@@ -247,9 +247,10 @@ def serve(
     # them), and before loading: in a thread alongside the load, the import waited for
     # Python's lock after each file it read, and gained nothing.
     with built_to_last():
+        from mockpost.server.assembly import Proxying, ServerOptions
         from mockpost.server.run import Outputs, run
 
-        loaded, env, index = load(collection, environment)
+        loaded = load(collection, environment)
 
     settings = Settings(
         delay=delay,
@@ -265,37 +266,30 @@ def serve(
         seed=seed,
         locale=locale,
     )
-    outputs = Outputs(
+    options = ServerOptions(
         host=host,
         port=port,
+        admin=not no_admin,
+        allow_hosts=allow_hosts,
+        remote_admin=allow_remote_admin,
+        watch=not no_watch,
+        log_capacity=log_capacity,
+        fast_replies=not no_fast_replies,
+    )
+    outputs = Outputs(
         quiet=quiet,
         log_format=log_format,
         log_file=log_file,
         har_file=har_file,
-        log_capacity=log_capacity,
-        admin=not no_admin,
-        watch=not no_watch,
-        fast_replies=not no_fast_replies,
         write_env=write_env,
         url_var=url_var.strip(),
         command=command,
-        proxy=proxy,
-        record_to=record_to,
-        insecure=insecure,
-        keep_headers=keep_headers,
-        keep_query=keep_query,
-        allow_hosts=allow_hosts,
-        remote_admin=allow_remote_admin,
     )
+    proxying = None
+    if proxy is not None:
+        proxying = Proxying(proxy, record_to, insecure, keep_headers, keep_query)
     try:
-        code = run(
-            loaded,
-            env,
-            index,
-            settings,
-            outputs,
-            (collection, environment),
-        )
+        code = run(loaded, settings, options, outputs, (collection, environment), proxying)
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None
     if code is not None:

@@ -18,17 +18,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from mockpost.calls.store import CallStore
 from mockpost.embedded.mock import Mock
 from mockpost.lifecycle.load import load
 from mockpost.lifecycle.reload import Reloader
-from mockpost.lifecycle.watch import stamp, watch
+from mockpost.lifecycle.watch import stamp
 from mockpost.runtime.patch import patched
-from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
-from mockpost.web.app import create_app
-from mockpost.web.guard import Access
-from mockpost.web.run import Runner, close, listen
+from mockpost.server.assembly import MockServer, ServerOptions
 
 T = TypeVar("T")
 
@@ -61,19 +57,6 @@ def settings_of(
     return patched(base, patch)
 
 
-class _Started:
-    """What runs: the runtime, its reloader, the web runner, and the file watcher."""
-
-    def __init__(self, runtime: Runtime, reloader: Reloader, runner: Runner, url: str) -> None:
-        self.runtime, self.reloader, self.runner, self.url = runtime, reloader, runner, url
-        self.watcher: asyncio.Task[None] | None = None
-
-    async def stop(self) -> None:
-        if self.watcher is not None:
-            self.watcher.cancel()
-        await close(self.runner)
-
-
 class Serving:
     """A mock of COLLECTION to be started with `with` (in a thread) or `async with`."""
 
@@ -91,30 +74,18 @@ class Serving:
     ) -> None:
         self.collection = Path(collection)
         self.environment = Path(environment) if environment is not None else None
-        self.host, self.port = host, port
-        self.log_capacity = log_capacity
-        self.admin = admin
-        self.watch = watch
+        self.options = ServerOptions(host, port, admin, watch=watch, log_capacity=log_capacity)
         self.settings = settings_of(**options)  # a bad option fails here, before anything
-        self._started: _Started | None = None
+        self._started: MockServer | None = None
         self._thread: _LoopThread | None = None
 
-    async def _start(self) -> _Started:
-        stamps = [stamp(p) for p in (self.collection, self.environment) if p is not None]
-        _, _, index = await asyncio.to_thread(load, self.collection, self.environment)
-        runtime = Runtime(index, self.settings, CallStore(self.log_capacity))
-        reloader = Reloader(runtime, self.collection, self.environment)
-        app = create_app(runtime, admin=self.admin, reloader=reloader, access=Access(self.host))
-        runner, url = await listen(app, self.host, self.port)
-        started = _Started(runtime, reloader, runner, url)
-        if self.watch:
-            files = [p for p in (self.collection, self.environment) if p is not None]
-
-            async def reload() -> None:
-                await reloader.reload()
-
-            started.watcher = asyncio.ensure_future(watch(files, reload, loaded=stamps))
-        return started
+    async def _start(self) -> MockServer:
+        sources = (self.collection, self.environment)
+        stamps = [stamp(p) for p in sources if p is not None]
+        index = (await asyncio.to_thread(load, *sources))[2]
+        server = MockServer(index, self.settings, self.options, sources, stamps=stamps)
+        await server.start()
+        return server
 
     # -- in a thread of its own ---------------------------------------------------------
 
@@ -126,7 +97,7 @@ class Serving:
             thread.close()
             raise
         self._thread, self._started = thread, started
-        return Mock(started.url, started.runtime, started.reloader, thread.call)
+        return Mock(started.url, started.runtime, _reloader(started), thread.call)
 
     def __exit__(
         self,
@@ -146,7 +117,7 @@ class Serving:
 
     async def __aenter__(self) -> Mock:
         started = self._started = await self._start()
-        return Mock(started.url, started.runtime, started.reloader, _call_here)
+        return Mock(started.url, started.runtime, _reloader(started), _call_here)
 
     async def __aexit__(
         self,
@@ -157,6 +128,11 @@ class Serving:
         started, self._started = self._started, None
         if started is not None:
             await started.stop()
+
+
+def _reloader(server: MockServer) -> Reloader:
+    assert server.reloader is not None  # a mock of files reloads them
+    return server.reloader
 
 
 def _call_here(function: Callable[[], T]) -> T:

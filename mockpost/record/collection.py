@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from mockpost.calls.body import media_type
+from mockpost.hop_by_hop import HOP_BY_HOP
 from mockpost.record.exchange import Exchange, Headers
 from mockpost.record.redact import redacted, redacted_query, variable_for
 
@@ -26,12 +27,7 @@ SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 FOLDER = "Recorded"
 BASE64_BODY = "_mockpost_body_base64"
 # Not saved with a request or an example: they describe one connection or one encoding.
-DROPPED_HEADERS = frozenset(
-    {
-        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
-        "upgrade", "host", "content-length", "content-encoding", "date",
-    }
-)  # fmt: skip
+DROPPED_HEADERS = HOP_BY_HOP | {"host", "content-length", "content-encoding", "date"}
 LANGUAGES = {"json": "json", "xml": "xml", "html": "html", "javascript": "javascript"}
 
 

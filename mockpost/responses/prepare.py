@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TypeGuard
 
 from mockpost.calls.body import NOT_JSON, media_type, parse_json
+from mockpost.hop_by_hop import HOP_BY_HOP
 from mockpost.matching.compile import IndexedExample
 from mockpost.matching.index import Index
 from mockpost.postman.model import Example
@@ -24,22 +25,11 @@ from mockpost.responses.templates import Template, compile_template
 from mockpost.text import header_safe
 
 # Headers the server computes or that describe one connection: never copied from an example.
-SKIPPED_RESPONSE_HEADERS = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "te",
-        "trailer",
-        "trailers",
-        "transfer-encoding",
-        "upgrade",
-        "content-length",
-        "content-encoding",
-        "date",  # the server sends the current date, never a saved one
-    }
-)
+SKIPPED_RESPONSE_HEADERS = HOP_BY_HOP | {
+    "content-length",
+    "content-encoding",
+    "date",  # the server sends the current date, never a saved one
+}
 
 # RFC 9110 token characters: anything else could not be sent as a header name.
 HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")

@@ -17,8 +17,9 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
+from mockpost.calls.arrival import Arrival
 from mockpost.calls.call import Call
-from mockpost.calls.record import CallRecord, RawHeaders, clip
+from mockpost.calls.record import CallRecord, clip
 from mockpost.calls.store import CallStore, size_of
 from mockpost.faults import inject
 from mockpost.faults.headers import NOTHING, Asked, asks, read_asked
@@ -128,19 +129,12 @@ class Runtime:
 
     # -- answering ------------------------------------------------------------------------
 
-    def kept(
-        self,
-        method: str,
-        target: str,
-        has_body: bool,
-        headers: RawHeaders,
-    ) -> Reply | None:
+    def kept(self, arrival: Arrival) -> Reply | None:
         """The complete reply kept for a plain call's repeats, if there is one: what the web
-        layer asks before it builds a `Call` (`target`: the request line's, as it came;
-        `headers`: as they came, names and all)."""
-        if has_body or method == "OPTIONS" or directive_or_origin(headers):
+        layer asks before it reads the body or builds a `Call`."""
+        if arrival.has_body or arrival.method == "OPTIONS" or directive_or_origin(arrival.headers):
             return None  # not plain (see `is_plain`), or from a browser (CORS per origin)
-        found = self.cache.get((method, target))
+        found = self.cache.get(arrival.key)
         return found if type(found) is Reply else None
 
     def answer(self, call: Call) -> Reply:
@@ -240,26 +234,16 @@ class Runtime:
 
     # -- recording ------------------------------------------------------------------------
 
-    def record(
-        self,
-        method: str,
-        path: str,
-        query: str,
-        headers: RawHeaders,
-        body: bytes,
-        reply: Reply,
-        received: float,
-        duration_ms: float,
-        notes: tuple[str, ...] = (),
-    ) -> CallRecord:
+    def record(self, arrival: Arrival, reply: Reply, duration_ms: float) -> CallRecord:
         """Keep the record of a call (its headers as the bytes that came, every one in order)."""
+        body, path, query, headers = arrival.body, arrival.path, arrival.query, arrival.headers
         kept_body, truncated = clip(body) if body else (body, False)
         if self.state.settings.api_key is not None:
             headers = redacted(headers)
         record = CallRecord(
             self.store.next_id(),
-            received,
-            method,
+            arrival.received,
+            arrival.method,
             path,
             query,
             headers,
@@ -274,7 +258,7 @@ class Runtime:
             reply.score,
             reply.path_step,
             reply.explanation,
-            reply.notes + notes if notes else reply.notes,
+            reply.notes + arrival.notes if arrival.notes else reply.notes,
             reply.delay_ms,
             duration_ms,
             reply.injected,

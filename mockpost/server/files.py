@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from mockpost import __version__
 from mockpost.calls.har import har
 from mockpost.calls.store import CallStore
 from mockpost.errors import MockpostError
 from mockpost.postman.model import Collection, Environment
+from mockpost.version import __version__
 from mockpost.whole import check_writable, write_whole
 
 

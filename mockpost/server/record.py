@@ -11,7 +11,7 @@ from mockpost.terminal.console import make_console
 from mockpost.terminal.recording import RecordLines
 from mockpost.web.proxy import Forwarder
 from mockpost.web.recorder import create_record_app
-from mockpost.web.run import log_in_one_line, serve
+from mockpost.web.run import Listener, log_in_one_line, serve
 
 
 def run_recorder(
@@ -39,6 +39,6 @@ def run_recorder(
 
     app = create_record_app(forwarder, save, lines.failed)
     try:
-        asyncio.run(serve(app, host, port, listening))
+        asyncio.run(serve(Listener(app, host, port), listening))
     finally:
         lines.stopped(record_file.added, str(out))

@@ -7,11 +7,11 @@ import time
 from rich.console import Console
 from rich.text import Text
 
-from mockpost import __version__
 from mockpost.record.collection import Added
 from mockpost.record.exchange import Exchange
 from mockpost.terminal.console import status_style
 from mockpost.text import plural, printable
+from mockpost.version import __version__
 
 
 class RecordLines:

@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from mockpost.matching.compile import IndexedExample
+from mockpost.matching.report import Report, Route, emptied_lines
 from mockpost.postman.variables import TOKEN
-from mockpost.report import Report, Route, emptied_lines
 from mockpost.terminal.console import status_style
 from mockpost.text import plural, printable
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from aiohttp import web
 
-from mockpost import __version__
 from mockpost.calls.har import har_pieces
 from mockpost.calls.views import (
     MAX_LIMIT,
@@ -28,10 +27,11 @@ from mockpost.calls.views import (
 )
 from mockpost.errors import MockpostError
 from mockpost.lifecycle.reload import Reloader
-from mockpost.report import find_routes, routes_json
+from mockpost.matching.report import find_routes, routes_json
 from mockpost.runtime.headers import key_matches
 from mockpost.runtime.patch import SettingsError, patched, settings_json
 from mockpost.runtime.runtime import Runtime
+from mockpost.version import __version__
 from mockpost.web.events import Streams, stream
 from mockpost.web.guard import Access, Refused, check
 from mockpost.web.handler import RUNTIME

@@ -16,6 +16,7 @@ from dataclasses import replace
 from aiohttp import web
 from multidict import CIMultiDictProxy
 
+from mockpost.calls.arrival import Arrival
 from mockpost.calls.call import Call
 from mockpost.calls.record import How
 from mockpost.responses.reply import Reply
@@ -71,28 +72,31 @@ async def _read_body(request: web.Request) -> tuple[bytes, tuple[str, ...]]:
         return b"", (f"request body could not be read: {type(exc).__name__}: {exc}",)
 
 
-def _call_of(request: web.Request, body: bytes) -> Call:
-    query_string = request.query_string
-    return Call(
-        method=request.method.upper(),
-        path=request.path or request.raw_path,
-        query=tuple(request.query.items()) if query_string else (),
-        headers=CallHeaders(request.headers),
-        body=body,
-        query_string=query_string,
-        client=request.remote or "",
-        target=request.raw_path,
-    )
-
-
-def _path_and_query(request: web.Request) -> tuple[str, str]:
-    """The decoded path and the raw query string a record shows; cut from the target when it
-    decodes to itself (web/target.py), else aiohttp's (a target with no path, such as
-    `OPTIONS *`, stands for its path)."""
+def _arrival(request: web.Request, received: float) -> Arrival:
+    """The call as it came. The decoded path and the raw query string are cut from the
+    target when it decodes to itself (web/target.py), else aiohttp's (a target with no path,
+    such as `OPTIONS *`, stands for its path)."""
     target = request.raw_path
     if decodes_to_itself(target):
-        return split(target)
-    return request.path or target, request.rel_url.raw_query_string
+        path, query = split(target)
+    else:
+        path, query = request.path or target, request.rel_url.raw_query_string
+    method, headers, has_body = request.method, request.raw_headers, request.body_exists
+    return Arrival(method, target, headers, has_body, received, path, query)
+
+
+def _call_of(request: web.Request, arrival: Arrival) -> Call:
+    query = arrival.query
+    return Call(
+        method=arrival.method.upper(),
+        path=arrival.path,
+        query=tuple(request.query.items()) if query else (),
+        headers=CallHeaders(request.headers),
+        body=arrival.body,
+        query_string=query,
+        client=request.remote or "",
+        target=arrival.target,
+    )
 
 
 async def _proxied(request: web.Request, body: bytes, not_found: Reply) -> Reply:
@@ -109,36 +113,24 @@ async def _proxied(request: web.Request, body: bytes, not_found: Reply) -> Reply
 async def handle(request: web.Request) -> web.StreamResponse:
     """The one handler: every call gets an answer and a record in the call store."""
     runtime = request.app[RUNTIME]
-    received, started = runtime.clock(), time.perf_counter()
-    method, headers = request.method, request.raw_headers
-    reply = runtime.kept(method, request.raw_path, request.body_exists, headers)
+    arrival, started = _arrival(request, runtime.clock()), time.perf_counter()
+    reply = runtime.kept(arrival)
     kept = reply is not None
-    body = b""
-    notes: tuple[str, ...] = ()
     if reply is None:
-        body, notes = await _read_body(request)
-        reply = runtime.answer(_call_of(request, body))
+        arrival.body, arrival.notes = await _read_body(request)
+        reply = runtime.answer(_call_of(request, arrival))
     delays = request.app[DELAYS]
     try:
         if reply.how is How.NOT_FOUND and PROXY in request.app:  # serve --proxy: the real API
-            reply, kept = await _proxied(request, body, reply), False
+            reply, kept = await _proxied(request, arrival.body, reply), False
         waits = reply.delay_ms and reply.fault != "dribble"  # a dribble spreads its delay
         if waits and not await delays.wait(reply.delay_ms / 1000):
-            notes += ("the delay was cut short: mockpost is stopping",)
+            arrival.notes += ("the delay was cut short: mockpost is stopping",)
     except asyncio.CancelledError:
-        notes += ("the client went away during the delay",)
+        arrival.notes += ("the client went away during the delay",)
         raise
     finally:  # recorded however the call ends: answered, cut short, or gone
-        runtime.record(
-            method,
-            *_path_and_query(request),
-            headers,
-            body,
-            reply,
-            received,
-            (time.perf_counter() - started) * 1000,
-            notes,
-        )
+        runtime.record(arrival, reply, (time.perf_counter() - started) * 1000)
     if reply.fault is not None:
         return await send_broken(request, reply, delays)
     if kept and request.app[FAST_REPLIES].on and (sent := whole(reply, request)) is not None:

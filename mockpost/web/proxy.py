@@ -18,6 +18,7 @@ from aiohttp import web
 from multidict import CIMultiDictProxy
 from yarl import URL
 
+from mockpost.hop_by_hop import HOP_BY_HOP
 from mockpost.record.exchange import (
     Exchange,
     Headers,
@@ -27,12 +28,6 @@ from mockpost.record.exchange import (
 )
 from mockpost.responses.prepare import header_problem
 
-HOP_BY_HOP = frozenset(
-    {
-        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
-        "te", "trailer", "trailers", "transfer-encoding", "upgrade",
-    }
-)  # fmt: skip
 NOT_SENT = HOP_BY_HOP | {"host", "content-length", "accept-encoding"}
 NOT_RETURNED = HOP_BY_HOP | {"content-length", "content-encoding"}
 TIMEOUT = aiohttp.ClientTimeout(total=60, connect=10)

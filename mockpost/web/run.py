@@ -7,6 +7,7 @@ import errno
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterator
+from typing import Protocol
 
 from aiohttp import web
 
@@ -103,24 +104,44 @@ async def close(runner: web.AppRunner) -> None:
     await runner.cleanup()
 
 
+class Listener:
+    """An app answering on host:port (0: a free port) once started, until stopped."""
+
+    def __init__(self, app: web.Application, host: str, port: int) -> None:
+        self.app, self.host, self.port = app, host, port
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> str:
+        """Listen (raises ListenError); the URL listened on."""
+        self.runner, self.url = await listen(self.app, self.host, self.port)
+        return self.url
+
+    async def stop(self) -> None:
+        runner, self.runner = self.runner, None
+        if runner is not None:
+            await close(runner)
+
+
+class Startable(Protocol):
+    async def start(self) -> str: ...
+    async def stop(self) -> None: ...
+
+
 async def serve(
-    app: web.Application,
-    host: str,
-    port: int,
+    server: Startable,
     on_listening: Callable[[str], None],
     flush: Flush | None = None,
     on_hangup: Callable[[], Awaitable[None]] | None = None,
-    background: Callable[[], Awaitable[None]] | None = None,
     until: Callable[[str], Awaitable[None]] | None = None,
 ) -> None:
-    """Serve until SIGINT or SIGTERM (or until `until(url)` is done); `flush` runs every
-    0.1 s, and once more at the end; `on_hangup` runs on each SIGHUP (reload), in the
-    background of the calls; `background` (the file watcher) runs from listening to stop;
-    `until` (a command run against the mock) is cancelled if a signal comes first."""
+    """Start `server` and serve until SIGINT or SIGTERM (or until `until(url)` is done);
+    `flush` runs every 0.1 s, and once more at the end; `on_hangup` runs on each SIGHUP
+    (reload), in the background of the calls; `until` (a command run against the mock) is
+    cancelled if a signal comes first."""
     flushing = asyncio.create_task(_flush_every(flush)) if flush is not None else None
-    runner: web.AppRunner | None = None
     try:
-        runner, url = await listen(app, host, port)
+        url = await server.start()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -137,20 +158,17 @@ async def serve(
             loop.add_signal_handler(signal.SIGHUP, hangup)
         # Said once every signal is handled: whoever reads the line may signal at once.
         on_listening(url)
-        tasks = [asyncio.ensure_future(t()) for t in (background,) if t is not None]
         main = asyncio.ensure_future(until(url)) if until is not None else None
         if main is not None:
             main.add_done_callback(lambda _: stop.set())
-            tasks.append(main)
         try:
             await stop.wait()
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            if main is not None:
+                main.cancel()
+                await asyncio.gather(main, return_exceptions=True)
     finally:
-        if runner is not None:
-            await close(runner)
+        await server.stop()
         if flushing is not None:
             flushing.cancel()
         if flush is not None:
