@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TypeGuard
 
 from mockpost.calls.body import NOT_JSON, media_type, parse_json
@@ -88,12 +87,6 @@ def _is_json(text: str, content_type: str, example: Example) -> bool:
     return "{{" in text and parse_json(TOKEN.sub("0", text)) is not NOT_JSON
 
 
-@lru_cache(maxsize=4096)
-def _header_template(value: str, captures: frozenset[str]) -> Template:
-    """Header values recur across examples (Content-Type above all): compiled once each."""
-    return compile_template(value, captures)
-
-
 def _prepare(
     example: Example, res: Callable[[str], str], captures: frozenset[str]
 ) -> PreparedResponse:
@@ -113,7 +106,7 @@ def _prepare(
         if name.lower().startswith("access-control-"):
             saved_cors.append((name, value))
             continue
-        headers.append((name, _header_template(value, captures)))
+        headers.append((name, compile_template(value, captures)))
         names.add(name.lower())
     if "content-type" not in names and example.language in CONTENT_TYPES:
         headers.append(("Content-Type", compile_template(CONTENT_TYPES[example.language])))
