@@ -86,14 +86,14 @@ def _arrival(request: web.Request, received: float) -> Arrival:
 
 
 def _call_of(request: web.Request, arrival: Arrival) -> Call:
-    query = arrival.query
+    query_string = request.query_string  # decoded, as seeds (runtime/seeds.py) read it
     return Call(
         method=arrival.method.upper(),
         path=arrival.path,
-        query=tuple(request.query.items()) if query else (),
+        query=tuple(request.query.items()) if query_string else (),
         headers=CallHeaders(request.headers),
         body=arrival.body,
-        query_string=query,
+        query_string=query_string,
         client=request.remote or "",
         target=arrival.target,
     )
