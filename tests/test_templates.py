@@ -135,3 +135,22 @@ def test_a_seeded_call_gets_its_values_whatever_calls_came_before_it() -> None:
 def _occurrences(paths: tuple[str, ...]) -> list[tuple[str, int]]:
     """Each call with how many times the same call came before it."""
     return [(path, paths[:i].count(path)) for i, path in enumerate(paths)]
+
+
+async def test_a_seeded_call_gets_the_same_values_however_its_query_is_escaped(
+    serve: Serve,
+) -> None:
+    """`?q=%41` and `?q=A` are one call to matching, and so to the seeded values (sent as
+    bytes: an HTTP client would unescape the `%41` itself)."""
+    from mockpost.runtime.settings import Settings
+    from tests.raw import raw_call
+
+    guid = collection(item("g", example("guid", "x/ids", body='{"id": "{{$guid}}"}')))
+    bodies = []
+    for target in ("/ids?q=%41", "/ids?q=A"):
+        client = await serve(guid, settings=Settings(seed=7))
+        answer = await raw_call(client.port, f"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.1 200")
+        bodies.append(answer.partition(b"\r\n\r\n")[2])
+    assert b'"id": "' in bodies[0]
+    assert bodies[0] == bodies[1]
