@@ -11,7 +11,7 @@ import click
 
 from mockpost.cli import options
 from mockpost.cli.collector import built_to_last
-from mockpost.cli.common import collection_argument, load
+from mockpost.cli.common import collection_argument, environment_of, load
 from mockpost.cli.options import option
 from mockpost.errors import MockpostError
 from mockpost.faults.latency import Latency
@@ -30,7 +30,9 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     "-e",
     "--environment",
     type=FilePath,
-    help="A Postman environment file; its values win over collection variables.",
+    metavar="FILE|NAME",
+    help="A Postman environment file (JSON, or a v3 .environment.yaml; NAME for one of a "
+    "v3 project's environments); its values win over collection variables.",
 )
 @option("--host", default="127.0.0.1", help="Address to listen on.")
 @option(
@@ -234,6 +236,9 @@ def serve(
 ) -> None:
     """Serve COLLECTION's saved examples as Postman's mock server would.
 
+    COLLECTION: a v2.1 or v2.0 JSON file, a v3 collection directory (YAML files), or a v3
+    project root whose postman/collections/ holds one collection.
+
     With a COMMAND after `--`, run it once mockpost listens (its URL in MOCKPOST_URL), stop
     when it ends and exit with its exit code: `mockpost serve api.json -- npm test`.
     """
@@ -246,6 +251,7 @@ def serve(
     # aiohttp, rich and the rest of the server are imported here (`--help` does without
     # them), and before loading: in a thread alongside the load, the import waited for
     # Python's lock after each file it read, and gained nothing.
+    environment = environment_of(collection, environment)
     with built_to_last():
         from mockpost.server.assembly import Proxying, ServerOptions
         from mockpost.server.run import Outputs, run

@@ -262,6 +262,7 @@ def report_json(report: Report) -> dict[str, object]:
         "dropped": [
             {"where": d.where, "name": d.name, "reason": d.reason} for d in collection.dropped
         ],
+        "notes": list(collection.notes),
         "endpoints": len(report.routes),
         "wildcards": report.unresolved,
         "emptied": {

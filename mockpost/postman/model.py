@@ -129,6 +129,7 @@ class Collection:
     variables: Mapping[str, str]
     id_base: str = ""  # what names its examples saved without an id (with their place)
     scope: Scope | None = None  # its variables, as its examples' scopes hold them
+    notes: tuple[str, ...] = ()  # what was read differently or skipped (a v3 tree's files)
 
 
 @readonly

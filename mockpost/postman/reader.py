@@ -35,6 +35,8 @@ from mockpost.postman.model import (
     Scope,
 )
 from mockpost.postman.schema import COLLECTION_SCHEMA, ENVIRONMENT_SCHEMA, collection_looks_valid
+from mockpost.postman.v3 import is_v3_directory, load_v3
+from mockpost.postman.yamlfile import read_yaml
 
 BASE64_BODY = "_mockpost_body_base64"  # a recorded binary body: served byte for byte
 
@@ -183,8 +185,17 @@ def _schema_version(info: Mapping[str, Any]) -> str:
 
 def load_collection(path: str | Path, data: bytes | None = None) -> Collection:
     """Read a Postman Collection v2.0/v2.1 file (`data`: its bytes, when they were read
-    already); raise `LoadError` if it cannot be served."""
+    already), or a v3 collection directory or project root; raise `LoadError` if it cannot
+    be served."""
     path = Path(path)
+    if data is None and path.is_dir():
+        if not is_v3_directory(path):
+            raise LoadError(
+                str(path),
+                "is a directory that holds no Postman collection (no *.request.yaml, no "
+                ".resources/definition.yaml, no postman/collections/)",
+            )
+        return load_v3(path)
     return parse_collection(read_json(path, data), str(path))
 
 
@@ -249,7 +260,10 @@ def load_environment(path: str | Path, raw: bytes | None = None) -> Environment:
     enabled values, at their initial value."""
     path = Path(path)
     source = str(path)
-    data = read_json(path, raw)
+    if raw is None and path.suffix.lower() in (".yaml", ".yml"):
+        data = _yaml_environment(read_yaml(path))
+    else:
+        data = read_json(path, raw)
     if isinstance(data, dict) and "environment" in data and "values" not in data:
         data = data["environment"]
     if isinstance(data, dict) and "item" in data and "values" not in data:
@@ -260,3 +274,17 @@ def load_environment(path: str | Path, raw: bytes | None = None) -> Environment:
         name=as_text(data.get("name")) or path.name,
         values=read_variables(data["values"]).values,
     )
+
+
+def _yaml_environment(data: Any) -> Any:
+    """A v3 environment (`name`, `values` of `{key, value, enabled, type}`) as a v2.1 one. A
+    value with none (a vault's or a secret's) is left out: unresolved, as Postman treats it."""
+    if not isinstance(data, dict) or not isinstance(data.get("values"), list):
+        return data  # the check that follows says what is wrong
+    values = []
+    for entry in data["values"]:
+        if not isinstance(entry, dict) or entry.get("value") is None:
+            continue
+        enabled = str(entry.get("enabled", "true")).strip().lower() != "false"
+        values.append({"key": entry.get("key"), "value": entry["value"], "enabled": enabled})
+    return {"name": data.get("name"), "values": values}

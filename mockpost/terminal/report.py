@@ -80,8 +80,10 @@ def print_report(console: Console, report: Report, strict: bool = False) -> None
     summary.add_row("unknown {{$…}} variables", str(len(report.unknown_dynamic)))
     console.print(summary)
 
+    for note in collection.notes:
+        console.print(Text(printable(f"note: {note}"), style="yellow"))
     if collection.dropped:
-        table = Table(title="Dropped examples", title_justify="left")
+        table = Table(title="Dropped examples (or files)", title_justify="left")
         for column in ("where", "name", "why"):
             table.add_column(column)
         for dropped in collection.dropped:

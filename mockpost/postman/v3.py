@@ -1,0 +1,275 @@
+"""Postman's current collection format (schema 3.0.0): a directory of YAML files.
+
+A collection is a directory tree: one `*.request.yaml` per request, its saved examples under
+`.resources/<stem>.resources/examples/*.example.yaml`, a folder's metadata (name, variables,
+order) in its `.resources/definition.yaml`. The tree is read into the same document a v2.1
+file holds, which the one reader (`reader.py`) turns into the collection model: nothing
+downstream knows the source. Examples and drops are then named by their file, relative to
+the collection's root. What the format allows is read (../shared/postman-v3-format.md); a
+file that cannot be read is dropped with its reason, and the rest is served.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from mockpost.errors import LoadError
+from mockpost.postman.model import Collection, Dropped
+from mockpost.postman.v3fields import http_request, kv, saved_response, text
+from mockpost.postman.yamlfile import read_yaml
+
+V21 = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+REQUEST = re.compile(r"^(?P<stem>.+)\.request\.ya?ml$", re.IGNORECASE)
+EXAMPLE = re.compile(r"^(?P<stem>.+)\.example\.ya?ml$", re.IGNORECASE)
+DEFINITIONS = ("definition.yaml", "definition.yml")
+MAX_FILES = 200_000  # files of a tree looked at before it is refused as too large
+
+
+def is_v3_directory(path: Path) -> bool:
+    """A collection directory (it holds `*.request.yaml` files or a definition) or a
+    project root (its `postman/collections/` holds collections)."""
+    if (path / "postman" / "collections").is_dir():
+        return True
+    if any((path / ".resources" / name).is_file() for name in DEFINITIONS):
+        return True
+    return any(REQUEST.match(p.name) for p in _files(path, limit=MAX_FILES))
+
+
+def collection_root(path: Path) -> Path:
+    """The collection a path names: the directory itself, or the one collection under a
+    project's `postman/collections/` (raises LoadError when there are none or several)."""
+    folder = path / "postman" / "collections"
+    if not folder.is_dir():
+        return path
+    found = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not found:
+        raise LoadError(str(path), f"{folder} holds no collection")
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise LoadError(
+            str(path), f"holds {len(found)} collections ({names}): name one, as {found[0]}"
+        )
+    return found[0]
+
+
+def project_environment(collection: Path, name: str) -> Path | None:
+    """`-e NAME` beside a v3 collection: `postman/environments/NAME.environment.yaml` (or
+    `.yml`) of the project that holds it, if there is one."""
+    projects = [collection]
+    if collection.parent.name == "collections" and collection.parent.parent.name == "postman":
+        projects.append(collection.parent.parent.parent)
+    for project in projects:
+        for suffix in (".environment.yaml", ".environment.yml"):
+            found = project / "postman" / "environments" / f"{name}{suffix}"
+            if found.is_file():
+                return found
+    return None
+
+
+def _files(path: Path, limit: int) -> Iterator[Path]:
+    """Every file under `path`, not in a directory starting with `.` but `.resources`."""
+    seen = 0
+    for here, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") or d == ".resources")
+        for name in files:
+            seen += 1
+            if seen > limit:
+                raise LoadError(str(path), f"holds more than {limit:,} files: not a collection?")
+            yield Path(here) / name
+
+
+@dataclass
+class _Tree:
+    """What is read from a tree: places of examples, drops, notes."""
+
+    root: Path
+    places: dict[str, str] = field(default_factory=dict)  # JSON path -> file, relative
+    dropped: list[Dropped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # what was skipped, and how many
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def yaml(self, path: Path) -> dict[str, Any]:
+        data = read_yaml(path, self.root)
+        if not isinstance(data, dict):
+            raise LoadError(self.relative(path), "is not a YAML mapping")
+        return data
+
+    def skip(self, what: str) -> None:
+        self.skipped[what] = self.skipped.get(what, 0) + 1
+
+
+def load_v3(path: Path) -> Collection:
+    """The collection of a v3 directory or project root (raises LoadError when nothing in
+    it can be served)."""
+    from mockpost.postman.reader import parse_collection  # the one reader, shared with v2.1
+
+    root = collection_root(path)
+    tree = _Tree(root)
+    definition = _definition(tree, root)
+    collection_id = text(definition.get("id")) or root.name
+    document = {
+        "info": {
+            "_postman_id": collection_id,
+            "name": text(definition.get("name")) or root.name,
+            "schema": V21,
+        },
+        "variable": kv(definition.get("variables")),
+        "item": _items(tree, root, "$.item"),
+    }
+    collection = parse_collection(document, str(root))
+    if not collection.requests and tree.dropped:
+        first = tree.dropped[0]
+        raise LoadError(
+            str(root),
+            f"nothing in it can be served: {len(tree.dropped)} files cannot be read; the "
+            f"first, {first.where}: {first.reason}",
+        )
+    examples = tuple(
+        replace(e, where=tree.places.get(e.where, e.where)) for e in collection.examples
+    )
+    dropped = tuple(replace(d, where=tree.places.get(d.where, d.where)) for d in collection.dropped)
+    notes = tuple(tree.notes) + tuple(
+        f"skipped {count} {what}" for what, count in sorted(tree.skipped.items())
+    )
+    return replace(
+        collection,
+        schema_version="3.0.0",
+        examples=examples,
+        dropped=tuple(tree.dropped) + dropped,
+        notes=notes,
+    )
+
+
+def _definition(tree: _Tree, folder: Path) -> dict[str, Any]:
+    for name in DEFINITIONS:
+        path = folder / ".resources" / name
+        if path.is_file():
+            try:
+                return tree.yaml(path)
+            except LoadError as exc:
+                tree.dropped.append(Dropped(tree.relative(path), folder.name, exc.problem))
+    return {}
+
+
+def _order(data: dict[str, Any]) -> tuple[int, float]:
+    """Items without `order` first (by name), then by `order` (then name)."""
+    try:
+        return (1, float(text(data.get("order"))))
+    except ValueError:
+        return (0, 0.0)
+
+
+def _items(tree: _Tree, folder: Path, where: str) -> list[dict[str, Any]]:
+    """A directory's requests and sub-folders, as v2.1 items, in the collection's order."""
+    found: list[tuple[tuple[int, float], str, Callable[[str], dict[str, Any] | None]]] = []
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        tree.notes.append(f"{tree.relative(folder) or '.'}: cannot be read: {exc.strerror}")
+        return []
+    for path in entries:
+        if path.is_symlink() and path.is_dir():
+            tree.skip("linked directories")
+        elif path.is_dir() and not path.name.startswith("."):
+            definition = _definition(tree, path)
+            name = text(definition.get("name")) or path.name
+            found.append((_order(definition), name, _folder(tree, path, name, definition)))
+        elif path.is_file() and (match := REQUEST.match(path.name)):
+            try:
+                data = tree.yaml(path)
+            except LoadError as exc:
+                tree.dropped.append(Dropped(exc.source, match["stem"], exc.problem))
+                continue
+            name = text(data.get("name")) or match["stem"].strip()
+            found.append((_order(data), name, _request(tree, path, match["stem"], name, data)))
+        elif path.is_file() and not path.name.startswith("."):
+            tree.skip("files of other kinds")
+    found.sort(key=lambda entry: (entry[0], entry[1]))
+    items: list[dict[str, Any]] = []
+    for _, _, make in found:
+        item = make(f"{where}[{len(items)}]")
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _folder(
+    tree: _Tree, path: Path, name: str, definition: dict[str, Any]
+) -> Callable[[str], dict[str, Any] | None]:
+    def make(where: str) -> dict[str, Any]:
+        item: dict[str, Any] = {"name": name, "item": _items(tree, path, f"{where}.item")}
+        variables = kv(definition.get("variables"))
+        if variables:
+            item["variable"] = variables
+        return item
+
+    return make
+
+
+def _request(
+    tree: _Tree, path: Path, stem: str, name: str, data: dict[str, Any]
+) -> Callable[[str], dict[str, Any] | None]:
+    def make(where: str) -> dict[str, Any] | None:
+        kind = text(data.get("$kind")) or "http-request"
+        if kind != "http-request":
+            tree.skip(f"{kind}s (not HTTP)" if kind.endswith("-request") else "unknown kinds")
+            return None
+        read = []
+        for example_path in _example_files(tree, path, stem, data):
+            try:
+                example = tree.yaml(example_path)
+            except LoadError as exc:
+                tree.dropped.append(Dropped(exc.source, _stem(example_path), exc.problem))
+                continue
+            example_kind = text(example.get("$kind")) or "http-example"
+            if example_kind != "http-example":
+                tree.skip(f"{example_kind}s (not HTTP)")
+                continue
+            response = saved_response(example, _stem(example_path))
+            read.append((_order(example), response["name"], response, example_path))
+        read.sort(key=lambda entry: (entry[0], entry[1]))
+        for j, (_, _, _, example_path) in enumerate(read):
+            tree.places[f"{where}.response[{j}]"] = tree.relative(example_path)
+        responses = [response for _, _, response, _ in read]
+        return {"name": name, "request": http_request(data), "response": responses}
+
+    return make
+
+
+def _stem(path: Path) -> str:
+    match = EXAMPLE.match(path.name)
+    return match["stem"].strip() if match else path.stem
+
+
+def _example_files(tree: _Tree, request: Path, stem: str, data: dict[str, Any]) -> list[Path]:
+    """The request's example files: in its `examples:` directory, else the default one."""
+    folder = request.parent
+    default = folder / ".resources" / f"{stem}.resources" / "examples"
+    given = text(data.get("examples")).strip()
+    place = default
+    if given:
+        named = (folder / given.removeprefix("./").rstrip("/")).resolve()
+        if not named.is_relative_to((folder / ".resources").resolve()):
+            tree.notes.append(
+                f"{tree.relative(request)}: examples: {given} leaves the request's .resources: "
+                "not followed"
+            )
+        elif not named.is_dir():
+            tree.notes.append(f"{tree.relative(request)}: examples: {given} names no directory")
+        else:
+            place = named
+    elif default.is_dir():
+        tree.notes.append(
+            f"{tree.relative(request)}: no examples: key; read from the default place"
+        )
+    if not place.is_dir():
+        return []
+    return sorted(p for p in place.iterdir() if p.is_file() and EXAMPLE.match(p.name))

@@ -1,0 +1,91 @@
+"""Reading a YAML file of a v3 collection as its author wrote it, fast and safely.
+
+Postman reads YAML 1.2, where `no`, `on` and `2024-01-01` are text; Python's usual loader is
+YAML 1.1 and makes them booleans and dates, and even a YAML 1.2 loader would make `1e3` the
+number 1000 and `010` the number 10. So every plain scalar is read as the characters written
+(the format says where it wants a number or a boolean, and `v3.py` reads those from the text);
+only YAML 1.2's nulls (`~`, `null`, nothing) are None. libyaml's C parser does the parsing
+(PyYAML's CSafeLoader, which builds no Python object beyond dicts, lists and strings), and a
+file that uses anchors and aliases is refused: no Postman file has them, and a "billion laughs"
+file is then one line of error, not a walk over an exponential tree.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+
+from mockpost.errors import LoadError
+from mockpost.postman.jsonfile import read_bytes
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where it is built
+NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]", re.MULTILINE)
+MAX_BYTES = 64 * 1024 * 1024  # one request or example file larger than this is refused
+
+
+class _TextLoader(_Base):  # type: ignore[misc]
+    """Plain scalars as text, but YAML 1.2's nulls; no other implicit type."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+_TextLoader.add_implicit_resolver("tag:yaml.org,2002:null", NULL, ["~", "n", "N", ""])
+
+
+class YamlError(LoadError):
+    """A YAML file that cannot be read: its message names the file, line and column."""
+
+
+def read_yaml(path: Path, root: Path | None = None) -> Any:
+    """The file's data, or a YamlError naming it (relative to `root`), where, and the fix."""
+    source = str(path.relative_to(root)) if root is not None else str(path)
+    data = read_bytes(path, "a YAML file")
+    if len(data) > MAX_BYTES:
+        raise YamlError(source, f"is over {MAX_BYTES // (1024 * 1024)} MiB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise YamlError(source, "is not UTF-8 text") from None
+    if MAYBE_ANCHOR.search(text):  # only then can it hold one: looked for in its events
+        _no_aliases(text, source)
+    try:
+        return yaml.load(text, Loader=_TextLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise YamlError(source, _problem(exc, text), _place(exc)) from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise YamlError(source, f"is not valid YAML: {exc}") from None
+
+
+def _no_aliases(text: str, source: str) -> None:
+    try:
+        for event in yaml.parse(text, Loader=_TextLoader):
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None or isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+                raise YamlError(
+                    source, "uses YAML anchors or aliases, which a Postman file never does", where
+                )
+    except yaml.MarkedYAMLError:
+        return  # the load that follows says what is wrong, and where
+
+
+def _place(exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+
+
+def _problem(exc: yaml.MarkedYAMLError, text: str) -> str:
+    problem = f"is not valid YAML: {exc.problem or exc.context or 'cannot be parsed'}"
+    mark = exc.problem_mark or exc.context_mark
+    if mark is not None:
+        lines = text.splitlines()
+        # The usual one: `url: {{baseUrl}}/x`, a plain value that starts with `{`.
+        near = [lines[i] for i in (mark.line - 1, mark.line) if 0 <= i < len(lines)]
+        if any(re.search(r":\s+\{\{", line) for line in near):
+            problem += " (a value that starts with {{ must be quoted: url: '{{baseUrl}}/x')"
+    return problem
