@@ -111,7 +111,7 @@ def test_serve_starts_without_what_only_other_commands_or_unmatched_calls_need()
         "import mockpost.server.run\n"
         "print(names, serve.name)\n"
         "print(sorted(m for m in ('mockpost.cli.inspect', 'mockpost.cli.record', 'rich.table',\n"
-        "    'rapidfuzz') if m in sys.modules))\n"
+        "    'rapidfuzz', 'yaml', 'mockpost.postman.v3') if m in sys.modules))\n"
         "from mockpost.matching.distance import levenshtein\n"
         "print(levenshtein('kitten', 'sitting'), 'rapidfuzz' in sys.modules)\n"
     )
@@ -119,7 +119,7 @@ def test_serve_starts_without_what_only_other_commands_or_unmatched_calls_need()
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines() == [
-        "['import', 'record', 'routes', 'serve', 'validate'] serve",
+        "['convert', 'import', 'record', 'routes', 'serve', 'validate'] serve",
         "[]",
         "3 True",
     ]

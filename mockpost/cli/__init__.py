@@ -11,6 +11,7 @@ from mockpost.version import __version__
 # Each command's module, imported when the command is run or listed: `serve` does not wait
 # for what `validate` or `record` import (rich's tables, the recorder).
 _COMMANDS = {
+    "convert": ("mockpost.cli.convert", "convert"),
     "import": ("mockpost.cli.record", "import_har"),
     "record": ("mockpost.cli.record", "record"),
     "routes": ("mockpost.cli.inspect", "routes"),

@@ -9,7 +9,6 @@ import click
 from mockpost.errors import MockpostError
 from mockpost.lifecycle.load import Loaded
 from mockpost.lifecycle.load import load as load_files
-from mockpost.postman.v3 import project_environment
 
 collection_argument = click.argument("collection", type=click.Path(path_type=Path))
 environment_option = click.option(
@@ -27,6 +26,8 @@ def environment_of(collection_path: Path, environment_path: Path | None) -> Path
     name of one of the project's environments (`-e Local`)."""
     if environment_path is None or environment_path.exists() or not collection_path.is_dir():
         return environment_path
+    from mockpost.postman.v3 import project_environment  # YAML, only for a v3 collection
+
     found = project_environment(collection_path, str(environment_path))
     return found if found is not None else environment_path
 

@@ -27,8 +27,9 @@ def validate(collection: Path, environment: Path | None, as_json: bool, strict: 
     """Load COLLECTION as serve would and report what it holds.
 
     COLLECTION: a JSON file, a v3 collection directory or a v3 project root. Lists dropped
-    examples (and v3 files that cannot be read), what was skipped, variables left unresolved in paths (wildcards), examples that
-    no plain call can reach, and example names used more than once. Exits 0 when the
+    examples (and v3 files that cannot be read), what was skipped, variables left
+    unresolved in paths (wildcards), examples that no plain call can reach, and example
+    names used more than once. Exits 0 when the
     collection can be served, 1 when it cannot (unreadable, or no saved example); with
     --strict, 1 also when an example is dropped or unreachable by a plain call.
     """

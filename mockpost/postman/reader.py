@@ -35,8 +35,6 @@ from mockpost.postman.model import (
     Scope,
 )
 from mockpost.postman.schema import COLLECTION_SCHEMA, ENVIRONMENT_SCHEMA, collection_looks_valid
-from mockpost.postman.v3 import is_v3_directory, load_v3
-from mockpost.postman.yamlfile import read_yaml
 
 BASE64_BODY = "_mockpost_body_base64"  # a recorded binary body: served byte for byte
 
@@ -188,7 +186,9 @@ def load_collection(path: str | Path, data: bytes | None = None) -> Collection:
     already), or a v3 collection directory or project root; raise `LoadError` if it cannot
     be served."""
     path = Path(path)
-    if data is None and path.is_dir():
+    if data is None and path.is_dir():  # v3: YAML (read only then: a JSON file needs none)
+        from mockpost.postman.v3 import is_v3_directory, load_v3
+
         if not is_v3_directory(path):
             raise LoadError(
                 str(path),
@@ -261,6 +261,8 @@ def load_environment(path: str | Path, raw: bytes | None = None) -> Environment:
     path = Path(path)
     source = str(path)
     if raw is None and path.suffix.lower() in (".yaml", ".yml"):
+        from mockpost.postman.yamlfile import read_yaml
+
         data = _yaml_environment(read_yaml(path))
     else:
         data = read_json(path, raw)

@@ -106,24 +106,33 @@ class _Tree:
         self.skipped[what] = self.skipped.get(what, 0) + 1
 
 
-def load_v3(path: Path) -> Collection:
-    """The collection of a v3 directory or project root (raises LoadError when nothing in
-    it can be served)."""
-    from mockpost.postman.reader import parse_collection  # the one reader, shared with v2.1
-
+def v3_document(path: Path) -> tuple[dict[str, Any], _Tree]:
+    """A v3 directory or project root read into a v2.1 document (as `convert` writes it),
+    and what was read on the way."""
     root = collection_root(path)
     tree = _Tree(root)
     definition = _definition(tree, root)
-    collection_id = text(definition.get("id")) or root.name
-    document = {
+    document: dict[str, Any] = {
         "info": {
-            "_postman_id": collection_id,
+            "_postman_id": text(definition.get("id")) or root.name,
             "name": text(definition.get("name")) or root.name,
             "schema": V21,
         },
         "variable": kv(definition.get("variables")),
         "item": _items(tree, root, "$.item"),
     }
+    if text(definition.get("description")):
+        document["info"]["description"] = text(definition.get("description"))
+    return document, tree
+
+
+def load_v3(path: Path) -> Collection:
+    """The collection of a v3 directory or project root (raises LoadError when nothing in
+    it can be served)."""
+    from mockpost.postman.reader import parse_collection  # the one reader, shared with v2.1
+
+    document, tree = v3_document(path)
+    root = tree.root
     collection = parse_collection(document, str(root))
     if not collection.requests and tree.dropped:
         first = tree.dropped[0]
