@@ -11,7 +11,8 @@ longer, paths), and drives each with wrk over a rotating set of paths that the e
 (a Python load generator when wrk is missing: slower, so only the ratios mean much). Rounds are
 interleaved so that noise from a shared machine falls on every target alike; the figures
 printed are medians over rounds. Start-up is timed from process start to the port accepting
-connections, with the 20,000-example collection, three times. `--compare DIR` adds the
+connections, with the 20,000-example collection, three times, then with the same collection
+written as a v3 tree (this checkout only). `--compare DIR` adds the
 mockpost of another checkout (its `mockpost/` run from DIR), on the same collections, to the
 same rounds.
 """
@@ -386,6 +387,14 @@ def main() -> None:
 
     startup_command = [*big.command, "--quiet"]
     startups, startup_memory = startup_times(startup_command, 3, workdir)
+    # The same collection as a v3 tree (a directory of 30,000 YAML files), this checkout only.
+    sys.path.insert(0, str(HERE.parent))
+    from mockpost.postman.v3write import write_v3
+
+    tree = workdir / "bench10000-v3"
+    write_v3(json.loads((workdir / "bench10000.postman_collection.json").read_text()), tree)
+    v3_command = [*mockpost, str(tree), "--quiet"]
+    v3_startups = startup_times(v3_command, 3, workdir)[0]
     compared_startups = (
         startup_times(startup_command, 3, workdir, compared[-1].source)[0] if compared else []
     )
@@ -435,6 +444,11 @@ def main() -> None:
         f"start-up to listening, 20,000 examples: median "
         f"{statistics.median(startups):.2f} s (runs: {', '.join(f'{s:.2f}' for s in startups)}); "
         f"memory once listening {startup_memory:.0f} MiB"
+    )
+    print(
+        f"start-up to listening, the same 20,000 examples as a v3 tree of YAML files: median "
+        f"{statistics.median(v3_startups):.2f} s "
+        f"(runs: {', '.join(f'{s:.2f}' for s in v3_startups)})"
     )
     if compared:
         old_small_runs, old_big_runs = (runs[s.name] for s in compared)

@@ -94,6 +94,9 @@ class _Tree:
     skipped: dict[str, int] = field(default_factory=dict)  # what was skipped, and how many
 
     def relative(self, path: Path) -> str:
+        whole, root = str(path), str(self.root)
+        if whole.startswith(root + os.sep):
+            return whole[len(root) + 1 :].replace(os.sep, "/")
         return path.relative_to(self.root).as_posix()
 
     def yaml(self, path: Path) -> dict[str, Any]:
@@ -180,18 +183,20 @@ def _items(tree: _Tree, folder: Path, where: str) -> list[dict[str, Any]]:
     """A directory's requests and sub-folders, as v2.1 items, in the collection's order."""
     found: list[tuple[tuple[int, float], str, Callable[[str], dict[str, Any] | None]]] = []
     try:
-        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        with os.scandir(folder) as listing:  # one call; each entry knows its own type
+            entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
         tree.notes.append(f"{tree.relative(folder) or '.'}: cannot be read: {exc.strerror}")
         return []
-    for path in entries:
-        if path.is_symlink() and path.is_dir():
+    for entry in entries:
+        path = folder / entry.name
+        if entry.is_dir() and entry.is_symlink():
             tree.skip("linked directories")
-        elif path.is_dir() and not path.name.startswith("."):
+        elif entry.is_dir() and not entry.name.startswith("."):
             definition = _definition(tree, path)
-            name = text(definition.get("name")) or path.name
+            name = text(definition.get("name")) or entry.name
             found.append((_order(definition), name, _folder(tree, path, name, definition)))
-        elif path.is_file() and (match := REQUEST.match(path.name)):
+        elif entry.is_file() and (match := REQUEST.match(entry.name)):
             try:
                 data = tree.yaml(path)
             except LoadError as exc:
@@ -199,7 +204,7 @@ def _items(tree: _Tree, folder: Path, where: str) -> list[dict[str, Any]]:
                 continue
             name = text(data.get("name")) or match["stem"].strip()
             found.append((_order(data), name, _request(tree, path, match["stem"], name, data)))
-        elif path.is_file() and not path.name.startswith("."):
+        elif entry.is_file() and not entry.name.startswith("."):
             tree.skip("files of other kinds")
     found.sort(key=lambda entry: (entry[0], entry[1]))
     items: list[dict[str, Any]] = []
@@ -265,20 +270,24 @@ def _example_files(tree: _Tree, request: Path, stem: str, data: dict[str, Any]) 
     given = text(data.get("examples")).strip()
     place = default
     if given:
-        named = (folder / given.removeprefix("./").rstrip("/")).resolve()
-        if not named.is_relative_to((folder / ".resources").resolve()):
+        # Written text only (no link followed): a path that leaves .resources is not taken.
+        resources = os.path.normpath(folder / ".resources")
+        named = os.path.normpath(folder / given.removeprefix("./").rstrip("/"))
+        if not (named + os.sep).startswith(resources + os.sep):
             tree.notes.append(
                 f"{tree.relative(request)}: examples: {given} leaves the request's .resources: "
                 "not followed"
             )
-        elif not named.is_dir():
+        elif not os.path.isdir(named):
             tree.notes.append(f"{tree.relative(request)}: examples: {given} names no directory")
         else:
-            place = named
+            place = Path(named)
     elif default.is_dir():
         tree.notes.append(
             f"{tree.relative(request)}: no examples: key; read from the default place"
         )
-    if not place.is_dir():
+    try:
+        with os.scandir(place) as listing:
+            return sorted(place / e.name for e in listing if e.is_file() and EXAMPLE.match(e.name))
+    except OSError:  # no such directory: no examples
         return []
-    return sorted(p for p in place.iterdir() if p.is_file() and EXAMPLE.match(p.name))

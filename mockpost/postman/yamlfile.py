@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
 
@@ -22,7 +22,6 @@ from mockpost.errors import LoadError
 from mockpost.postman.jsonfile import read_bytes
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where it is built
-NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]", re.MULTILINE)
 MAX_BYTES = 64 * 1024 * 1024  # one request or example file larger than this is refused
 
@@ -30,10 +29,19 @@ MAX_BYTES = 64 * 1024 * 1024  # one request or example file larger than this is 
 class _TextLoader(_Base):  # type: ignore[misc]
     """Plain scalars as text, but YAML 1.2's nulls; no other implicit type."""
 
-    yaml_implicit_resolvers: ClassVar[dict[str | None, list[tuple[str, re.Pattern[str]]]]] = {}
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """The tag of a node: null for a plain `~`, `null` or nothing, else what its kind
+        says (called for every node: kept to a lookup)."""
+        if kind is yaml.ScalarNode:
+            return NULL_TAG if implicit[0] and value in NULLS else STR_TAG
+        return SEQ_TAG if kind is yaml.SequenceNode else MAP_TAG
 
 
-_TextLoader.add_implicit_resolver("tag:yaml.org,2002:null", NULL, ["~", "n", "N", ""])
+NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+NULL_TAG = "tag:yaml.org,2002:null"
+STR_TAG = "tag:yaml.org,2002:str"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+MAP_TAG = "tag:yaml.org,2002:map"
 
 
 class YamlError(LoadError):
@@ -53,11 +61,31 @@ def read_yaml(path: Path, root: Path | None = None) -> Any:
     if MAYBE_ANCHOR.search(text):  # only then can it hold one: looked for in its events
         _no_aliases(text, source)
     try:
-        return yaml.load(text, Loader=_TextLoader)
+        node = yaml.compose(text, Loader=_TextLoader)  # libyaml's parser and composer
+        return None if node is None else _data(node)
     except yaml.MarkedYAMLError as exc:
         raise YamlError(source, _problem(exc, text), _place(exc)) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise YamlError(source, f"is not valid YAML: {exc}") from None
+
+
+def _data(node: yaml.Node) -> Any:
+    """A composed node as dicts, lists and text (None for a null): no tag is acted on, so
+    nothing but those is ever built. (Anchors were refused before: no node is shared.)"""
+    if isinstance(node, yaml.ScalarNode):
+        return None if node.tag == NULL_TAG else node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_data(item) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise yaml.MarkedYAMLError(
+                    problem="a key that is not text", problem_mark=key.start_mark
+                )
+            out[key.value] = _data(value)
+        return out
+    return None
 
 
 def _no_aliases(text: str, source: str) -> None:
