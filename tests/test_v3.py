@@ -539,3 +539,19 @@ def test_postmans_own_linter_accepts_every_tree_mockpost_writes(tmp_path: Path) 
         assert report["filesScanned"] > 0, tree
         errors += [f"{tree.name}: {d['ruleId']} {d['message']}" for d in report["diagnostics"]]
     assert errors == []
+
+
+async def test_the_call_log_names_the_file_a_v3_example_came_from(
+    tmp_path: Path, aiohttp_client: Any
+) -> None:
+    root = write(tmp_path / "books", BOOKS)
+    client = await aiohttp_client(create_app(Runtime(build_index(load_collection(root)))))
+    assert (await client.get("/books/7?since=2024-01-01")).status == 200
+    calls = await (await client.get("/__mockpost/calls")).json()
+    [call] = calls["calls"]
+    assert call["example"]["file"] == ".resources/Get book.resources/examples/OK.example.yaml"
+    har = await (await client.get("/__mockpost/calls.har")).json()
+    assert (
+        "in .resources/Get book.resources/examples/OK.example.yaml"
+        in (har["log"]["entries"][0]["comment"])
+    )

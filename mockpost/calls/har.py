@@ -34,6 +34,7 @@ def _comment(record: CallRecord) -> str:
     if example is not None:
         how = f"score {record.score:g}, {record.path_step}" if record.score is not None else ""
         said = f"answered by {example.name!r} of {example.request!r}"
+        said += f" in {example.file}" if example.file else ""
         said += f" ({how})" if how else f" ({record.how.value})"
     elif record.explanation:
         said = "no matching example; closest: " + "; ".join(

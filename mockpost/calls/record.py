@@ -45,11 +45,13 @@ class How(Enum):
 
 
 class ExampleRef(NamedTuple):
-    """The example that answered: its name, id and the name of its request."""
+    """The example that answered: its name, id and the name of its request, and for a v3
+    collection the file it came from (relative to the collection's root; "" otherwise)."""
 
     name: str
     id: str
     request: str
+    file: str = ""
 
 
 class Closest(NamedTuple):

@@ -26,6 +26,11 @@ def _second(second: int) -> str:
     return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
 
 
+def _file(example: ExampleRef) -> dict[str, str]:
+    """The file a v3 example came from, where there is one."""
+    return {"file": example.file} if example.file else {}
+
+
 def iso_time(unix: float) -> str:
     """`2026-11-29T18:43:32.512Z`."""
     second = int(unix // 1)
@@ -52,7 +57,7 @@ def summary(record: CallRecord) -> dict[str, Any]:
         "matched": example is not None,
         "how": record.how.value,
         "example": (
-            {"name": example.name, "id": example.id, "request": example.request}
+            {"name": example.name, "id": example.id, "request": example.request} | _file(example)
             if example is not None
             else None
         ),
@@ -73,6 +78,7 @@ def _outcome_json(
             "how": how.value,
             "example": (
                 {"name": example.name, "id": example.id, "request": example.request}
+                | _file(example)
                 if example is not None
                 else None
             ),

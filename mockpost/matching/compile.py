@@ -104,7 +104,9 @@ class IndexedExample:
         """What a call record says of the example (made once)."""
         if self._ref is None:
             example = self.example
-            self._ref = ExampleRef(example.name, example.id, example.request_name)
+            # A v3 example's place is its file; a JSON file's, a JSON path (`$.item...`).
+            file = "" if example.where.startswith("$") else example.where
+            self._ref = ExampleRef(example.name, example.id, example.request_name, file)
         return self._ref
 
 

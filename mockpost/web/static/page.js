@@ -167,6 +167,7 @@
     if (call.injected) parts.push(el("p", `Injected by mockpost: ${call.injected}`, "injected"));
     const answered = call.example
       ? `Answered by '${call.example.name}' of '${call.example.request}'` +
+        (call.example.file ? ` (${call.example.file})` : "") +
         (call.score !== null ? ` (score ${call.score}, ${call.path_step})` : ` (${call.how})`)
       : (call.how === "not found" ? "No matching requests" : `Answered: ${call.how}`);
     parts.push(el("p", `${answered} · ${call.received} · ${call.duration_ms} ms` +
