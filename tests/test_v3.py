@@ -555,3 +555,20 @@ async def test_the_call_log_names_the_file_a_v3_example_came_from(
         "in .resources/Get book.resources/examples/OK.example.yaml"
         in (har["log"]["entries"][0]["comment"])
     )
+
+
+def test_a_fifo_a_link_loop_and_an_unreadable_file_never_hang_the_load(tmp_path: Path) -> None:
+    import os
+
+    root = write(tmp_path / "books", BOOKS)
+    os.mkfifo(root / "Waiting.request.yaml")  # opened, it would wait for a writer forever
+    (root / "Loop").symlink_to(root, target_is_directory=True)
+    locked = write(root, {"Locked.request.yaml": "url: https://x/locked\n"}) / "Locked.request.yaml"
+    locked.chmod(0)
+    started = time.monotonic()
+    collection = load_collection(root)
+    assert time.monotonic() - started < 5
+    assert len(collection.examples) == 2
+    assert any("linked directories" in note for note in collection.notes)
+    if os.geteuid() != 0:  # root reads a file whatever its mode
+        assert any(d.where == "Locked.request.yaml" for d in collection.dropped)
