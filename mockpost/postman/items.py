@@ -8,7 +8,7 @@ and the reader drops the example with that reason.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -161,16 +161,20 @@ def _read_url(raw: Any) -> Url:
     return Url(raw_text if isinstance(raw_text, str) else "", host, path, query, variables)
 
 
+def raw_language(body: Mapping[str, Any]) -> str:
+    """A raw body's `options.raw.language`, lower case ("" when it gives none)."""
+    options = body.get("options")
+    if isinstance(options, dict) and isinstance(options.get("raw"), dict):
+        return as_text(options["raw"].get("language")).lower()
+    return ""
+
+
 def _read_body(raw: Any) -> Body:
     if not isinstance(raw, dict) or raw.get("disabled") is True:
         return NO_BODY
     mode = raw.get("mode")
     if mode == "raw":
-        options = raw.get("options")
-        language = ""
-        if isinstance(options, dict) and isinstance(options.get("raw"), dict):
-            language = as_text(options["raw"].get("language")).lower()
-        return Body(mode="raw", raw=as_text(raw.get("raw")), language=language)
+        return Body(mode="raw", raw=as_text(raw.get("raw")), language=raw_language(raw))
     if mode == "urlencoded":
         return Body(mode="urlencoded", fields=_pairs(raw.get("urlencoded")))
     if mode == "formdata":

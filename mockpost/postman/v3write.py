@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from mockpost.postman.items import as_text
+from mockpost.postman.items import as_text, raw_language
 
 UNSAFE = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]+')
 MAX_STEM = 64  # bytes of UTF-8, as Postman cuts them
@@ -117,10 +117,7 @@ def body(raw: Any) -> dict[str, Any] | None:
         return None
     mode = raw.get("mode")
     if mode == "raw":
-        options = raw.get("options")
-        language = ""
-        if isinstance(options, dict) and isinstance(options.get("raw"), dict):
-            language = as_text(options["raw"].get("language")).lower()
+        language = raw_language(raw)
         kind = language if language in LANGUAGES else "text"
         return {"type": kind, "content": as_text(raw.get("raw"))}
     if mode == "urlencoded":
