@@ -32,7 +32,6 @@ from mockpost.text import plural
 from mockpost.version import __version__
 from mockpost.web.admin import PREFIX
 from mockpost.web.fallthrough import FallThrough
-from mockpost.web.guard import Access
 from mockpost.web.run import log_in_one_line, serve
 from mockpost.whole import check_writable
 
@@ -91,6 +90,13 @@ def run(
             stamps=stamps,
             say=banner.note,
         )
+        if options.admin and settings.api_key is None and server.access.beyond_loopback:
+            changes = "from any machine" if options.remote_admin else "from this machine only"
+            banner.warn(
+                f"  listening on {options.host or 'every address'} without --api-key: anyone "
+                "who can reach it reads the call log (with the headers calls sent) and its "
+                f"page; changes to the mock are taken {changes}"
+            )
         if server.fallthrough is not None:
             record_to = proxying.record_to if proxying is not None else None
             recording = f" and recorded into {record_to}" if record_to is not None else ""
@@ -113,15 +119,6 @@ def _said_at_start(
             f"  some examples' paths start with {PREFIX}/: mockpost's API answers those paths "
             "(serve with --no-admin to have the examples answer them)"
         )
-    if options.admin and settings.api_key is None:
-        access = Access(options.host, options.allow_hosts, options.remote_admin)
-        if access.beyond_loopback:
-            changes = "from any machine" if options.remote_admin else "from this machine only"
-            banner.warn(
-                f"  listening on {options.host or 'every address'} without --api-key: anyone "
-                "who can reach it reads the call log (with the headers calls sent) and its "
-                f"page; changes to the mock are taken {changes}"
-            )
 
 
 def _call_log(
