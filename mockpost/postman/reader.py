@@ -65,10 +65,17 @@ def _why(error: Exception) -> str:
 
 
 class _Loader:
-    def __init__(self, source: str, collection_id: str, first: int = 0) -> None:
+    def __init__(
+        self,
+        source: str,
+        collection_id: str,
+        first: int = 0,
+        places: Mapping[str, str] | None = None,
+    ) -> None:
         self.source = source
         self.collection_id = collection_id
         self.first = first  # the position of the first example read
+        self.places = places or {}  # JSON path -> the name of the place, where it has one
         self.requests: list[RequestItem] = []
         self.examples: list[Example] = []
         self.dropped: list[Dropped] = []
@@ -163,14 +170,14 @@ class _Loader:
             folders,
             scopes,
             self.first + len(self.examples),  # position
-            where,
+            self.places.get(where, where),  # where
             raw_body,
             self.collection_id,  # id_base
         )
 
     def drop(self, where: str, raw: Any, reason: str) -> None:
         name = as_text(raw.get("name")) if isinstance(raw, dict) else ""
-        self.dropped.append(Dropped(where=where, name=name, reason=reason))
+        self.dropped.append(Dropped(self.places.get(where, where), name, reason))
 
 
 def _schema_version(info: Mapping[str, Any]) -> str:
@@ -199,15 +206,18 @@ def load_collection(path: str | Path, data: bytes | None = None) -> Collection:
     return parse_collection(read_json(path, data), str(path))
 
 
-def parse_collection(data: Any, source: str = "<collection>") -> Collection:
-    """A collection from its parsed JSON; `source` names it in errors."""
+def parse_collection(
+    data: Any, source: str = "<collection>", places: Mapping[str, str] | None = None
+) -> Collection:
+    """A collection from its parsed JSON; `source` names it in errors. `places` names an
+    example or a drop by something else than its JSON path (a v3 example: its file)."""
     try:
-        return _parse_collection(data, source)
+        return _parse_collection(data, source, places or {})
     except RecursionError:  # folders (or values) nested deeper than Python's stack
         raise LoadError(source, "is nested too deeply to serve (folders or values)") from None
 
 
-def _parse_collection(data: Any, source: str) -> Collection:
+def _parse_collection(data: Any, source: str, places: Mapping[str, str]) -> Collection:
     if isinstance(data, dict) and "collection" in data and "info" not in data:
         data = data["collection"]  # the Postman API wraps exports in {"collection": {...}}
     if isinstance(data, dict) and "values" in data and "item" not in data:
@@ -222,7 +232,7 @@ def _parse_collection(data: Any, source: str) -> Collection:
         raise LoadError(source, f"unsupported collection schema {schema!r}", "$.info.schema")
     collection_id = as_text(info.get("_postman_id")) or as_text(info.get("name")) or source
     variables = read_variables(data.get("variable"))
-    loader = _Loader(source, collection_id)
+    loader = _Loader(source, collection_id, places=places)
     loader.walk(data["item"], "$.item", (), (variables,))
     return Collection(
         source=source,

@@ -85,24 +85,25 @@ def _files(path: Path, limit: int) -> Iterator[Path]:
 
 @dataclass
 class _Tree:
-    """What is read from a tree: places of examples, drops, notes."""
+    """What is read from a tree: places of examples, drops, notes. (Paths are text here:
+    pathlib's objects were a quarter of a 30,000-file load.)"""
 
-    root: Path
+    root: str
     places: dict[str, str] = field(default_factory=dict)  # JSON path -> file, relative
     dropped: list[Dropped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # what was skipped, and how many
 
-    def relative(self, path: Path) -> str:
-        whole, root = str(path), str(self.root)
-        if whole.startswith(root + os.sep):
-            return whole[len(root) + 1 :].replace(os.sep, "/")
-        return path.relative_to(self.root).as_posix()
+    def relative(self, path: str) -> str:
+        if path.startswith(self.root + os.sep):
+            path = path[len(self.root) + 1 :]
+        return path if os.sep == "/" else path.replace(os.sep, "/")
 
-    def yaml(self, path: Path) -> dict[str, Any]:
-        data = read_yaml(path, self.root)
+    def yaml(self, path: str) -> dict[str, Any]:
+        source = self.relative(path)
+        data = read_yaml(path, source)
         if not isinstance(data, dict):
-            raise LoadError(self.relative(path), "is not a YAML mapping")
+            raise LoadError(source, "is not a YAML mapping")
         return data
 
     def skip(self, what: str) -> None:
@@ -113,8 +114,8 @@ def v3_document(path: Path) -> tuple[dict[str, Any], _Tree]:
     """A v3 directory or project root read into a v2.1 document (as `convert` writes it),
     and what was read on the way."""
     root = collection_root(path)
-    tree = _Tree(root)
-    definition = _definition(tree, root)
+    tree = _Tree(os.fspath(root))
+    definition = _definition(tree, tree.root)
     document: dict[str, Any] = {
         "info": {
             "_postman_id": text(definition.get("id")) or root.name,
@@ -122,7 +123,7 @@ def v3_document(path: Path) -> tuple[dict[str, Any], _Tree]:
             "schema": V21,
         },
         "variable": kv(definition.get("variables")),
-        "item": _items(tree, root, "$.item"),
+        "item": _items(tree, tree.root, "$.item"),
     }
     if text(definition.get("description")):
         document["info"]["description"] = text(definition.get("description"))
@@ -136,7 +137,7 @@ def load_v3(path: Path) -> Collection:
 
     document, tree = v3_document(path)
     root = tree.root
-    collection = parse_collection(document, str(root))
+    collection = parse_collection(document, root, tree.places)
     if not collection.requests and tree.dropped:
         first = tree.dropped[0]
         raise LoadError(
@@ -144,30 +145,25 @@ def load_v3(path: Path) -> Collection:
             f"nothing in it can be served: {len(tree.dropped)} files cannot be read; the "
             f"first, {first.where}: {first.reason}",
         )
-    examples = tuple(
-        replace(e, where=tree.places.get(e.where, e.where)) for e in collection.examples
-    )
-    dropped = tuple(replace(d, where=tree.places.get(d.where, d.where)) for d in collection.dropped)
     notes = tuple(tree.notes) + tuple(
         f"skipped {count} {what}" for what, count in sorted(tree.skipped.items())
     )
     return replace(
         collection,
         schema_version="3.0.0",
-        examples=examples,
-        dropped=tuple(tree.dropped) + dropped,
+        dropped=tuple(tree.dropped) + collection.dropped,
         notes=notes,
     )
 
 
-def _definition(tree: _Tree, folder: Path) -> dict[str, Any]:
+def _definition(tree: _Tree, folder: str) -> dict[str, Any]:
     for name in DEFINITIONS:
-        path = folder / ".resources" / name
-        if path.is_file():
+        path = os.path.join(folder, ".resources", name)
+        if os.path.isfile(path):
             try:
                 return tree.yaml(path)
             except LoadError as exc:
-                tree.dropped.append(Dropped(tree.relative(path), folder.name, exc.problem))
+                tree.dropped.append(Dropped(exc.source, os.path.basename(folder), exc.problem))
     return {}
 
 
@@ -179,7 +175,7 @@ def _order(data: dict[str, Any]) -> tuple[int, float]:
         return (0, 0.0)
 
 
-def _items(tree: _Tree, folder: Path, where: str) -> list[dict[str, Any]]:
+def _items(tree: _Tree, folder: str, where: str) -> list[dict[str, Any]]:
     """A directory's requests and sub-folders, as v2.1 items, in the collection's order."""
     found: list[tuple[tuple[int, float], str, Callable[[str], dict[str, Any] | None]]] = []
     try:
@@ -189,7 +185,7 @@ def _items(tree: _Tree, folder: Path, where: str) -> list[dict[str, Any]]:
         tree.notes.append(f"{tree.relative(folder) or '.'}: cannot be read: {exc.strerror}")
         return []
     for entry in entries:
-        path = folder / entry.name
+        path = entry.path
         if entry.is_dir() and entry.is_symlink():
             tree.skip("linked directories")
         elif entry.is_dir() and not entry.name.startswith("."):
@@ -216,7 +212,7 @@ def _items(tree: _Tree, folder: Path, where: str) -> list[dict[str, Any]]:
 
 
 def _folder(
-    tree: _Tree, path: Path, name: str, definition: dict[str, Any]
+    tree: _Tree, path: str, name: str, definition: dict[str, Any]
 ) -> Callable[[str], dict[str, Any] | None]:
     def make(where: str) -> dict[str, Any]:
         item: dict[str, Any] = {"name": name, "item": _items(tree, path, f"{where}.item")}
@@ -229,7 +225,7 @@ def _folder(
 
 
 def _request(
-    tree: _Tree, path: Path, stem: str, name: str, data: dict[str, Any]
+    tree: _Tree, path: str, stem: str, name: str, data: dict[str, Any]
 ) -> Callable[[str], dict[str, Any] | None]:
     def make(where: str) -> dict[str, Any] | None:
         kind = text(data.get("$kind")) or "http-request"
@@ -258,21 +254,21 @@ def _request(
     return make
 
 
-def _stem(path: Path) -> str:
-    match = EXAMPLE.match(path.name)
-    return match["stem"].strip() if match else path.stem
+def _stem(path: str) -> str:
+    match = EXAMPLE.match(os.path.basename(path))
+    return match["stem"].strip() if match else os.path.basename(path)
 
 
-def _example_files(tree: _Tree, request: Path, stem: str, data: dict[str, Any]) -> list[Path]:
+def _example_files(tree: _Tree, request: str, stem: str, data: dict[str, Any]) -> list[str]:
     """The request's example files: in its `examples:` directory, else the default one."""
-    folder = request.parent
-    default = folder / ".resources" / f"{stem}.resources" / "examples"
+    folder = os.path.dirname(request)
+    default = os.path.join(folder, ".resources", f"{stem}.resources", "examples")
     given = text(data.get("examples")).strip()
     place = default
     if given:
         # Written text only (no link followed): a path that leaves .resources is not taken.
-        resources = os.path.normpath(folder / ".resources")
-        named = os.path.normpath(folder / given.removeprefix("./").rstrip("/"))
+        resources = os.path.normpath(os.path.join(folder, ".resources"))
+        named = os.path.normpath(os.path.join(folder, given.removeprefix("./").rstrip("/")))
         if not (named + os.sep).startswith(resources + os.sep):
             tree.notes.append(
                 f"{tree.relative(request)}: examples: {given} leaves the request's .resources: "
@@ -281,13 +277,13 @@ def _example_files(tree: _Tree, request: Path, stem: str, data: dict[str, Any]) 
         elif not os.path.isdir(named):
             tree.notes.append(f"{tree.relative(request)}: examples: {given} names no directory")
         else:
-            place = Path(named)
-    elif default.is_dir():
+            place = named
+    elif os.path.isdir(default):
         tree.notes.append(
             f"{tree.relative(request)}: no examples: key; read from the default place"
         )
     try:
         with os.scandir(place) as listing:
-            return sorted(place / e.name for e in listing if e.is_file() and EXAMPLE.match(e.name))
+            return sorted(e.path for e in listing if e.is_file() and EXAMPLE.match(e.name))
     except OSError:  # no such directory: no examples
         return []

@@ -12,14 +12,15 @@ file is then one line of error, not a walk over an exponential tree.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from mockpost.errors import LoadError
-from mockpost.postman.jsonfile import read_bytes
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where it is built
 MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]", re.MULTILINE)
@@ -48,18 +49,16 @@ class YamlError(LoadError):
     """A YAML file that cannot be read: its message names the file, line and column."""
 
 
-def read_yaml(path: Path, root: Path | None = None) -> Any:
-    """The file's data, or a YamlError naming it (relative to `root`), where, and the fix."""
-    source = str(path.relative_to(root)) if root is not None else str(path)
-    data = read_bytes(path, "a YAML file")
-    if len(data) > MAX_BYTES:
-        raise YamlError(source, f"is over {MAX_BYTES // (1024 * 1024)} MiB")
+def read_yaml(path: str | Path, source: str | None = None) -> Any:
+    """The file's data, or a YamlError naming it (as `source`, else its path), where, and
+    the fix."""
+    source = source or str(path)
     try:
-        text = data.decode("utf-8-sig")
+        text = _read(os.fspath(path), source).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise YamlError(source, "is not UTF-8 text") from None
-    if MAYBE_ANCHOR.search(text):  # only then can it hold one: looked for in its events
-        _no_aliases(text, source)
+    if ("&" in text or "*" in text) and MAYBE_ANCHOR.search(text):  # only then can it hold
+        _no_aliases(text, source)  # one: looked for in its events
     try:
         node = yaml.compose(text, Loader=_TextLoader)  # libyaml's parser and composer
         return None if node is None else _data(node)
@@ -67,6 +66,38 @@ def read_yaml(path: Path, root: Path | None = None) -> Any:
         raise YamlError(source, _problem(exc, text), _place(exc)) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise YamlError(source, f"is not valid YAML: {exc}") from None
+
+
+def _read(path: str, source: str) -> bytes:
+    """A regular file's bytes, read with one open and one stat: a FIFO or a device is
+    refused before it is read (it could never end), as is a file over MAX_BYTES."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise YamlError(source, "no such file") from None
+    except OSError as exc:
+        raise YamlError(source, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise YamlError(source, "is a directory, not a YAML file")
+        if not stat.S_ISREG(status.st_mode):
+            raise YamlError(source, "is not a regular file")
+        if status.st_size > MAX_BYTES:
+            raise YamlError(source, f"is over {MAX_BYTES // (1024 * 1024)} MiB")
+        data = os.read(fd, status.st_size + 1)
+        while len(data) > status.st_size and len(data) <= MAX_BYTES:  # it grew meanwhile
+            more = os.read(fd, 1 << 20)
+            if not more:
+                break
+            data += more
+    except OSError as exc:
+        raise YamlError(source, f"cannot be read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise YamlError(source, f"grew over {MAX_BYTES // (1024 * 1024)} MiB as it was read")
+    return data
 
 
 def _data(node: yaml.Node) -> Any:
