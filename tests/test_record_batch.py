@@ -10,6 +10,7 @@ import os
 import random
 import stat
 import string
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +43,13 @@ async def test_parallel_new_calls_are_all_recorded_with_few_writes_and_rebuilds(
         record = RecordFile.open(out, forwarder.origin)
         reloader.recorded = lambda: copy.deepcopy(record.recording.items)
         writes: list[int] = []
-        saved = record.text
+        saved = record.pending
 
-        def counted() -> str:
+        def counted() -> Callable[[], None]:
             writes.append(1)
             return saved()
 
-        record.text = counted  # type: ignore[method-assign]
+        record.pending = counted  # type: ignore[method-assign]
         fallthrough = FallThrough(forwarder, record, reloader.reload)
         client = await aiohttp_client(
             create_app(runtime, reloader=reloader, fallthrough=fallthrough)

@@ -503,6 +503,15 @@ def test_postmans_own_linter_accepts_every_tree_mockpost_writes(tmp_path: Path) 
             again = tmp_path / "again" / tree.name
             write_v3(v3_document(tree)[0], again)
             trees.append(again)
+    from mockpost.record.file import open_recording
+    from tests.test_v3_record import answered
+
+    recorded = tmp_path / "recorded"  # a copy of a collection, with calls recorded into it
+    record = open_recording(recorded, "https://api.example.com", CORPUS[0])
+    record.add(answered("GET", "/api/users/1", 200, b'{"id": 1}'))
+    record.add(answered("GET", "/api/users/1", 404, b"gone", "text/plain"))
+    record.add(answered("POST", "/blob", 201, bytes(range(256)), "image/png"))
+    trees.append(recorded)
     errors = []
     for tree in trees:
         report = postman_lint(tree, tmp_path / "home")

@@ -13,6 +13,11 @@ from mockpost.errors import MockpostError
 from mockpost.server import DEFAULT_PORT
 
 FilePath = click.Path(dir_okay=False, path_type=Path)
+AnyPath = click.Path(path_type=Path)
+OUT_HELP = (
+    "The collection to write: a v2.1 file, or a v3 tree (a directory of YAML files, added "
+    "to) when OUT is a directory or does not end in .json."
+)
 keep_header_option = click.option(
     "--keep-header",
     "keep_headers",
@@ -32,13 +37,14 @@ keep_query_option = click.option(
 
 @click.command(context_settings={"show_default": True})
 @click.argument("target", callback=options.target)
-@click.option("-o", "--out", type=FilePath, required=True, help="The collection to write.")
+@click.option("-o", "--out", type=AnyPath, required=True, help=OUT_HELP)
 @option("--host", default="127.0.0.1", help="Address to listen on.")
 @option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, help="Port; 0: a free one.")
 @click.option(
     "--collection",
-    type=FilePath,
-    help="Add to a copy of this collection, in a folder 'Recorded' (the file is not changed).",
+    type=AnyPath,
+    help="Add to a copy of this collection (a file or a v3 tree), in a folder 'Recorded' "
+    "(it is not changed).",
 )
 @click.option("--name", help="The recorded collection's name.")
 @click.option("--insecure", is_flag=True, help="Accept the target's self-signed certificate.")
@@ -59,8 +65,9 @@ def record(
 
     Every call is forwarded to TARGET (its path and query after TARGET's path), answered with
     TARGET's answer, and saved as an example of a request (one request per method and path,
-    one example per distinct status and body). OUT is written whole after every new example:
-    stopping loses nothing. An existing OUT is added to. Secrets are saved as {{placeholders}}:
+    one example per distinct status and body). OUT is written after every new example (a
+    file whole; a v3 tree, its new files only): stopping loses nothing. An existing OUT is
+    added to. Secrets are saved as {{placeholders}}:
     Authorization, Cookie, headers named like key, token, secret, auth, session, signature or
     password, and query parameters such as access_token, api_key, key, token, sig or password;
     a secret of an answer (Set-Cookie) is left out. A user:password in TARGET is sent as
@@ -76,7 +83,7 @@ def record(
 
 @click.command(name="import")
 @click.argument("har_file", metavar="FILE.har", type=FilePath)
-@click.option("-o", "--out", type=FilePath, required=True, help="The collection to write.")
+@click.option("-o", "--out", type=AnyPath, required=True, help=OUT_HELP)
 @click.option(
     "--include",
     multiple=True,
@@ -99,7 +106,8 @@ def import_har(
     keep_query: tuple[str, ...],
 ) -> None:
     """Make a Postman collection from a HAR file (a browser's, or mockpost's calls.har):
-    its calls become requests and examples as `record` makes them."""
+    its calls become requests and examples as `record` makes them. A v2.1 OUT is written
+    anew; a v3 tree is added to."""
     from mockpost.record.har import import_har as build
 
     try:

@@ -178,9 +178,11 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
 )
 @option(
     "--record-to",
-    type=FilePath,
-    help="With --proxy: save those answers as examples in FILE (a Postman collection), "
-    "served from the next call on.",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="With --proxy: save those answers as examples in PATH (a Postman collection: a "
+    "v2.1 file, or a v3 tree when PATH is a directory or does not end in .json), served "
+    "from the next call on.",
 )
 @option("--insecure", is_flag=True, help="Accept the --proxy target's self-signed certificate.")
 @option(

@@ -19,6 +19,7 @@ class Unservable(Exception):
     """One example or request that cannot be served; the message says why."""
 
 
+BASE64_BODY = "_mockpost_body_base64"  # a recorded binary body: served byte for byte
 NO_VARIABLES = Scope({})  # shared by every item without variables: chains of them compare equal
 NO_URL = Url(raw="", host=None, path=None, query=None, variables=())
 

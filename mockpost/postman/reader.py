@@ -16,6 +16,7 @@ from typing import Any
 
 from mockpost.errors import LoadError
 from mockpost.postman.items import (
+    BASE64_BODY,
     Unservable,
     as_text,
     read_code,
@@ -35,9 +36,6 @@ from mockpost.postman.model import (
     Scope,
 )
 from mockpost.postman.schema import COLLECTION_SCHEMA, ENVIRONMENT_SCHEMA, collection_looks_valid
-
-BASE64_BODY = "_mockpost_body_base64"  # a recorded binary body: served byte for byte
-
 
 # What a value of an unexpected shape raises deep inside an entry that the checks above did not
 # foresee: the example is dropped with the reason, like any other that cannot be served.

@@ -84,12 +84,17 @@ def _files(path: Path, limit: int) -> Iterator[Path]:
 
 
 @dataclass
-class _Tree:
+class Tree:
     """What is read from a tree: places of examples, drops, notes. (Paths are text here:
     pathlib's objects were a quarter of a 30,000-file load.)"""
 
     root: str
     places: dict[str, str] = field(default_factory=dict)  # JSON path -> file, relative
+    # Where a writer adds to the tree (record/tree.py), by JSON path: a request's file, its
+    # examples' directory and their last `order`; a folder's directory; a directory's last.
+    requests: dict[str, tuple[str, str, float]] = field(default_factory=dict)
+    folders: dict[str, str] = field(default_factory=dict)
+    last_order: dict[str, float] = field(default_factory=dict)
     dropped: list[Dropped] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # what was skipped, and how many
@@ -110,11 +115,11 @@ class _Tree:
         self.skipped[what] = self.skipped.get(what, 0) + 1
 
 
-def v3_document(path: Path) -> tuple[dict[str, Any], _Tree]:
+def v3_document(path: Path) -> tuple[dict[str, Any], Tree]:
     """A v3 directory or project root read into a v2.1 document (as `convert` writes it),
     and what was read on the way."""
     root = collection_root(path)
-    tree = _Tree(os.fspath(root))
+    tree = Tree(os.fspath(root))
     definition = _definition(tree, tree.root)
     document: dict[str, Any] = {
         "info": {
@@ -156,7 +161,7 @@ def load_v3(path: Path) -> Collection:
     )
 
 
-def _definition(tree: _Tree, folder: str) -> dict[str, Any]:
+def _definition(tree: Tree, folder: str) -> dict[str, Any]:
     for name in DEFINITIONS:
         path = os.path.join(folder, ".resources", name)
         if os.path.isfile(path):
@@ -175,7 +180,7 @@ def _order(data: dict[str, Any]) -> tuple[int, float]:
         return (0, 0.0)
 
 
-def _items(tree: _Tree, folder: str, where: str) -> list[dict[str, Any]]:
+def _items(tree: Tree, folder: str, where: str) -> list[dict[str, Any]]:
     """A directory's requests and sub-folders, as v2.1 items, in the collection's order."""
     found: list[tuple[tuple[int, float], str, Callable[[str], dict[str, Any] | None]]] = []
     try:
@@ -203,6 +208,7 @@ def _items(tree: _Tree, folder: str, where: str) -> list[dict[str, Any]]:
         elif entry.is_file() and not entry.name.startswith("."):
             tree.skip("files of other kinds")
     found.sort(key=lambda entry: (entry[0], entry[1]))
+    tree.last_order[folder] = max((order for (_, order), _, _ in found), default=0.0)
     items: list[dict[str, Any]] = []
     for _, _, make in found:
         item = make(f"{where}[{len(items)}]")
@@ -212,9 +218,10 @@ def _items(tree: _Tree, folder: str, where: str) -> list[dict[str, Any]]:
 
 
 def _folder(
-    tree: _Tree, path: str, name: str, definition: dict[str, Any]
+    tree: Tree, path: str, name: str, definition: dict[str, Any]
 ) -> Callable[[str], dict[str, Any] | None]:
     def make(where: str) -> dict[str, Any]:
+        tree.folders[where] = path
         item: dict[str, Any] = {"name": name, "item": _items(tree, path, f"{where}.item")}
         variables = kv(definition.get("variables"))
         if variables:
@@ -225,7 +232,7 @@ def _folder(
 
 
 def _request(
-    tree: _Tree, path: str, stem: str, name: str, data: dict[str, Any]
+    tree: Tree, path: str, stem: str, name: str, data: dict[str, Any]
 ) -> Callable[[str], dict[str, Any] | None]:
     def make(where: str) -> dict[str, Any] | None:
         kind = text(data.get("$kind")) or "http-request"
@@ -233,7 +240,8 @@ def _request(
             tree.skip(f"{kind}s (not HTTP)" if kind.endswith("-request") else "unknown kinds")
             return None
         read = []
-        for example_path in _example_files(tree, path, stem, data):
+        place, files = _example_files(tree, path, stem, data)
+        for example_path in files:
             try:
                 example = tree.yaml(example_path)
             except LoadError as exc:
@@ -248,6 +256,7 @@ def _request(
         read.sort(key=lambda entry: (entry[0], entry[1]))
         for j, (_, _, _, example_path) in enumerate(read):
             tree.places[f"{where}.response[{j}]"] = tree.relative(example_path)
+        tree.requests[where] = (path, place, max((o for (_, o), *_ in read), default=0.0))
         responses = [response for _, _, response, _ in read]
         return {"name": name, "request": http_request(data), "response": responses}
 
@@ -259,8 +268,11 @@ def _stem(path: str) -> str:
     return match["stem"].strip() if match else os.path.basename(path)
 
 
-def _example_files(tree: _Tree, request: str, stem: str, data: dict[str, Any]) -> list[str]:
-    """The request's example files: in its `examples:` directory, else the default one."""
+def _example_files(
+    tree: Tree, request: str, stem: str, data: dict[str, Any]
+) -> tuple[str, list[str]]:
+    """The request's examples' directory (its `examples:`, else the default one) and the
+    example files in it."""
     folder = os.path.dirname(request)
     default = os.path.join(folder, ".resources", f"{stem}.resources", "examples")
     given = text(data.get("examples")).strip()
@@ -284,6 +296,6 @@ def _example_files(tree: _Tree, request: str, stem: str, data: dict[str, Any]) -
         )
     try:
         with os.scandir(place) as listing:
-            return sorted(e.path for e in listing if e.is_file() and EXAMPLE.match(e.name))
+            return place, sorted(e.path for e in listing if e.is_file() and EXAMPLE.match(e.name))
     except OSError:  # no such directory: no examples
-        return []
+        return place, []

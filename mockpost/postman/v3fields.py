@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from mockpost.postman.items import BASE64_BODY
+
 RAW_TYPES = ("json", "text", "xml", "html", "javascript", "yaml")
 CONTENT_TYPES = {
     "json": "application/json",
@@ -131,6 +133,8 @@ def saved_response(data: dict[str, Any], stem: str) -> dict[str, Any]:
     }
     if isinstance(data.get("id"), str) and data["id"]:
         saved["id"] = data["id"]
+    if isinstance(data.get(BASE64_BODY), str):  # mockpost's own: a recorded binary body
+        saved[BASE64_BODY] = data[BASE64_BODY]
     original = data.get("request")
     if isinstance(original, dict):
         request = http_request(original)

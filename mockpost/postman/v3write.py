@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from mockpost.postman.items import as_text, raw_language
+from mockpost.postman.items import BASE64_BODY, as_text, raw_language
 
 UNSAFE = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]+')
 MAX_STEM = 64  # bytes of UTF-8, as Postman cuts them
@@ -47,6 +47,7 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _text)
+_Dumper.add_multi_representer(str, _text)  # and its kinds (multidict's header names)
 
 
 def dump(data: Mapping[str, Any]) -> str:
@@ -175,7 +176,7 @@ def request_fields(raw: Any) -> dict[str, Any]:
     return out
 
 
-def example(raw: Mapping[str, Any], file_stem: str, order: int) -> dict[str, Any]:
+def example(raw: Mapping[str, Any], file_stem: str, order: float) -> dict[str, Any]:
     name = as_text(raw.get("name"))
     out: dict[str, Any] = {"$kind": "http-example"}
     if name != file_stem:
@@ -199,23 +200,65 @@ def example(raw: Mapping[str, Any], file_stem: str, order: int) -> dict[str, Any
         "content": content if isinstance(content, str) else as_text(content),
     }
     out["response"] = response
-    out["order"] = order
+    if isinstance(raw.get(BASE64_BODY), str):  # Postman's linter strips a key it does not know
+        out[BASE64_BODY] = raw[BASE64_BODY]
+    out["order"] = _number(order)
     return out
 
 
-def write_v3(document: Mapping[str, Any], root: Path) -> int:
-    """Write `document` (a v2.1 collection) as a v3 tree in `root`; the files written."""
+def collection_definition(document: Mapping[str, Any], fallback: str) -> dict[str, Any]:
+    """The root `.resources/definition.yaml` of a v2.1 document (named `fallback` when it
+    has no name)."""
     info = document.get("info") if isinstance(document.get("info"), dict) else {}
     assert isinstance(info, dict)
     definition: dict[str, Any] = {"$kind": "collection"}
     if info.get("_postman_id"):
         definition["id"] = as_text(info.get("_postman_id"))
-    definition["name"] = as_text(info.get("name")) or root.name
+    definition["name"] = as_text(info.get("name")) or fallback
     if isinstance(info.get("description"), str) and info["description"]:
         definition["description"] = info["description"]
     variables = kv(document.get("variable"))
     if variables is not None:
         definition["variables"] = variables
+    return definition
+
+
+def folder_definition(item: Mapping[str, Any], directory: str, order: float) -> dict[str, Any]:
+    """A folder's `.resources/definition.yaml`, in its directory named `directory`."""
+    name = as_text(item.get("name"))
+    definition: dict[str, Any] = {"$kind": "collection"}
+    if name != directory:
+        definition["name"] = name
+    variables = kv(item.get("variable"))
+    if variables is not None:
+        definition["variables"] = variables
+    definition["order"] = _number(order)
+    return definition
+
+
+def request_file(item: Mapping[str, Any], file_stem: str, order: float) -> dict[str, Any]:
+    """A request item's `<file_stem>.request.yaml` (its examples in the default place)."""
+    name = as_text(item.get("name"))
+    data: dict[str, Any] = {"$kind": "http-request"}
+    if name != file_stem:
+        data["name"] = name
+    data.update(request_fields(item.get("request")))
+    data["examples"] = f"./.resources/{file_stem}.resources/examples"
+    data["order"] = _number(order)
+    return data
+
+
+def examples_directory(folder: Path, file_stem: str) -> Path:
+    return folder / ".resources" / f"{file_stem}.resources" / "examples"
+
+
+def _number(order: float) -> int | float:
+    return int(order) if order == int(order) else order
+
+
+def write_v3(document: Mapping[str, Any], root: Path) -> int:
+    """Write `document` (a v2.1 collection) as a v3 tree in `root`; the files written."""
+    definition = collection_definition(document, root.name)
     return _write(root / ".resources" / "definition.yaml", definition) + _items(
         document.get("item") or [], root
     )
@@ -236,32 +279,22 @@ def _items(items: Sequence[Any], folder: Path) -> int:
         name = as_text(item.get("name"))
         if isinstance(item.get("item"), list):
             directory = folder / stem(name, folders, folder=True)
-            definition: dict[str, Any] = {"$kind": "collection"}
-            if name != directory.name:
-                definition["name"] = name
-            variables = kv(item.get("variable"))
-            if variables is not None:
-                definition["variables"] = variables
-            definition["order"] = order
+            definition = folder_definition(item, directory.name, order)
             written += _write(directory / ".resources" / "definition.yaml", definition)
             written += _items(item["item"], directory)
         elif "request" in item:
-            written += _request(item, name, folder, stem(name, requests), order)
+            written += _request(item, folder, stem(name, requests), order)
     return written
 
 
-def _request(item: Mapping[str, Any], name: str, folder: Path, file_stem: str, order: int) -> int:
-    data: dict[str, Any] = {"$kind": "http-request"}
-    if name != file_stem:
-        data["name"] = name
-    data.update(request_fields(item.get("request")))
+def _request(item: Mapping[str, Any], folder: Path, file_stem: str, order: int) -> int:
+    data = request_file(item, file_stem, order)
     responses = [r for r in item.get("response") or [] if isinstance(r, dict)]
-    examples = folder / ".resources" / f"{file_stem}.resources" / "examples"
-    if responses:
-        data["examples"] = f"./.resources/{file_stem}.resources/examples"
-    data["order"] = order
+    if not responses:
+        del data["examples"]
     written = _write(folder / f"{file_stem}.request.yaml", data)
     taken: set[str] = set()
+    examples = examples_directory(folder, file_stem)
     for j, response in enumerate(responses):
         example_stem = stem(as_text(response.get("name")), taken)
         saved = example(response, example_stem, (j + 1) * 1000)

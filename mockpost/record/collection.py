@@ -13,19 +13,21 @@ import copy
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 from mockpost.calls.body import media_type
 from mockpost.hop_by_hop import HOP_BY_HOP
+from mockpost.postman.items import BASE64_BODY
 from mockpost.record.exchange import Exchange, Headers
 from mockpost.record.redact import redacted, redacted_query, variable_for
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 FOLDER = "Recorded"
-BASE64_BODY = "_mockpost_body_base64"
 # Not saved with a request or an example: they describe one connection or one encoding.
 DROPPED_HEADERS = HOP_BY_HOP | {"host", "content-length", "content-encoding", "date"}
 LANGUAGES = {"json": "json", "xml": "xml", "html": "html", "javascript": "javascript"}
@@ -178,7 +180,12 @@ class Recording:
         request = item.get("request") if isinstance(item, dict) else None
         if not isinstance(request, dict) or not isinstance(request.get("url"), dict):
             return
-        path = "/" + "/".join(str(s) for s in request["url"].get("path") or [])
+        url = request["url"]
+        if url.get("path") is not None:
+            path = "/" + "/".join(str(s) for s in url["path"] or [])
+        else:  # read from a v3 tree: the URL as written
+            raw = str(url.get("raw") or "").partition("?")[0].partition("#")[0]
+            path = urlsplit(raw).path if "://" in raw else "/" + raw.partition("/")[2]
         key = (str(request.get("method", "GET")).upper(), path)
         self._requests[key] = item
         self._answers[key] = {
@@ -260,6 +267,39 @@ class Recording:
 
     def to_json(self) -> str:
         return json.dumps(self.document, indent=2, ensure_ascii=False)
+
+
+class Recorder:
+    """A recording and the place it is kept: a v2.1 file (`file.py`) or a v3 tree
+    (`tree.py`)."""
+
+    def __init__(self, path: Path, recording: Recording) -> None:
+        self.path = path
+        self.recording = recording
+        self.added = 0  # new examples recorded since it was opened
+
+    def remember(self, exchange: Exchange) -> Added:
+        """Record the exchange in memory only: the caller saves (`save`, or what `pending`
+        returns, run elsewhere), so that many new answers can share one write."""
+        added = self.recording.add(exchange)
+        self.added += added.new
+        return added
+
+    def add(self, exchange: Exchange) -> Added:
+        """Record the exchange and, when its answer is new, save at once."""
+        added = self.remember(exchange)
+        if added.new:
+            self.save()
+        return added
+
+    def pending(self) -> Callable[[], None]:
+        """What is new, made into text now; the function returned writes it (off the event
+        loop, if need be; it raises WriteError)."""
+        raise NotImplementedError
+
+    def save(self) -> None:
+        """Write what is new (raises WriteError)."""
+        self.pending()()
 
 
 def _answer_key(code: Any, body: str, encoded: Any) -> str:

@@ -13,9 +13,9 @@ from urllib.parse import SplitResult, unquote, urlsplit
 from mockpost.errors import LoadError
 from mockpost.postman.items import kind
 from mockpost.postman.jsonfile import read_json
-from mockpost.record.collection import Recording
+from mockpost.record.collection import Recorder, Recording
 from mockpost.record.exchange import Exchange
-from mockpost.record.file import RecordFile
+from mockpost.record.file import RecordFile, is_tree
 from mockpost.responses.prepare import HEADER_NAME
 from mockpost.text import header_safe, plural, printable
 from mockpost.whole import check_writable
@@ -183,13 +183,24 @@ def import_har(
     """Write OUT from the HAR's entries (raises LoadError naming the place of what is
     wrong); a line saying what was made."""
     source = str(har_file)
-    check_writable(out)
+    target: Recorder
+    if is_tree(out):  # a v3 tree: added to, file by file
+        from mockpost.record.tree import open_tree
+
+        target = open_tree(
+            out, "http://localhost", None, name or har_file.stem, keep_headers, keep_query
+        )
+    else:  # a v2.1 file: written anew
+        check_writable(out)
+        recording = Recording(
+            name or har_file.stem, "http://localhost", None, keep_headers, keep_query=keep_query
+        )
+        target = RecordFile(out, recording)
     data = read_json(har_file)
     log = _field(data, "log", dict, "$", source)
     entries = _field(log, "entries", list, "$.log", source)
-    recording = Recording(
-        name or har_file.stem, "http://localhost", None, keep_headers, keep_query=keep_query
-    )
+    recording = target.recording
+    requests_before = len(recording.items)
     left_out = unanswered = repeated = own = included = 0
     for i, entry in enumerate(entries):
         where = f"$.log.entries[{i}]"
@@ -210,7 +221,7 @@ def import_har(
         if exchange is None:
             unanswered += 1
             continue
-        if not recording.add(exchange).new:
+        if not target.remember(exchange).new:
             repeated += 1
     if include and not included:
         raise LoadError(
@@ -219,11 +230,12 @@ def import_har(
             f"(of {plural(len(entries), 'entry', 'entries')})",
             "--include",
         )
-    RecordFile(out, recording).save()
-    requests = len(recording.items)
-    examples = sum(len(item["response"]) for item in recording.items)
+    target.save()
+    requests = len(recording.items) - requests_before
+    examples = target.added
     said = (
-        f"wrote {out}: {plural(requests, 'request')}, {plural(examples, 'example')} "
+        f"{'added to' if requests_before else 'wrote'} {out}: {plural(requests, 'request')}, "
+        f"{plural(examples, 'example')} "
         f"from {plural(len(entries), 'entry', 'entries')}"
     )
     skipped = [

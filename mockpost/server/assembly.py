@@ -19,7 +19,7 @@ from mockpost.calls.store import CallStore
 from mockpost.lifecycle.reload import Reloader
 from mockpost.lifecycle.watch import Stamp, stamp, watch
 from mockpost.matching.index import Index
-from mockpost.record.file import RecordFile
+from mockpost.record.file import open_recording
 from mockpost.runtime.runtime import Runtime
 from mockpost.runtime.settings import Settings
 from mockpost.server.files import OutputError
@@ -135,7 +135,7 @@ def _fallthrough(proxying: Proxying | None, reloader: Reloader | None) -> FallTh
         raise OutputError(
             f"{proxying.record_to}: --record-to needs another file than the collection"
         )
-    record_file = RecordFile.open(
+    record_file = open_recording(
         proxying.record_to,
         forwarder.origin,
         keep_headers=proxying.keep_headers,

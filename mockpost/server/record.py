@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from mockpost.record.exchange import Exchange
-from mockpost.record.file import RecordFile
+from mockpost.record.file import open_recording
 from mockpost.terminal.console import make_console
 from mockpost.terminal.recording import RecordLines
 from mockpost.web.proxy import Forwarder
@@ -27,7 +27,7 @@ def run_recorder(
 ) -> None:
     """Record until SIGINT or SIGTERM (raises MockpostError for what a person must fix)."""
     forwarder = Forwarder(target, insecure)
-    record_file = RecordFile.open(out, forwarder.origin, collection, name, keep_headers, keep_query)
+    record_file = open_recording(out, forwarder.origin, collection, name, keep_headers, keep_query)
     lines = RecordLines(make_console())
     log_in_one_line(lines.warn)
 

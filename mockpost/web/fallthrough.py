@@ -14,19 +14,18 @@ from aiohttp import web
 
 from mockpost.calls.record import How
 from mockpost.errors import MockpostError
-from mockpost.record.file import RecordFile
+from mockpost.record.collection import Recorder
 from mockpost.responses.reply import Reply
 from mockpost.runtime.coalesce import Coalesced
 from mockpost.text import header_safe
 from mockpost.web.proxy import Forwarder, ProxyError, forwarded
-from mockpost.whole import write_whole
 
 
 class FallThrough:
     def __init__(
         self,
         forwarder: Forwarder,
-        record_file: RecordFile | None = None,
+        record_file: Recorder | None = None,
         recorded: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.forwarder = forwarder
@@ -37,7 +36,7 @@ class FallThrough:
     async def _save(self) -> None:
         """The recording written whole (off the event loop), then served."""
         assert self.record_file is not None
-        await asyncio.to_thread(write_whole, self.record_file.path, self.record_file.text())
+        await asyncio.to_thread(self.record_file.pending())
         if self.recorded is not None:
             await self.recorded()
 
