@@ -10,21 +10,28 @@ from typing import Any
 import click
 
 from mockpost.errors import MockpostError
-from mockpost.postman.jsonfile import read_json
+from mockpost.openapi.sniff import is_definition, looks_like_definition
+from mockpost.postman.jsonfile import read_bytes, read_json
 from mockpost.postman.reader import parse_collection
 from mockpost.postman.v3 import V21, is_v3_directory, v3_document
 from mockpost.postman.v3write import write_v3
 from mockpost.whole import write_whole
 
 
-def _document(source: Path) -> dict[str, Any]:
+def _document(source: Path, folders: str) -> dict[str, Any]:
     """SOURCE as a v2.1 document, checked as serve would read it (raises MockpostError)."""
     if source.is_dir():
         if not is_v3_directory(source):
             raise MockpostError(f"{source}: is a directory that holds no Postman collection")
         document = v3_document(source)[0]
     else:
-        document = read_json(source)
+        data = read_bytes(source)
+        parsed = read_json(source, data) if data.lstrip()[:1] == b"{" else None
+        if is_definition(parsed) or (parsed is None and looks_like_definition(data)):
+            from mockpost.openapi.collection import definition_document
+
+            return definition_document(source, folders, parsed)[0]
+        document = parsed if parsed is not None else read_json(source, data)
         if isinstance(document, dict) and "collection" in document and "info" not in document:
             document = document["collection"]
     parse_collection(document, str(source))  # a file that cannot be served says so here
@@ -42,15 +49,24 @@ def _document(source: Path) -> dict[str, Any]:
     help="OUT.json writes a v2.1 file; any other name, a v3 directory of YAML files.",
 )
 @click.option("--force", is_flag=True, help="Replace OUT when it exists.")
-def convert(source: Path, out: Path, force: bool) -> None:
-    """Convert SOURCE (a v2.1/v2.0 JSON file, or a v3 directory) to v2.1 JSON or to v3.
+@click.option(
+    "--folders",
+    type=click.Choice(["tags", "paths"]),
+    default="tags",
+    show_default=True,
+    help="An API definition's folders: by each operation's first tag, or by path.",
+)
+def convert(source: Path, out: Path, force: bool, folders: str) -> None:
+    """Convert SOURCE (a v2.1/v2.0 JSON file, a v3 directory, or an OpenAPI 3.0/3.1 or
+    Swagger 2.0 definition) to v2.1 JSON or to v3.
 
     The v3 tree follows Postman's own writer: sanitized file stems with the full name in
     `name`, key-value maps where they can be, `order` spaced by 1,000, values quoted so that
-    they read back as written.
+    they read back as written. A definition becomes the collection `serve` answers from: one
+    request per operation, its saved examples as docs/openapi.md says.
     """
     try:
-        document = _document(source)
+        document = _document(source, folders)
         if out.suffix.lower() == ".json":
             if out.exists() and not force:
                 raise MockpostError(f"{out}: exists (give --force to replace it)")

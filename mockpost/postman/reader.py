@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mockpost.errors import LoadError
+from mockpost.openapi.sniff import is_definition, looks_like_definition
 from mockpost.postman.items import (
     BASE64_BODY,
     Unservable,
@@ -25,7 +26,7 @@ from mockpost.postman.items import (
     read_request,
     read_variables,
 )
-from mockpost.postman.jsonfile import check, read_json
+from mockpost.postman.jsonfile import check, read_bytes, read_json
 from mockpost.postman.model import (
     Collection,
     Dropped,
@@ -188,8 +189,8 @@ def _schema_version(info: Mapping[str, Any]) -> str:
 
 def load_collection(path: str | Path, data: bytes | None = None) -> Collection:
     """Read a Postman Collection v2.0/v2.1 file (`data`: its bytes, when they were read
-    already), or a v3 collection directory or project root; raise `LoadError` if it cannot
-    be served."""
+    already), a v3 collection directory or project root, or an OpenAPI or Swagger definition;
+    raise `LoadError` if it cannot be served."""
     path = Path(path)
     if data is None and path.is_dir():  # v3: YAML (read only then: a JSON file needs none)
         from mockpost.postman.v3 import is_v3_directory, load_v3
@@ -201,7 +202,14 @@ def load_collection(path: str | Path, data: bytes | None = None) -> Collection:
                 ".resources/definition.yaml, no postman/collections/)",
             )
         return load_v3(path)
-    return parse_collection(read_json(path, data), str(path))
+    if data is None:
+        data = read_bytes(path)
+    parsed = None if data.lstrip()[:1] != b"{" else read_json(path, data)
+    if is_definition(parsed) or (parsed is None and looks_like_definition(data)):
+        from mockpost.openapi.load import load_definition  # OpenAPI or Swagger, by content
+
+        return load_definition(path, parsed)
+    return parse_collection(parsed if parsed is not None else read_json(path, data), str(path))
 
 
 def parse_collection(

@@ -54,7 +54,7 @@ def read_yaml(path: str | Path, source: str | None = None) -> Any:
     the fix."""
     source = source or str(path)
     try:
-        text = _read(os.fspath(path), source).decode("utf-8-sig")
+        text = read_bytes_at(path, source).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise YamlError(source, "is not UTF-8 text") from None
     if ("&" in text or "*" in text) and MAYBE_ANCHOR.search(text):  # only then can it hold
@@ -62,17 +62,27 @@ def read_yaml(path: str | Path, source: str | None = None) -> Any:
     try:
         node = yaml.compose(text, Loader=_TextLoader)  # libyaml's parser and composer
         return None if node is None else _data(node)
-    except yaml.MarkedYAMLError as exc:
-        raise YamlError(source, _problem(exc, text), _place(exc)) from None
-    except (yaml.YAMLError, RecursionError) as exc:
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, text, source) from None
+    except RecursionError as exc:
         raise YamlError(source, f"is not valid YAML: {exc}") from None
 
 
-def _read(path: str, source: str) -> bytes:
+def yaml_error(exc: yaml.YAMLError, text: str, source: str) -> YamlError:
+    """PyYAML's error as one line: the file, line and column, the problem and the fix."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return YamlError(source, _problem(exc, text), _place(exc))
+    return YamlError(source, f"is not valid YAML: {exc}")
+
+
+def read_bytes_at(path: str | Path, source: str) -> bytes:
     """A regular file's bytes, read with one open and one stat: a FIFO or a device is
     refused before it is read (it could never end), as is a file over MAX_BYTES."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(
+            os.fspath(path),
+            os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0),
+        )
     except FileNotFoundError:
         raise YamlError(source, "no such file") from None
     except OSError as exc:

@@ -49,7 +49,9 @@ class Banner:
         line.append(f"mockpost {version} ", style="bold")
         line.append("serving ")
         line.append(printable(collection.name), style="bold cyan")
-        schema = f" (collection v{collection.schema_version})" if collection.schema_version else ""
+        version = collection.schema_version
+        schema = f" (collection v{version})" if version[:1].isdigit() else f" ({version})"
+        schema = schema if version else ""
         line.append(schema)
         self.console.print(line)
         served = sum(1 for r in collection.requests if r.example_count)

@@ -1,0 +1,176 @@
+"""The saved examples of one operation: one or more per response code, as v2.1 responses.
+
+For each code, in the order a mock prefers them (2xx from the lowest, then the other codes,
+then `default`), the media type a caller most likely wants (JSON, else the first listed), and
+its examples in this order: each entry of the media type's `examples` (named by its summary,
+else its key), else the media type's `example`, else the schema's `example` or `default`,
+else a value made from the schema (`sample.py`). Swagger 2.0's `examples` (by media type) and
+`schema` are read the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from http import HTTPStatus
+from typing import Any
+
+from mockpost.openapi.refs import Place, Refs
+from mockpost.openapi.sample import Sampler
+
+JSON_TYPES = ("application/json", "+json", "/json")
+LANGUAGES = (("json", "json"), ("xml", "xml"), ("html", "html"), ("javascript", "javascript"))
+
+
+def codes(responses: dict[str, Any]) -> list[tuple[str, int]]:
+    """The response keys in the order a mock prefers them, with the status each answers."""
+    numbered: list[tuple[int, int, str]] = []
+    for key in responses:
+        text = str(key).strip().upper()
+        if text.isdigit() and 100 <= int(text) <= 599:
+            code = int(text)
+            numbered.append((0 if 200 <= code < 300 else 1, code, str(key)))
+        elif len(text) == 3 and text[0] in "12345" and text[1:] == "XX":  # a range: 2XX
+            code = int(text[0]) * 100
+            numbered.append((0 if code == 200 else 1, code, str(key)))
+    ordered = [(key, code) for _, code, key in sorted(numbered)]
+    if "default" in responses:
+        ordered.append(("default", 500 if ordered else 200))
+    return ordered
+
+
+def phrase(code: int) -> str:
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return ""
+
+
+def preferred_media(content: Any) -> str | None:
+    """JSON where the answer has it, else the first media type listed."""
+    if not isinstance(content, dict) or not content:
+        return None
+    names = [str(k) for k in content]
+    return next((n for n in names if any(j in n.lower() for j in JSON_TYPES)), names[0])
+
+
+def body_text(value: Any, media: str, made: bool = False) -> str:
+    """A value as the body of `media`: a text example as written (a definition may hold
+    JSON as text), a value made from a schema or given as data as JSON."""
+    if isinstance(value, str) and not (made and "json" in media.lower()):
+        return value
+    if value is None and "json" not in media.lower():
+        return ""
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def language(media: str) -> str:
+    lowered = media.lower()
+    return next((lang for key, lang in LANGUAGES if key in lowered), "text")
+
+
+class Answers:
+    """The saved examples of an operation's responses."""
+
+    def __init__(self, refs: Refs, swagger: bool, produces: list[str]) -> None:
+        self.refs = refs
+        self.swagger = swagger
+        self.produces = produces  # Swagger 2.0: the media types answers are in
+        self.sampler = Sampler(refs, response=True)
+
+    def of(self, responses: Any, place: Place, original: dict[str, Any]) -> list[dict[str, Any]]:
+        if not isinstance(responses, dict):
+            return []
+        saved: list[dict[str, Any]] = []
+        taken: set[str] = set()
+        for key, code in codes(responses):
+            response, at = self.refs.resolve(responses[key], place.child(key))
+            if not isinstance(response, dict):
+                continue
+            described = str(response.get("description") or "").strip()
+            fallback = described.splitlines()[0][:120] if described else ""
+            fallback = fallback or f"{code} {phrase(code)}".strip()
+            headers = self.headers(response, at)
+            for name, media, value, made in self.bodies(response, at, fallback):
+                unique, n = name, 1
+                while unique in taken:
+                    n += 1
+                    unique = f"{name} {n}"
+                taken.add(unique)
+                header = list(headers)
+                if media:
+                    header.insert(0, {"key": "Content-Type", "value": media})
+                saved.append(
+                    {
+                        "name": unique,
+                        "originalRequest": original,
+                        "code": code,
+                        "status": phrase(code),
+                        "header": header,
+                        "body": body_text(value, media, made) if media else "",
+                        "_postman_previewlanguage": language(media) if media else "text",
+                    }
+                )
+        return saved
+
+    def bodies(
+        self, response: dict[str, Any], place: Place, fallback: str
+    ) -> Iterator[tuple[str, str, Any, bool]]:
+        """(name, media type, value, made from the schema?) of each example of a response
+        (no media type: no body)."""
+        if self.swagger:
+            examples = response.get("examples")
+            schema = response.get("schema")
+            if isinstance(examples, dict) and examples:
+                media = preferred_media(examples) or "application/json"
+                yield fallback, media, examples.get(media), False
+            elif schema is not None:
+                media = preferred_media(dict.fromkeys(self.produces)) or "application/json"
+                yield fallback, media, self.sampler.sample(schema, place.child("schema")), True
+            else:
+                yield fallback, "", None, False
+            return
+        content = response.get("content")
+        chosen = preferred_media(content)
+        if chosen is None or not isinstance(content, dict):
+            yield fallback, "", None, False
+            return
+        media = chosen
+        at = place.child("content", media)
+        found, at = self.refs.resolve(content[media], at)
+        found = found if isinstance(found, dict) else {}
+        examples = found.get("examples")
+        if isinstance(examples, dict) and examples:
+            for key, example in examples.items():
+                example, _ = self.refs.resolve(example, at.child("examples", key))
+                if isinstance(example, dict) and "value" in example:
+                    yield str(example.get("summary") or key), media, example["value"], False
+            return
+        if "example" in found:
+            yield fallback, media, found["example"], False
+        else:
+            made = self.sampler.sample(found.get("schema", {}), at.child("schema"))
+            yield fallback, media, made, True
+
+    def headers(self, response: dict[str, Any], place: Place) -> list[dict[str, str]]:
+        out: list[dict[str, str]] = []
+        headers = response.get("headers")
+        if not isinstance(headers, dict):
+            return out
+        for name, header in headers.items():
+            if str(name).lower() == "content-type":
+                continue
+            header, at = self.refs.resolve(header, place.child("headers", name))
+            if not isinstance(header, dict):
+                continue
+            if "example" in header:
+                value = header["example"]
+            elif isinstance(header.get("examples"), dict) and header["examples"]:
+                first, _ = self.refs.resolve(next(iter(header["examples"].values())), at)
+                value = first.get("value") if isinstance(first, dict) else first
+            else:
+                schema = header if self.swagger else header.get("schema", {})
+                value = self.sampler.sample(schema, at)
+            text = value if isinstance(value, str) else json.dumps(value, default=str)
+            out.append({"key": str(name), "value": text})
+        return out

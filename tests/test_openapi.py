@@ -1,0 +1,443 @@
+"""Serving an API definition (OpenAPI 3.0/3.1, Swagger 2.0): every operation answers, with the
+definition's own examples where it has them and values valid against its schemas elsewhere."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from click.testing import CliRunner
+
+from mockpost.cli import main
+from mockpost.errors import LoadError
+from mockpost.matching.index import build_index
+from mockpost.openapi.sniff import looks_like_definition
+from mockpost.openapi.source import read_document
+from mockpost.postman.reader import load_collection
+from mockpost.runtime.runtime import Runtime
+from mockpost.web.app import create_app
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "openapi"
+ROOTS = sorted(
+    p
+    for d in (SHARED.iterdir() if SHARED.is_dir() else [])
+    if d.is_dir() and d.name not in ("LICENSES", "o2p")
+    for p in d.iterdir()
+    if (p.suffix in (".yaml", ".yml", ".json") and looks_like_definition(p.read_bytes()))
+    or (p.suffix == ".json" and b'"openapi"' in p.read_bytes()[:5_000_000])
+)
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+needs_shared = pytest.mark.skipif(not ROOTS, reason=f"no definitions at {SHARED}")
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def base_path(spec: dict[str, Any]) -> str:
+    if "swagger" in spec:
+        return str(spec.get("basePath") or "").rstrip("/")
+    servers = spec.get("servers") or [{"url": "/"}]
+    url = str(servers[0].get("url") or "/")
+    for name, variable in (servers[0].get("variables") or {}).items():
+        url = url.replace(f"{{{name}}}", str(variable.get("default", "")))
+    path = re.sub(r"^[a-z]+://[^/]*", "", url)
+    return path.rstrip("/")
+
+
+def operations(spec: dict[str, Any], root: Path) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(method, template, concrete path, operation) of every operation, its path parameters
+    filled with 7."""
+    found = []
+    for template, item in spec["paths"].items():
+        if "$ref" in item:
+            item = read_document(root.parent / item["$ref"])
+        for method in METHODS:
+            if method in item:
+                operation = item[method]
+                if "$ref" in operation:
+                    operation = read_document(root.parent / operation["$ref"])
+                path = base_path(spec) + re.sub(r"\{[^{}/]+\}", "7", template)
+                found.append((method.upper(), template, path or "/", operation))
+    return found
+
+
+def preferred_code(responses: dict[str, Any]) -> int:
+    """The status a mock answers by default: the lowest 2xx, else the lowest code listed."""
+    codes = sorted(int(c) for c in map(str, responses) if c.isdigit())
+    two = [c for c in codes if 200 <= c < 300]
+    return two[0] if two else (codes[0] if codes else 200)
+
+
+async def call_all(
+    root: Path, calls: list[tuple[str, str, dict[str, str]]]
+) -> list[tuple[int, bytes, str]]:
+    index = build_index(load_collection(root))
+    got = []
+    async with TestClient(TestServer(create_app(Runtime(index)))) as client:
+        for method, path, headers in calls:
+            async with client.request(method, path, headers=headers) as response:
+                got.append(
+                    (
+                        response.status,
+                        await response.read(),
+                        response.headers.get("Content-Type", ""),
+                    )
+                )
+    return got
+
+
+@needs_shared
+@pytest.mark.slow
+async def test_every_operation_of_every_real_definition_answers_its_preferred_status() -> None:
+    wrong: list[str] = []
+    counted = 0
+    for root in ROOTS:
+        spec = read_document(root)
+        listed = operations(spec, root)
+        answers = await call_all(root, [(m, p, {}) for m, _, p, _ in listed])
+        # Operations a call cannot tell apart (Box's `/schema` and `/schema#classifications`)
+        # may answer with either one's status: Postman's tie rule picks among them.
+        allowed: dict[tuple[str, str], set[int]] = {}
+        for method, _, path, operation in listed:
+            key = (method, path.partition("#")[0])
+            allowed.setdefault(key, set()).add(preferred_code(operation.get("responses") or {}))
+        for (method, template, path, _), (status, _, _) in zip(listed, answers, strict=True):
+            counted += 1
+            if status not in allowed[(method, path.partition("#")[0])]:
+                wrong.append(f"{root.parent.name} {method} {template}: {status}")
+    assert counted > 1_500
+    assert wrong == []
+
+
+def o2p(name: str) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = json.loads(
+        (SHARED / "o2p" / f"{name}.json").read_text()
+    )["explicit"]
+    return found
+
+
+def same_body(ours: bytes, theirs: Any) -> bool:
+    text = ours.decode()
+    if isinstance(theirs, str):
+        try:
+            return bool(json.loads(text) == json.loads(theirs))
+        except ValueError:
+            return text.strip() == theirs.strip()
+    return bool(json.loads(text) == theirs)
+
+
+@needs_shared
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["museum", "oai-api-with-examples", "twilio-api-v2010", "adyen-checkout-v71", "box"]
+)
+async def test_the_definitions_own_examples_answer_as_postmans_converter_reads_them(
+    name: str,
+) -> None:
+    root = next(r for r in ROOTS if r.parent.name == name)
+    spec = read_document(root)
+    by_key = {f"{m} {t}": p for m, t, p, _ in operations(spec, root)}
+    calls = []
+    expected = []
+    for key, examples in o2p(name).items():
+        method, path = key.split(" ", 1)[0], by_key[key]
+        for example in examples:
+            calls.append((method, path, {"x-mock-response-code": str(example["code"])}))
+            expected.append((key, example))
+    answers = await call_all(root, calls)
+    wrong = [
+        f"{key} {example['code']}: {body[:80]!r}"
+        for (key, example), (status, body, _) in zip(expected, answers, strict=True)
+        if status != int(example["code"]) or not same_body(body, example["body"])
+    ]
+    assert len(expected) > 0
+    assert wrong == []
+
+
+@needs_shared
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["stripe", "swagger-petstore-v3", "netlify", "box"])
+async def test_answers_made_from_schemas_are_valid_against_them(name: str) -> None:
+    from openapi_schema_validator import OAS30Validator, OAS31Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4, DRAFT202012
+
+    root = next(r for r in ROOTS if r.parent.name == name)
+    spec = read_document(root)
+    swagger = "swagger" in spec
+    v31 = str(spec.get("openapi", "")).startswith("3.1")
+    validator = OAS31Validator if v31 else OAS30Validator
+    resource = Resource.from_contents(spec, default_specification=DRAFT202012 if v31 else DRAFT4)
+    registry: Registry[Any] = Registry().with_resource("urn:spec", resource)
+    listed = operations(spec, root)
+    answers = await call_all(root, [(m, p, {}) for m, _, p, _ in listed])
+    given = {dumped(v) for v in examples_in(spec)}
+    checked = 0
+    wrong = []
+    for (method, template, _, _), (status, body, kind) in zip(listed, answers, strict=True):
+        if "#" in template:  # a call cannot tell it from the same path without
+            continue
+        media = kind.split(";")[0]
+        steps = ["paths", template, method.lower(), "responses", str(status)]
+        steps += ["schema"] if swagger else ["content", media]
+        found, pointer = located(spec, steps)
+        if found is None or "json" not in media:
+            continue
+        if not swagger:
+            if "example" in found or "examples" in found or "schema" not in found:
+                continue
+            pointer += "/schema"
+        checked += 1
+        schema = {"$ref": "urn:spec#" + pointer}
+        check = validator(schema, registry=registry, format_checker=validator.FORMAT_CHECKER)
+        # A value the definition gives as an `example` is its own, valid or not (Box writes
+        # a list where its schema says object): only what mockpost made is held to the schema.
+        # And a `oneOf` whose branches overlap (Box's event source: a User is also a
+        # GenericSource, any object) cannot hold the first branch's value: docs/openapi.md.
+        errors = [
+            e
+            for e in check.iter_errors(json.loads(body))
+            if dumped(e.instance) not in given and not overlapping(e)
+        ]
+        if errors:
+            wrong.append(f"{method} {template}: {errors[0].message[:120]}")
+    assert checked > 0
+    assert wrong == []
+
+
+def overlapping(error: Any) -> bool:
+    return error.validator == "oneOf" and "is valid under each of" in error.message
+
+
+def dumped(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def examples_in(data: Any) -> list[Any]:
+    """Every value a definition gives as an `example` or `default`, at any depth."""
+    found = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("example", "default"):
+                found.append(value)
+            found += examples_in(value)
+    elif isinstance(data, list):
+        for value in data:
+            found += examples_in(value)
+    return found
+
+
+def located(spec: dict[str, Any], steps: list[str]) -> tuple[Any, str]:
+    """The value at `steps` (local $refs followed on the way), and its JSON pointer."""
+    found: Any = spec
+    pointer = ""
+    for step in steps:
+        if isinstance(found, dict) and "$ref" in found:
+            pointer = str(found["$ref"]).removeprefix("#")
+            found = spec
+            for key in pointer.strip("/").split("/"):
+                found = found[key.replace("~1", "/").replace("~0", "~")]
+        if not isinstance(found, dict) or step not in found:
+            return None, ""
+        found = found[step]
+        pointer += "/" + step.replace("~", "~0").replace("/", "~1")
+    return found, pointer
+
+
+SMALL = """\
+openapi: 3.0.3
+info: {title: Small, version: '1'}
+servers:
+  - url: https://api.example.com/{version}
+    variables: {version: {default: v1}}
+paths:
+  /users/{id}:
+    get:
+      tags: [users]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+      responses:
+        '404': {description: Not found}
+        '201':
+          description: Made
+          content:
+            application/json:
+              example: {switch: no, day: 2024-01-01, count: 010, hex: 0x1F, big: 1e3, price: 1.50}
+        '200':
+          description: Found
+          headers:
+            X-Rate-Limit: {schema: {type: integer, minimum: 10}}
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/User'}
+  /files/{name}.json:
+    get:
+      responses:
+        default:
+          description: Anything
+          content:
+            text/plain: {example: a file}
+components:
+  schemas:
+    User:
+      type: object
+      required: [id, email, friends]
+      properties:
+        id: {type: integer, minimum: 1}
+        email: {type: string, format: email}
+        role: {type: string, enum: [admin, user]}
+        friends: {type: array, items: {$ref: '#/components/schemas/User'}}
+        secret: {type: string, writeOnly: true}
+"""
+
+
+async def test_a_small_definition_serves_its_paths_under_the_base_path(tmp_path: Path) -> None:
+    root = write(tmp_path / "api.yaml", SMALL)
+    got = await call_all(
+        root,
+        [
+            ("GET", "/v1/users/7", {}),
+            ("GET", "/v1/users/7", {"x-mock-response-code": "201"}),
+            ("GET", "/v1/users/7", {"x-mock-response-code": "404"}),
+            ("GET", "/v1/files/report.json", {}),
+            ("GET", "/users/7", {}),
+        ],
+    )
+    user = json.loads(got[0][1])
+    assert got[0][0] == 200
+    assert user["id"] >= 1
+    assert "@" in user["email"]
+    assert user["role"] == "admin"
+    assert "secret" not in user  # write-only: never in an answer
+    assert isinstance(user["friends"], list)  # a schema inside itself ends
+    made = json.loads(got[1][1])
+    # YAML 1.2, as every OpenAPI tool reads it: `no` and a date are text, 010 is ten
+    assert made == {"switch": "no", "day": "2024-01-01", "count": 10, "hex": 31, "big": 1000.0,
+                    "price": 1.5}  # fmt: skip
+    assert (got[2][0], got[2][1]) == (404, b"")
+    assert (got[3][0], got[3][1], got[3][2]) == (200, b"a file", "text/plain")
+    assert got[4][0] == 404  # the base path is part of every path, as in Postman
+
+
+def test_a_definition_is_recognised_by_its_content_not_its_name(tmp_path: Path) -> None:
+    named = write(tmp_path / "api.txt", SMALL)
+    collection = load_collection(named)
+    assert collection.schema_version == "OpenAPI 3.0"
+    assert [r.folders for r in collection.requests] == [("users",), ("files",)]
+    as_json = write(tmp_path / "api.data", json.dumps(read_document(named)))
+    assert len(load_collection(as_json).examples) == len(collection.examples)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("openapi: 3.0.0\npaths: [\n", "api.yaml: is not valid YAML"),
+        ("openapi: 4.0.0\npaths: {}\n", "OpenAPI 4.0.0 is not supported"),
+        ("openapi: 3.0.0\npaths: 7\n", "paths is not a mapping"),
+    ],
+)
+def test_a_bad_definition_is_one_line_naming_the_place(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    root = write(tmp_path / "api.yaml", text)
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_remote_and_missing_refs_drop_their_operation_and_the_rest_serves(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "api.yaml",
+        """\
+openapi: 3.1.0
+info: {title: Refs, version: '1'}
+paths:
+  /remote:
+    get:
+      responses:
+        '200': {$ref: 'https://example.com/responses.yaml#/ok'}
+  /missing:
+    get:
+      responses:
+        '200': {$ref: 'nowhere.yaml#/ok'}
+  /split:
+    $ref: 'paths/split.yaml'
+""",
+    )
+    write(
+        tmp_path / "paths" / "split.yaml",
+        "get:\n  responses:\n    '200':\n      description: OK\n      content:\n"
+        "        application/json:\n          schema: {$ref: '../models.yaml#/Thing'}\n",
+    )
+    write(
+        tmp_path / "models.yaml",
+        "Thing: {type: object, required: [n], properties: {n: {const: 3}}}\n",
+    )
+    collection = load_collection(root)
+    assert [r.name for r in collection.requests] == ["GET /split"]
+    reasons = {d.name: d.reason for d in collection.dropped}
+    assert "is remote: mockpost works offline" in reasons["GET /remote"]
+    assert "no such file" in reasons["GET /missing"]
+    [example] = collection.examples
+    assert json.loads(example.body) == {"n": 3}
+
+
+def test_a_billion_laughs_definition_is_refused_fast(tmp_path: Path) -> None:
+    lines = ["openapi: 3.0.0", "info: {title: x, version: '1'}", "a0: &a0 [lol, lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 12)]
+    lines.append("paths: {}")
+    root = write(tmp_path / "api.yaml", "\n".join(lines) + "\n")
+    started = time.monotonic()
+    with pytest.raises(LoadError, match="aliases expand to more than"):
+        load_collection(root)
+    assert time.monotonic() - started < 2
+
+
+def test_validate_counts_what_a_mock_does_not_serve(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "api.yaml",
+        """\
+openapi: 3.1.0
+info: {title: Hooks, version: '1'}
+paths:
+  /subscribe:
+    post:
+      callbacks:
+        onEvent: {'{$request.body#/url}': {post: {responses: {'200': {description: ok}}}}}
+      responses:
+        '201':
+          description: Subscribed
+          links:
+            self: {operationId: getIt}
+webhooks:
+  newThing: {post: {responses: {'200': {description: ok}}}}
+""",
+    )
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "not served: 1 callbacks" in said
+    assert "not served: 1 links" in said
+    assert "not served: 1 webhooks" in said
+
+
+def test_convert_writes_the_collection_a_definition_serves(tmp_path: Path) -> None:
+    root = write(tmp_path / "api.yaml", SMALL)
+    for out in (tmp_path / "api.json", tmp_path / "api-v3"):
+        result = CliRunner().invoke(main, ["convert", str(root), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        ours = load_collection(root)
+        theirs = load_collection(out)
+        assert [(e.name, e.code, e.body) for e in theirs.examples] == [
+            (e.name, e.code, e.body) for e in ours.examples
+        ]
