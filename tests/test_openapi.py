@@ -278,6 +278,16 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/User'}
+  /things:
+    get:
+      responses:
+        '200':
+          description: Things
+          content:
+            application/json:
+              examples:
+                first: {summary: First one, value: [1]}
+                second: {value: [2]}
   /files/{name}.json:
     get:
       responses:
@@ -331,7 +341,7 @@ def test_a_definition_is_recognised_by_its_content_not_its_name(tmp_path: Path) 
     named = write(tmp_path / "api.txt", SMALL)
     collection = load_collection(named)
     assert collection.schema_version == "OpenAPI 3.0"
-    assert [r.folders for r in collection.requests] == [("users",), ("files",)]
+    assert [r.folders for r in collection.requests] == [("users",), ("things",), ("files",)]
     as_json = write(tmp_path / "api.data", json.dumps(read_document(named)))
     assert len(load_collection(as_json).examples) == len(collection.examples)
 
@@ -441,3 +451,26 @@ def test_convert_writes_the_collection_a_definition_serves(tmp_path: Path) -> No
         assert [(e.name, e.code, e.body) for e in theirs.examples] == [
             (e.name, e.code, e.body) for e in ours.examples
         ]
+
+
+async def test_prisms_prefer_header_picks_the_code_and_the_example(tmp_path: Path) -> None:
+    root = write(tmp_path / "api.yaml", SMALL)
+    got = await call_all(
+        root,
+        [
+            ("GET", "/v1/things", {}),
+            ("GET", "/v1/things", {"Prefer": 'example="second"'}),
+            ("GET", "/v1/things", {"Prefer": "example=First one"}),
+            ("GET", "/v1/users/7", {"Prefer": "code=404"}),
+            ("GET", "/v1/users/7", {"Prefer": "return=minimal, code=201; strict"}),
+            ("GET", "/v1/users/7", {"Prefer": "code=404", "x-mock-response-code": "201"}),
+            ("GET", "/v1/users/7", {"Prefer": "code=418"}),
+        ],
+    )
+    assert [(status, body) for status, body, _ in got[:3]] == [
+        (200, b"[\n  1\n]"),
+        (200, b"[\n  2\n]"),
+        (200, b"[\n  1\n]"),
+    ]
+    assert [status for status, _, _ in got[3:]] == [404, 201, 201, 404]
+    assert b"mockRequestNotFoundError" in got[6][1]  # no 418: Postman's not-found answer

@@ -1,7 +1,9 @@
 """The `x-mock-*` request headers, read into directives for one call.
 
-A value that makes no sense is ignored and said in `notes` (the call log shows them); it
-never fails the call.
+Prism's `Prefer: code=404, example=NAME` says the same as `x-mock-response-code` and
+`x-mock-response-name` (which win when both are sent); other preferences (`return=minimal`,
+`respond-async`) are not mockpost's and pass unread. A value that makes no sense is ignored
+and said in `notes` (the call log shows them); it never fails the call.
 """
 
 from __future__ import annotations
@@ -40,8 +42,23 @@ NAMES = (
     "x-mock-response-delay",
     "x-mock-response-id",
     "x-mock-response-name",
+    "prefer",
 )
 NONE = Directives()
+HEADER_CODE = "x-mock-response-code"
+
+
+def preferences(value: str) -> dict[str, str]:
+    """RFC 7240's `Prefer`: `code=404, example="Not found"; x=y` as {"code": "404", ...}
+    (names in lower case, quotes taken off, parameters after `;` left out)."""
+    found: dict[str, str] = {}
+    for part in value.split(","):
+        name, _, given = part.split(";")[0].partition("=")
+        name = name.strip().lower()
+        if name and name not in found:
+            text = given.strip()
+            found[name] = text[1:-1] if len(text) > 1 and text[0] == text[-1] == '"' else text
+    return found
 
 
 def has_directives(headers: Mapping[str, str]) -> bool:
@@ -60,13 +77,21 @@ def read_directives(headers: Mapping[str, str]) -> Directives:
     def ignored(name: str, value: str, why: str) -> None:
         notes.append(f"ignored {name}: {value!r} ({why})")
 
+    prefer = preferences(headers.get("prefer", ""))
     code: int | None = None
-    if (raw := headers.get("x-mock-response-code")) is not None:
+    for name, raw in (
+        ("x-mock-response-code", headers.get(HEADER_CODE)),
+        ("Prefer: code", prefer.get("code")),
+    ):
+        if raw is None or code is not None:
+            continue
         text = raw.strip()
         if text.isascii() and text.isdigit() and 100 <= int(text) <= 599:
             code = int(text)
         else:
-            ignored("x-mock-response-code", raw, "not a status code 100..599")
+            ignored(name, raw, "not a status code 100..599")
+    if "dynamic" in prefer:
+        ignored("Prefer: dynamic", prefer["dynamic"], "answers are made once, from the definition")
 
     match_body: bool | None = None
     if (raw := headers.get("x-mock-match-request-body")) is not None:
@@ -87,7 +112,7 @@ def read_directives(headers: Mapping[str, str]) -> Directives:
             ignored("x-mock-response-delay", raw, f"not a number of ms 0..{MAX_DELAY_MS}")
 
     response_id = headers.get("x-mock-response-id")
-    response_name = headers.get("x-mock-response-name")
+    response_name = headers.get("x-mock-response-name", prefer.get("example"))
     return Directives(
         code=code,
         response_id=response_id.strip() if response_id is not None else None,

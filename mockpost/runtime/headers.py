@@ -10,13 +10,13 @@ from mockpost.calls.record import RawHeaders
 
 def directive_or_origin(headers: RawHeaders) -> bool:
     """Whether a header may change the answer of an otherwise plain call: an `x-mock-*` or
-    `x-mockpost-*` one (a superset of the headers `is_plain` looks for) or `Origin`. One
+    `x-mockpost-*` one (a superset of the headers `is_plain` looks for), `Prefer` or `Origin`. One
     pass over the names as they came, instead of a case-insensitive lookup for each name
     that matters."""
     for name, _ in headers:
-        if name[:1] in b"xXoO":
+        if name[:1] in b"xXoOpP":
             lowered = name.lower()
-            if lowered.startswith(b"x-mock") or lowered == b"origin":
+            if lowered.startswith(b"x-mock") or lowered in (b"origin", b"prefer"):
                 return True
     return False
 
