@@ -474,3 +474,126 @@ async def test_prisms_prefer_header_picks_the_code_and_the_example(tmp_path: Pat
     ]
     assert [status for status, _, _ in got[3:]] == [404, 201, 201, 404]
     assert b"mockRequestNotFoundError" in got[6][1]  # no 418: Postman's not-found answer
+
+
+CHECKED = """\
+openapi: 3.1.0
+info: {title: Checked, version: '1'}
+servers: [{url: 'https://api.example.com/v2'}]
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Key}
+security: [{key: []}]
+paths:
+  /orders/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer}}
+    get:
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, maximum: 50}}
+        - {name: X-Trace, in: header, required: true, schema: {type: string}}
+        - {name: session, in: cookie, required: true, schema: {type: string}}
+      responses:
+        '200': {description: OK, content: {application/json: {example: {id: 1}}}}
+    put:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties: {name: {type: string}, count: {type: integer}}
+      responses:
+        '200': {description: OK, content: {application/json: {example: {saved: true}}}}
+        '422':
+          description: Invalid
+          content: {application/json: {example: {own: invalid}}}
+  /open:
+    get:
+      security: []
+      responses:
+        '200': {description: OK, content: {text/plain: {example: open}}}
+"""
+GOOD = {"X-Key": "k", "X-Trace": "t", "Cookie": "session=s"}
+
+
+async def serve_checked(root: Path, mode: str) -> TestClient[Any, Any]:
+    from mockpost.runtime.settings import Settings
+
+    index = build_index(load_collection(root))
+    client = TestClient(TestServer(create_app(Runtime(index, Settings(validate=mode)))))
+    await client.start_server()
+    return client
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "body", "location"),
+    [
+        ("GET", "/v2/orders/abc", GOOD, None, ["path", "id"]),
+        ("GET", "/v2/orders/7?limit=99", GOOD, None, ["query", "limit"]),
+        ("GET", "/v2/orders/7", {"X-Key": "k", "Cookie": "session=s"}, None, ["header", "X-Trace"]),
+        ("GET", "/v2/orders/7", {"X-Key": "k", "X-Trace": "t"}, None, ["cookie", "session"]),
+        ("PUT", "/v2/orders/7", {"X-Key": "k"}, b'{"count": "x"}', ["body"]),
+        ("GET", "/v2/orders/7", {"X-Trace": "t", "Cookie": "session=s"}, None, ["security"]),
+    ],
+)
+async def test_a_call_that_breaks_the_definition_is_warned_about_then_refused(
+    tmp_path: Path,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    body: bytes | None,
+    location: list[str],
+) -> None:
+    root = write(tmp_path / "api.yaml", CHECKED)
+    put_headers = {**headers, "Content-Type": "application/json"} if body else headers
+    warn = await serve_checked(root, "warn")
+    try:
+        async with warn.request(method, path, headers=put_headers, data=body) as response:
+            assert response.status == 200  # warn: the answer is the usual one
+            summary = response.headers["x-mockpost-violations"]
+        call = await (await warn.get("/__mockpost/calls/1")).json()
+    finally:
+        await warn.close()
+    assert summary.startswith(("1: ", "2: "))
+    assert ".".join(location) in summary
+    notes = call["notes"]
+    assert any(n.startswith("violates the definition: " + ".".join(location)) for n in notes)
+    enforce = await serve_checked(root, "enforce")
+    try:
+        async with enforce.request(method, path, headers=put_headers, data=body) as response:
+            status, kind, said = response.status, response.content_type, await response.json()
+    finally:
+        await enforce.close()
+    if location == ["security"]:
+        assert status == 401
+    elif method == "PUT":  # the operation's own 422 example
+        assert (status, said) == (422, {"own": "invalid"})
+        return
+    else:
+        assert status == 422
+    assert kind == "application/problem+json"
+    assert {"type", "title", "status", "detail", "instance"} <= set(said)  # RFC 9457
+    assert said["status"] == status
+    assert said["instance"] == path.partition("?")[0]
+    assert [v["location"][: len(location)] for v in said["validation"]] == [location] * len(
+        said["validation"]
+    )
+    assert all(v["severity"] == "error" and v["code"] and v["message"] for v in said["validation"])
+
+
+async def test_a_call_that_keeps_to_the_definition_is_answered_plainly(tmp_path: Path) -> None:
+    root = write(tmp_path / "api.yaml", CHECKED)
+    for mode in ("warn", "enforce", "off"):
+        client = await serve_checked(root, mode)
+        try:
+            good = await client.get("/v2/orders/7?limit=5", headers=GOOD)
+            assert (good.status, await good.json()) == (200, {"id": 1})
+            assert "x-mockpost-violations" not in good.headers
+            assert (await client.get("/v2/open")).status == 200  # no security asked
+            bad = await client.get("/v2/orders/abc")  # off: nothing is checked
+            assert bad.status == (200 if mode != "enforce" else 401)
+            assert ("x-mockpost-violations" in bad.headers) == (mode == "warn")
+        finally:
+            await client.close()

@@ -38,6 +38,7 @@ class How(Enum):
     INJECTED = "injected"  # an error or a broken connection instead of the answer
     RATE_LIMITED = "rate limited"  # over the rate limit: 429
     PROXIED = "proxied"  # no example matched: the target of --proxy answered
+    INVALID = "invalid"  # refused: the call breaks the API definition (--validate enforce)
 
     @property
     def by_example(self) -> bool:

@@ -116,6 +116,14 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     "BODY_FILE as its body if given.",
 )
 @option(
+    "--validate",
+    type=click.Choice(["off", "warn", "enforce"]),
+    default="warn",
+    help="Check calls against an API definition being served (OpenAPI 3): warn lists what a "
+    "call breaks in the call log and an x-mockpost-violations header; enforce answers such "
+    "a call with the operation's 401/422/400 example, else a problem+json (docs/openapi.md).",
+)
+@option(
     "--seed",
     type=int,
     help="Make dynamic values ({{$guid}}, {{$randomFirstName}}, {{$timestamp}}...) the same "
@@ -217,6 +225,7 @@ def serve(
     match_headers: tuple[str, ...],
     no_fuzzy: bool,
     server_response: ServerResponse | None,
+    validate: str,
     seed: int | None,
     locale: str | None,
     keep_cors_headers: bool,
@@ -238,8 +247,9 @@ def serve(
 ) -> None:
     """Serve COLLECTION's saved examples as Postman's mock server would.
 
-    COLLECTION: a v2.1 or v2.0 JSON file, a v3 collection directory (YAML files), or a v3
-    project root whose postman/collections/ holds one collection.
+    COLLECTION: a v2.1 or v2.0 JSON file, a v3 collection directory (YAML files), a v3
+    project root whose postman/collections/ holds one collection, or an OpenAPI 3.0/3.1 or
+    Swagger 2.0 definition (YAML or JSON).
 
     With a COMMAND after `--`, run it once mockpost listens (its URL in MOCKPOST_URL), stop
     when it ends and exit with its exit code: `mockpost serve api.json -- npm test`.
@@ -273,6 +283,7 @@ def serve(
         keep_cors_headers=keep_cors_headers,
         seed=seed,
         locale=locale,
+        validate=validate,
     )
     options = ServerOptions(
         host=host,

@@ -34,6 +34,8 @@ class Read:
     """What converting a definition met on the way."""
 
     version: str = ""  # "OpenAPI 3.1", "Swagger 2.0"
+    root: Any = None  # the root file's data
+    base_url: str = ""
     dropped: list[tuple[str, str, str]] = field(default_factory=list)  # where, name, why
     skipped: dict[str, int] = field(default_factory=dict)
 
@@ -72,7 +74,7 @@ def definition_document(
     paths = data.get("paths") or {}
     if not isinstance(paths, dict):
         raise DefinitionError(source, "paths is not a mapping", "/paths")
-    read = Read("Swagger 2.0" if swagger else f"OpenAPI {version}")
+    read = Read("Swagger 2.0" if swagger else f"OpenAPI {version}", data, _base_url(data, swagger))
     produces = [str(p) for p in data.get("produces") or []] if swagger else []
     answers = Answers(refs, swagger, produces)
     requests = Sampler(refs, response=False)
@@ -126,7 +128,7 @@ def definition_document(
     info = data.get("info") if isinstance(data.get("info"), dict) else {}
     document: dict[str, Any] = {
         "info": {"name": str(info.get("title") or path.stem), "schema": V21},
-        "variable": [{"key": "baseUrl", "value": _base_url(data, swagger)}],
+        "variable": [{"key": "baseUrl", "value": read.base_url}],
         "item": [{"name": name, "item": items} for name, items in by_folder.items()],
     }
     if isinstance(info.get("description"), str):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mockpost.errors import LoadError
+from mockpost.openapi.checks import DefinitionChecker
 from mockpost.openapi.collection import definition_document
 from mockpost.postman.model import Collection, Dropped
 
@@ -29,9 +30,15 @@ def load_definition(path: Path, data: Any = None, folders: str = "tags") -> Coll
             f"first, {first.name} ({first.where}): {first.reason}",
         )
     notes = tuple(f"not served: {n} {what}" for what, n in sorted(read.skipped.items()))
+    checker = None
+    if read.version.startswith("OpenAPI"):
+        checker = DefinitionChecker(path, read.root, read.base_url)
+    else:
+        notes += ("calls are not checked against a Swagger 2.0 definition",)
     return replace(
         collection,
         schema_version=read.version,
         dropped=dropped + collection.dropped,
         notes=notes,
+        checker=checker,
     )

@@ -130,6 +130,9 @@ class Collection:
     id_base: str = ""  # what names its examples saved without an id (with their place)
     scope: Scope | None = None  # its variables, as its examples' scopes hold them
     notes: tuple[str, ...] = ()  # what was read differently or skipped (a v3 tree's files)
+    # What checks each call against an API definition (runtime/validation.py's Checker), for
+    # a collection served from one; None for a collection file.
+    checker: object | None = None
 
 
 @readonly

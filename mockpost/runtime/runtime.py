@@ -16,10 +16,11 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import cast
 
 from mockpost.calls.arrival import Arrival
 from mockpost.calls.call import Call
-from mockpost.calls.record import CallRecord, clip
+from mockpost.calls.record import CallRecord, How, clip
 from mockpost.calls.store import CallStore, size_of
 from mockpost.faults import inject
 from mockpost.faults.headers import NOTHING, Asked, asks, read_asked
@@ -32,6 +33,7 @@ from mockpost.responses.cors import with_cors
 from mockpost.responses.dynamic import DynamicValues
 from mockpost.responses.prepare import Responses
 from mockpost.responses.reply import Reply
+from mockpost.runtime import validation
 from mockpost.runtime.cache import Key, ReplyCache
 from mockpost.runtime.headers import directive_or_origin, key_matches, redacted
 from mockpost.runtime.seeds import CallSeeds
@@ -63,6 +65,7 @@ class State:
             and settings.server_response is None
             and settings.delay.fixed_ms is not None  # one delay for every call
             and not settings.faults.active
+            and (self.index.collection.checker is None or settings.validate == "off")
         )
 
 
@@ -166,6 +169,19 @@ class Runtime:
             return self._preflight(state, call)
         if settings.api_key is not None and not _has_key(call, settings.api_key):
             return answer.unauthorized_reply()
+        checker = state.index.collection.checker
+        if checker is None or settings.validate == "off":
+            return self._faulted(state, call, key, asked)
+        violations = cast(validation.Checker, checker).check(call)
+        if not violations:
+            return self._faulted(state, call, key, asked)
+        if settings.validate == "enforce":
+            return self._refused(state, call, violations, asked)
+        return validation.noted(self._faulted(state, call, key, asked), violations)
+
+    def _faulted(self, state: State, call: Call, key: Key | None, asked: Asked) -> Reply:
+        """The answer, with an error or a fault injected where the settings or call ask."""
+        settings = state.settings
         faults = settings.faults
         if not faults.active and asked is NOTHING:
             return self._usual(state, call, key, asked)
@@ -188,6 +204,22 @@ class Runtime:
         decision = self._decide(state, call, key)
         delay = self._delay(settings, asked, decision.directives.delay_ms)
         return self._reply(state, call, decision, delay)
+
+    def _refused(
+        self, state: State, call: Call, violations: tuple[validation.Violation, ...], asked: Asked
+    ) -> Reply:
+        """`enforce`: the operation's own 401 (no credential), else 422 or 400 example, else
+        RFC 9457's problem."""
+        codes = ("401",) if any(v.unauthorized for v in violations) else ("422", "400")
+        delay = self._delay(state.settings, asked, None)
+        for code in codes:
+            asking = replace(call, headers={**call.headers, "x-mock-response-code": code})
+            decision = _match(state, asking)
+            if decision.example is not None:
+                reply = self._reply(state, asking, decision, delay)
+                refused = tuple(f"refused: {v.line()}" for v in violations)
+                return replace(reply, how=How.INVALID, notes=reply.notes + refused, final=False)
+        return replace(validation.problem(call, violations), delay_ms=delay)
 
     def _delay(self, settings: Settings, asked: Asked, directive_ms: int | None) -> int:
         """The call's own x-mockpost-delay, else its x-mock-response-delay, else the server's."""

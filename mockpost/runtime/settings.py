@@ -29,3 +29,4 @@ class Settings:
     seed: int | None = None  # dynamic values reproducible from run to run
     locale: str | None = None  # Faker's locale for dynamic values (default en_US)
     faults: Faults = NO_FAULTS  # an error rate, a rate limit, broken connections
+    validate: str = "warn"  # calls against an API definition: off, warn or enforce
