@@ -597,3 +597,81 @@ async def test_a_call_that_keeps_to_the_definition_is_answered_plainly(tmp_path:
             assert ("x-mockpost-violations" in bad.headers) == (mode == "warn")
         finally:
             await client.close()
+
+
+CORPUS = SHARED.parent / "corpus" / "collections"
+
+
+@needs_shared
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+def test_validate_with_a_spec_finds_the_drift_planted_in_a_real_collection(tmp_path: Path) -> None:
+    source = CORPUS / "adyen-checkout-v71.postman_collection.json"
+    spec = SHARED / "adyen-checkout-v71" / "CheckoutService-v71.yaml"
+    clean = CliRunner().invoke(main, ["validate", str(source), "--spec", str(spec)])
+    assert clean.exit_code == 0, clean.output
+    assert "No drift" in clean.output
+
+    data = json.loads(source.read_text(encoding="utf-8"))
+
+    def requests(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        found = []
+        for item in items:
+            found += requests(item["item"]) if "item" in item else [item]
+        return found
+
+    items = [r for r in requests(data["item"]) if r.get("response")]
+    items[0]["response"][0]["code"] = 299  # a status the operation does not define
+    renamed = items[1]["response"][0]
+    body = json.loads(renamed["body"])
+    body["pspRef"] = body.pop("pspReference")  # a renamed field of the answer
+    renamed["body"] = json.dumps(body)
+    call = items[2]["response"][0]["originalRequest"]["body"]
+    sent = json.loads(call["raw"])
+    del sent["merchantAccount"]  # a required field of the call left out
+    call["raw"] = json.dumps(sent)
+    moved = items[3]["response"][0]["originalRequest"]["url"]
+    moved["raw"] = moved["raw"].replace("/captures", "/capture")  # a path it does not have
+    moved["path"] = [p.replace("captures", "capture") for p in moved["path"]]
+    drifted = tmp_path / "drifted.json"
+    drifted.write_text(json.dumps(data))
+
+    result = CliRunner().invoke(main, ["validate", str(drifted), "--spec", str(spec), "--json"])
+    assert result.exit_code == 0, result.output
+    drift = json.loads(result.output)["drift"]
+    said = sorted((d["request"], d["reason"]) for d in drift)
+    expected = sorted(
+        [
+            (items[0]["name"], "status not defined by the operation"),
+            (items[1]["name"], "answer body at (the whole body): Additional properties are "
+             "not allowed ('pspRef' was unexpected)"),
+            (items[2]["name"], "call body: 'merchantAccount' is a required property"),
+            (items[3]["name"], "no operation POST /v71/payments/"),
+        ]
+    )  # fmt: skip
+    assert len(said) == len(expected)
+    for (request, reason), (wanted_request, wanted) in zip(said, expected, strict=True):
+        assert (request, reason[: len(wanted)]) == (wanted_request, wanted)
+
+
+def test_validate_strict_fails_on_drift_from_the_definition(tmp_path: Path) -> None:
+    root = write(tmp_path / "api.yaml", SMALL)
+    converted = tmp_path / "api.json"
+    assert CliRunner().invoke(main, ["convert", str(root), "-o", str(converted)]).exit_code == 0
+    data = json.loads(converted.read_text())
+    for folder in data["item"]:  # only what a plain call reaches: --strict wants no more
+        for item in folder["item"]:
+            item["response"] = item["response"][:1]
+    converted.write_text(json.dumps(data))
+    args = ["validate", str(converted), "--spec", str(root), "--strict"]
+    clean = CliRunner().invoke(main, args)
+    assert clean.exit_code == 0, clean.output
+    assert "No drift" in clean.output
+    data["item"][0]["item"][0]["response"][0]["body"] = (
+        '{"id": "seven", "email": "a@b.c", "friends": []}'
+    )
+    converted.write_text(json.dumps(data))
+    drifted = CliRunner().invoke(main, args)
+    assert drifted.exit_code == 1
+    said = " ".join(drifted.output.split())
+    assert "ways the examples drift from" in said
+    assert "answer body at id: 'seven' is not of type 'integer'" in said

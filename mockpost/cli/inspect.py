@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mockpost.cli.common import collection_argument, environment_of, environment_option, load
+from mockpost.errors import MockpostError
+from mockpost.matching.index import Index
 from mockpost.matching.report import build_report, find_routes, report_json, routes_json
 from mockpost.terminal.console import make_console
-from mockpost.terminal.report import print_report, routes_table
+from mockpost.terminal.report import print_drift, print_report, routes_table
+
+if TYPE_CHECKING:
+    from mockpost.openapi.drift import Drift
 
 
 @click.command()
@@ -21,25 +28,53 @@ from mockpost.terminal.report import print_report, routes_table
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit 1 also when an example is dropped or no plain call reaches it (for CI).",
+    help="Exit 1 also when an example is dropped or no plain call reaches it, or drifts from "
+    "--spec (for CI).",
 )
-def validate(collection: Path, environment: Path | None, as_json: bool, strict: bool) -> None:
+@click.option(
+    "--spec",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An OpenAPI 3 definition: list every example whose call or answer it does not allow.",
+)
+def validate(
+    collection: Path, environment: Path | None, as_json: bool, strict: bool, spec: Path | None
+) -> None:
     """Load COLLECTION as serve would and report what it holds.
 
-    COLLECTION: a JSON file, a v3 collection directory or a v3 project root. Lists dropped
+    COLLECTION: a JSON file, a v3 collection directory, a v3 project root or an API
+    definition. With --spec, also every example whose call or answer the definition does
+    not allow (a path it lacks, a parameter or body it refuses, a status it does not define,
+    an answer body against its schema). Lists dropped
     examples (and v3 files that cannot be read), what was skipped, variables left
     unresolved in paths (wildcards), examples that no plain call can reach, and example
     names used more than once. Exits 0 when the
     collection can be served, 1 when it cannot (unreadable, or no saved example); with
     --strict, 1 also when an example is dropped or unreachable by a plain call.
     """
-    report = build_report(load(collection, environment_of(collection, environment))[2])
+    index = load(collection, environment_of(collection, environment))[2]
+    report = build_report(index)
+    drift = _drift(index, spec) if spec is not None else ()
     if as_json:
-        click.echo(json.dumps(report_json(report), indent=2))  # ASCII: no control reaches a tty
+        data = report_json(report)
+        if spec is not None:
+            data["drift"] = [asdict(d) for d in drift]
+        click.echo(json.dumps(data, indent=2))  # ASCII: no control reaches a tty
     else:
-        print_report(make_console(), report, strict)
-    if not report.servable or (strict and not report.strict_ok):
+        console = make_console()
+        print_report(console, report, strict)
+        if spec is not None:
+            print_drift(console, drift, str(spec))
+    if not report.servable or (strict and (not report.strict_ok or drift)):
         sys.exit(1)
+
+
+def _drift(index: Index, spec: Path) -> tuple[Drift, ...]:
+    from mockpost.openapi.drift import find_drift
+
+    try:
+        return find_drift(index, spec)
+    except MockpostError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.command()

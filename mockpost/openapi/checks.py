@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mockpost.calls.call import Call
+from mockpost.calls.record import Headers
 from mockpost.runtime.validation import Violation
 
 NOT_OURS = ("PathNotFound", "OperationNotFound", "ServerNotFound")
@@ -47,10 +48,65 @@ class DefinitionChecker:
         self.api = OpenAPI.from_dict(data, config=config, base_uri=path.resolve().as_uri())
         parts = urlsplit(base_url)
         self.host_url = f"{parts.scheme}://{parts.netloc}"
+        components = data.get("components") if isinstance(data.get("components"), dict) else {}
+        schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+        self.schemes: dict[str, Any] = schemes if isinstance(schemes, dict) else {}
+
+    def credentialed(self, call: Call) -> Call:
+        """The call with a stand-in credential for each security scheme of the definition
+        (a collection's requests seldom carry theirs: Postman adds them when it sends)."""
+        from dataclasses import replace
+
+        headers = dict(call.headers)
+        query = list(call.query)
+        cookies = []
+        for scheme in self.schemes.values():
+            if not isinstance(scheme, dict):
+                continue
+            kind, name, where = scheme.get("type"), str(scheme.get("name", "")), scheme.get("in")
+            if kind == "apiKey" and where == "header":
+                headers.setdefault(name.lower(), "credential")
+            elif kind == "apiKey" and where == "query":
+                query.append((name, "credential"))
+            elif kind == "apiKey" and where == "cookie":
+                cookies.append(f"{name}=credential")
+            elif kind == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+                headers.setdefault("authorization", "Basic Y3JlZGVudGlhbDpjcmVkZW50aWFs")
+            elif kind in ("http", "oauth2", "openIdConnect"):
+                headers.setdefault("authorization", "Bearer credential")
+        if cookies:
+            sent = headers.get("cookie")
+            headers["cookie"] = "; ".join(([sent] if sent else []) + cookies)
+        return replace(call, headers=headers, query=tuple(query))
 
     def check(self, call: Call) -> tuple[Violation, ...]:
+        try:
+            errors = list(self.api.iter_request_errors(self.request(call)))
+        except Exception as exc:  # openapi-core failing on a call is not the call's fault
+            return (Violation((), "unchecked", f"could not be checked: {exc}", "warning"),)
+        return tuple(v for error in errors for v in _violations(error))
+
+    def answer_errors(self, call: Call, status: int, headers: Headers, body: bytes) -> list[str]:
+        """What an answer to `call` does that its operation does not allow (a status it does
+        not define, a body against its schema, a missing header); that no operation takes
+        the call, first of all."""
+        request = self.request(call)
+        try:
+            found = [type(e).__name__ for e in self.api.iter_request_errors(request)]
+            if any(kind in NOT_OURS for kind in found):
+                return [f"no operation {call.method} {call.path} in the definition"]
+            content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+            answer = _Response(status, content_type.lower(), dict(headers), body)
+            errors = list(self.api.iter_response_errors(request, answer))
+        except Exception as exc:
+            return [f"could not be checked: {exc}"]
+        return [_said(error) for error in errors]
+
+    def request(self, call: Call) -> _Request:
+        """The call as openapi-core reads a request."""
         from openapi_core.datatypes import RequestParameters
-        from werkzeug.datastructures import Headers, ImmutableMultiDict
+        from werkzeug.datastructures import Headers as Multi
+        from werkzeug.datastructures import ImmutableMultiDict
 
         headers = call.headers
         cookies = SimpleCookie()
@@ -60,10 +116,10 @@ class DefinitionChecker:
             cookies = SimpleCookie()
         parameters = RequestParameters(
             query=ImmutableMultiDict(list(call.query)),
-            header=Headers(list(headers.items())),
+            header=Multi(list(headers.items())),
             cookie=ImmutableMultiDict({k: m.value for k, m in cookies.items()}),
         )
-        request = _Request(
+        return _Request(
             self.host_url,
             call.path,
             call.method.lower(),
@@ -71,11 +127,31 @@ class DefinitionChecker:
             call.content_type.lower(),
             call.body or None,
         )
-        try:
-            errors = list(self.api.iter_request_errors(request))
-        except Exception as exc:  # openapi-core failing on a call is not the call's fault
-            return (Violation((), "unchecked", f"could not be checked: {exc}", "warning"),)
-        return tuple(v for error in errors for v in _violations(error))
+
+
+@dataclass
+class _Response:
+    """What openapi-core reads of an answer (its `Response` protocol)."""
+
+    status_code: int
+    content_type: str
+    headers: dict[str, str]
+    data: bytes | None
+
+
+def _said(error: BaseException) -> str:
+    """A response error in one line: the status not defined, or where the body is wrong."""
+    kind = type(error).__name__
+    cause = error.__cause__
+    schema_errors = getattr(cause, "schema_errors", None)
+    if schema_errors:
+        first = schema_errors[0]
+        place = "/".join(str(p) for p in first.path) or "(the whole body)"
+        more = f" (and {len(schema_errors) - 1} more)" if len(schema_errors) > 1 else ""
+        return f"answer body at {place}: {first.message}{more}"
+    if kind == "ResponseNotFound":
+        return f"status not defined by the operation ({error})"
+    return f"answer: {cause or error}"
 
 
 def _violations(error: BaseException) -> Iterable[Violation]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -13,6 +14,9 @@ from mockpost.matching.report import Report, Route, emptied_lines
 from mockpost.postman.variables import TOKEN
 from mockpost.terminal.console import status_style
 from mockpost.text import plural, printable
+
+if TYPE_CHECKING:
+    from mockpost.openapi.drift import Drift
 
 
 def _example_label(example: IndexedExample) -> Text:
@@ -164,4 +168,21 @@ def print_report(console: Console, report: Report, strict: bool = False) -> None
     else:
         console.print(
             Text(f"OK: {len(index.examples)} examples can be served.", style="bold green")
+        )
+
+
+def print_drift(console: Console, drift: Sequence[Drift], spec: str) -> None:
+    """`validate --spec`: each example the definition does not allow, and why."""
+    if not drift:
+        console.print(Text(printable(f"No drift from {spec}: every example keeps to it."), "green"))
+        return
+    console.print(Text(printable(f"{len(drift)} ways the examples drift from {spec}:"), "bold red"))
+    for found in drift:
+        console.print(
+            Text.assemble(
+                ("  ", ""),
+                (printable(f"{found.request} / {found.example!r}"), "cyan"),
+                (printable(f" ({found.where}): "), "dim"),
+                (printable(found.reason), ""),
+            )
         )
