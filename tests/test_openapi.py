@@ -21,6 +21,7 @@ from mockpost.openapi.source import read_document
 from mockpost.postman.reader import load_collection
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.app import create_app
+from tests.conftest import http, running_cli
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "openapi"
 ROOTS = sorted(
@@ -675,3 +676,16 @@ def test_validate_strict_fails_on_drift_from_the_definition(tmp_path: Path) -> N
     said = " ".join(drifted.output.split())
     assert "ways the examples drift from" in said
     assert "answer body at id: 'seven' is not of type 'integer'" in said
+
+
+def test_serve_a_collection_with_a_spec_checks_its_calls(tmp_path: Path) -> None:
+    spec = write(tmp_path / "api.yaml", CHECKED)
+    collection = tmp_path / "api.json"
+    assert CliRunner().invoke(main, ["convert", str(spec), "-o", str(collection)]).exit_code == 0
+    args = (str(collection), "--spec", str(spec), "--validate", "enforce")
+    with running_cli(*args) as cli:
+        assert http(cli.url + "/v2/orders/7", headers=GOOD)[0] == 200
+        status, body, _ = http(cli.url + "/v2/orders/abc", headers=GOOD)
+        assert status == 422
+        assert json.loads(body)["validation"][0]["location"] == ["path", "id"]
+        assert http(cli.url + "/v2/orders/7")[0] == 401  # no X-Key

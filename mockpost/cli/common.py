@@ -32,9 +32,9 @@ def environment_of(collection_path: Path, environment_path: Path | None) -> Path
     return found if found is not None else environment_path
 
 
-def load(collection_path: Path, environment_path: Path | None) -> Loaded:
+def load(collection_path: Path, environment_path: Path | None, spec: Path | None = None) -> Loaded:
     """The files loaded, or the one-line error that says what is wrong (a click error)."""
     try:
-        return load_files(collection_path, environment_path)
+        return load_files(collection_path, environment_path, spec=spec)
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None

@@ -116,12 +116,19 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     "BODY_FILE as its body if given.",
 )
 @option(
+    "--spec",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Check the collection's calls against this OpenAPI 3 definition (see --validate); "
+    "saving it reloads.",
+)
+@option(
     "--validate",
     type=click.Choice(["off", "warn", "enforce"]),
     default="warn",
-    help="Check calls against an API definition being served (OpenAPI 3): warn lists what a "
-    "call breaks in the call log and an x-mockpost-violations header; enforce answers such "
-    "a call with the operation's 401/422/400 example, else a problem+json (docs/openapi.md).",
+    help="Check calls against the API definition (OpenAPI 3) being served or given with "
+    "--spec: warn lists what a call breaks in the call log and an x-mockpost-violations "
+    "header; enforce answers such a call with the operation's 401/422/400 example, else a "
+    "problem+json (docs/openapi.md).",
 )
 @option(
     "--seed",
@@ -225,6 +232,7 @@ def serve(
     match_headers: tuple[str, ...],
     no_fuzzy: bool,
     server_response: ServerResponse | None,
+    spec: Path | None,
     validate: str,
     seed: int | None,
     locale: str | None,
@@ -268,7 +276,7 @@ def serve(
         from mockpost.server.assembly import Proxying, ServerOptions
         from mockpost.server.run import Outputs, run
 
-        loaded = load(collection, environment)
+        loaded = load(collection, environment, spec)
 
     settings = Settings(
         delay=delay,
@@ -308,7 +316,7 @@ def serve(
     if proxy is not None:
         proxying = Proxying(proxy, record_to, insecure, keep_headers, keep_query)
     try:
-        code = run(loaded, settings, options, outputs, (collection, environment), proxying)
+        code = run(loaded, settings, options, outputs, (collection, environment, spec), proxying)
     except MockpostError as exc:
         raise click.ClickException(str(exc)) from None
     if code is not None:

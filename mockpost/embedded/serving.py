@@ -80,9 +80,9 @@ class Serving:
         self._thread: _LoopThread | None = None
 
     async def _start(self) -> MockServer:
-        sources = (self.collection, self.environment)
+        sources = (self.collection, self.environment, None)
         stamps = [stamp(p) for p in sources if p is not None]
-        index = (await asyncio.to_thread(load, *sources))[2]
+        index = (await asyncio.to_thread(load, self.collection, self.environment))[2]
         server = MockServer(index, self.settings, self.options, sources, stamps=stamps)
         await server.start()
         return server

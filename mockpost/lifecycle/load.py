@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,16 @@ def load(
     collection_path: str | Path,
     environment_path: str | Path | None = None,
     recorded: Sequence[Any] = (),
+    spec: Path | None = None,
 ) -> Loaded:
     """Load both files and build the index (raises LoadError); `recorded`: items (of a
-    recording) served too, in a folder "Recorded" after the collection's own."""
+    recording) served too, in a folder "Recorded" after the collection's own; `spec`: an API
+    definition that calls are checked against."""
     collection = load_collection(collection_path)
+    if spec is not None:
+        from mockpost.openapi.drift import checker_for  # only for --spec
+
+        collection = replace(collection, checker=checker_for(spec))
     environment = load_environment(environment_path) if environment_path else None
     index = served_with(build_index(collection, environment), recorded)
     return index.collection, environment, index

@@ -81,10 +81,17 @@ class Reloaded:
 class Reloader:
     """Loads the files again (raising MockpostError for what is wrong) and swaps the result in."""
 
-    def __init__(self, runtime: Runtime, collection: Path, environment: Path | None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        collection: Path,
+        environment: Path | None,
+        spec: Path | None = None,
+    ) -> None:
         self.runtime = runtime
         self.collection = collection
         self.environment = environment
+        self.spec = spec  # an API definition that calls are checked against
         self.started_with = environment  # what `reset` goes back to
         self.version = 1
         self.reloaded_at: float | None = None
@@ -102,7 +109,7 @@ class Reloader:
         file, or None for none; `recorded`: a snapshot of the recorded items."""
         chosen = self.environment if environment is SAME else environment
         items = self.recorded() if recorded is None else recorded
-        base = load_files(self.collection, chosen)[2]
+        base = load_files(self.collection, chosen, spec=self.spec)[2]
         self._base = (chosen, base)
         return served_with(base, items)
 

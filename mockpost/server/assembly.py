@@ -29,7 +29,8 @@ from mockpost.web.guard import Access
 from mockpost.web.proxy import Forwarder
 from mockpost.web.run import Listener
 
-Sources = tuple[Path, Path | None]  # the collection and environment files, to load again
+# The collection, environment and API definition (--spec) files, to load again.
+Sources = tuple[Path, Path | None, Path | None]
 
 
 @dataclass(frozen=True, slots=True)
