@@ -689,3 +689,45 @@ def test_serve_a_collection_with_a_spec_checks_its_calls(tmp_path: Path) -> None
         assert status == 422
         assert json.loads(body)["validation"][0]["location"] == ["path", "id"]
         assert http(cli.url + "/v2/orders/7")[0] == 401  # no X-Key
+
+
+NEGOTIATED = """\
+openapi: 3.0.3
+info: {title: Pets, version: '1'}
+paths:
+  /pets/{id}:
+    get:
+      responses:
+        '200':
+          description: A pet
+          content:
+            application/json: {example: {name: Rex}}
+            application/xml: {example: '<pet><name>Rex</name></pet>'}
+            text/csv: {schema: {type: string}}
+        '404':
+          description: No pet
+          content:
+            application/xml: {example: '<error/>'}
+"""
+
+
+async def test_the_accept_header_chooses_among_an_answers_media_types(tmp_path: Path) -> None:
+    root = write(tmp_path / "api.yaml", NEGOTIATED)
+    sent = [None, "application/xml", "application/json", "application/*;q=0.5, application/xml",
+            "text/html", "application/xml;q=0, */*;q=0.1", "application/xml", None]  # fmt: skip
+    got = await call_all(root, [("GET", "/pets/7", {"Accept": a} if a else {}) for a in sent])
+    kinds = [kind for _, _, kind in got]
+    assert kinds == [
+        "application/json",  # none asked: JSON first, as Prism does
+        "application/xml",
+        "application/json",
+        "application/xml",
+        "application/json",  # nothing it has: the usual one (no 406)
+        "application/json",
+        "application/xml",  # repeats are decided again: Accept is part of the call
+        "application/json",
+    ]
+    assert got[1][1] == b"<pet><name>Rex</name></pet>"
+    assert all(status == 200 for status, _, _ in got)  # Accept never changes the status
+    names = [e.name for e in load_collection(root).examples]
+    assert names == ["A pet", "A pet (application/xml)", "No pet"]  # no schema-made CSV

@@ -143,3 +143,23 @@ def target(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
     return value
+
+
+def checking(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--spec` and `--validate`: calls checked against an API definition."""
+    spec = option(
+        "--spec",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Check the collection's calls against this OpenAPI 3 definition (see "
+        "--validate); saving it reloads.",
+    )
+    validate = option(
+        "--validate",
+        type=click.Choice(["off", "warn", "enforce"]),
+        default="warn",
+        help="Check calls against the API definition (OpenAPI 3) being served or given with "
+        "--spec: warn lists what a call breaks in the call log and an x-mockpost-violations "
+        "header; enforce answers such a call with the operation's 401/422/400 example, else "
+        "a problem+json (docs/openapi.md).",
+    )
+    return spec(validate(command))

@@ -115,21 +115,7 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     help="Answer every call with this 5xx (Postman's active server response), with "
     "BODY_FILE as its body if given.",
 )
-@option(
-    "--spec",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Check the collection's calls against this OpenAPI 3 definition (see --validate); "
-    "saving it reloads.",
-)
-@option(
-    "--validate",
-    type=click.Choice(["off", "warn", "enforce"]),
-    default="warn",
-    help="Check calls against the API definition (OpenAPI 3) being served or given with "
-    "--spec: warn lists what a call breaks in the call log and an x-mockpost-violations "
-    "header; enforce answers such a call with the operation's 401/422/400 example, else a "
-    "problem+json (docs/openapi.md).",
-)
+@options.checking
 @option(
     "--seed",
     type=int,

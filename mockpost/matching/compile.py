@@ -92,6 +92,11 @@ class IndexedExample:
         return self.example.code
 
     @property
+    def content_type(self) -> str:
+        """The Content-Type its answer is saved with ("" when none)."""
+        return next((v for k, v in self.example.headers if k.lower() == "content-type"), "")
+
+    @property
     def emptied(self) -> tuple[str, ...]:
         """The variables that a value of "" took out of its path (`/payments/{{paymentId}}`
         served as `/payments/`): real environments ship such placeholders."""

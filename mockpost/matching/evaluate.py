@@ -97,17 +97,66 @@ def among_best(tied: list[Scored], found: Scored) -> list[Scored]:
     return tied
 
 
-def pick(tied: Sequence[Scored]) -> Scored:
+def pick(tied: Sequence[Scored], accept: str | None = None) -> Scored:
     """The winner among examples of one score, in collection order: of those that matched
     by the same path step, only the closest paths stay (the more specific, or the nearer
-    by distance: `paths`); then Postman's rule, the first with code 200, else the first."""
+    by distance: `paths`); then Postman's rule, the first with code 200, else the first.
+    [mockpost] Among the examples of that code, the call's `Accept` (when it sends one) takes
+    the first whose Content-Type it prefers most: a JSON and an XML answer of one request."""
     if len(tied) == 1:
         return tied[0]
     closest: dict[str, float] = {}
     for found in tied:
         closest[found.step] = max(closest.get(found.step, found.closeness), found.closeness)
     kept = [found for found in tied if found.closeness == closest[found.step]]
-    return next((found for found in kept if found.example.code == 200), kept[0])
+    chosen = next((found for found in kept if found.example.code == 200), kept[0])
+    if accept and len(kept) > 1:
+        same = [found for found in kept if found.example.code == chosen.example.code]
+        if len(same) > 1:
+            liked = [quality(accept, found.example.content_type) for found in same]
+            if max(liked) > liked[same.index(chosen)]:
+                chosen = same[liked.index(max(liked))]
+    return chosen
+
+
+def negotiates(examples: tuple[IndexedExample, ...]) -> bool:
+    """Whether two examples of one request, method, path and code are saved with different
+    Content-Types (then a call's Accept chooses between them)."""
+    seen: dict[tuple[str, str, str, int], str] = {}
+    for example in examples:
+        key = (example.example.request_name, example.method, example.path.text, example.code)
+        kind = example.content_type.split(";")[0].strip().lower()
+        if seen.setdefault(key, kind) != kind:
+            return True
+    return False
+
+
+def quality(accept: str, content_type: str) -> float:
+    """How much an `Accept` header wants a media type: the q of the most specific range
+    that covers it (0: not at all)."""
+    wanted = content_type.split(";")[0].strip().lower()
+    kind = wanted.split("/")[0]
+    best: tuple[int, float] = (-1, 0.0)
+    for part in accept.lower().split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media == wanted and wanted:
+            specific = 2
+        elif media == f"{kind}/*" and wanted:
+            specific = 1
+        elif media == "*/*":
+            specific = 0
+        else:
+            continue
+        best = max(best, (specific, q))
+    return best[1]
 
 
 class PreparedCall:
@@ -183,4 +232,4 @@ def best_of(call: PreparedCall, examples: Iterable[IndexedExample]) -> Scored | 
         found = evaluate(example, call)
         if isinstance(found, Scored):
             tied = among_best(tied, found)
-    return pick(tied) if tied else None
+    return pick(tied, call.call.headers.get("accept")) if tied else None

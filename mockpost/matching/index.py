@@ -14,6 +14,7 @@ from typing import Any, TypeVar, cast
 
 from mockpost.matching.compile import Compiler, IndexedExample
 from mockpost.matching.distance import ranked
+from mockpost.matching.evaluate import negotiates
 from mockpost.matching.paths import MIN_SIMILARITY, CallPath, PathPattern
 from mockpost.postman.model import Collection, Environment
 from mockpost.readonly import readonly
@@ -243,6 +244,13 @@ class Index:
     def by_id(self) -> Mapping[str, tuple[IndexedExample, ...]]:
         """Examples by id, in collection order."""
         return self._made("by_id", lambda examples: _grouped(examples, lambda e: e.id))
+
+    @property
+    def negotiates(self) -> bool:
+        """Whether a call's `Accept` can choose between examples (two of one request, method,
+        path and code saved with different Content-Types): then it is part of every call's
+        decision, and no decision is kept for repeats by method, path and query alone."""
+        return self._made("negotiates", negotiates)
 
     @property
     def by_name(self) -> Mapping[str, tuple[IndexedExample, ...]]:

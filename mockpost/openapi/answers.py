@@ -54,6 +54,10 @@ def preferred_media(content: Any) -> str | None:
     return next((n for n in names if any(j in n.lower() for j in JSON_TYPES)), names[0])
 
 
+def _is_json(media: str) -> bool:
+    return any(j in media.lower() for j in JSON_TYPES)
+
+
 def body_text(value: Any, media: str, made: bool = False) -> str:
     """A value as the body of `media`: a text example as written (a definition may hold
     JSON as text), a value made from a schema or given as data as JSON."""
@@ -117,40 +121,56 @@ class Answers:
         self, response: dict[str, Any], place: Place, fallback: str
     ) -> Iterator[tuple[str, str, Any, bool]]:
         """(name, media type, value, made from the schema?) of each example of a response
-        (no media type: no body)."""
+        (no media type: no body): the preferred media type's first, then those of the other
+        media types that are JSON or have examples of their own, named with their type."""
         if self.swagger:
-            examples = response.get("examples")
-            schema = response.get("schema")
-            if isinstance(examples, dict) and examples:
-                media = preferred_media(examples) or "application/json"
-                yield fallback, media, examples.get(media), False
-            elif schema is not None:
-                media = preferred_media(dict.fromkeys(self.produces)) or "application/json"
-                yield fallback, media, self.sampler.sample(schema, place.child("schema")), True
-            else:
-                yield fallback, "", None, False
+            yield from self._swagger_bodies(response, place, fallback)
             return
         content = response.get("content")
         chosen = preferred_media(content)
         if chosen is None or not isinstance(content, dict):
             yield fallback, "", None, False
             return
-        media = chosen
-        at = place.child("content", media)
-        found, at = self.refs.resolve(content[media], at)
-        found = found if isinstance(found, dict) else {}
+        for media in [chosen, *(str(m) for m in content if str(m) != chosen)]:
+            found, at = self.refs.resolve(content[media], place.child("content", media))
+            found = found if isinstance(found, dict) else {}
+            given = "example" in found or isinstance(found.get("examples"), dict)
+            if media != chosen and not given and not _is_json(media):
+                continue  # a value made from a schema is only written as JSON
+            suffix = "" if media == chosen else f" ({media})"
+            for name, value, made in self._media_bodies(found, at, fallback):
+                yield name + suffix, media, value, made
+
+    def _media_bodies(
+        self, found: dict[str, Any], at: Place, fallback: str
+    ) -> Iterator[tuple[str, Any, bool]]:
         examples = found.get("examples")
         if isinstance(examples, dict) and examples:
             for key, example in examples.items():
                 example, _ = self.refs.resolve(example, at.child("examples", key))
                 if isinstance(example, dict) and "value" in example:
-                    yield str(example.get("summary") or key), media, example["value"], False
+                    yield str(example.get("summary") or key), example["value"], False
             return
         if "example" in found:
-            yield fallback, media, found["example"], False
+            yield fallback, found["example"], False
         else:
-            made = self.sampler.sample(found.get("schema", {}), at.child("schema"))
-            yield fallback, media, made, True
+            yield fallback, self.sampler.sample(found.get("schema", {}), at.child("schema")), True
+
+    def _swagger_bodies(
+        self, response: dict[str, Any], place: Place, fallback: str
+    ) -> Iterator[tuple[str, str, Any, bool]]:
+        examples = response.get("examples")
+        schema = response.get("schema")
+        if isinstance(examples, dict) and examples:
+            first = preferred_media(examples) or "application/json"
+            for media in [first, *(str(m) for m in examples if str(m) != first)]:
+                suffix = "" if media == first else f" ({media})"
+                yield fallback + suffix, media, examples.get(media), False
+        elif schema is not None:
+            media = preferred_media(dict.fromkeys(self.produces)) or "application/json"
+            yield fallback, media, self.sampler.sample(schema, place.child("schema")), True
+        else:
+            yield fallback, "", None, False
 
     def headers(self, response: dict[str, Any], place: Place) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []

@@ -53,7 +53,7 @@ class State:
     @property
     def keeps_decisions(self) -> bool:
         """Whether a plain call's decision depends on method, path and query alone."""
-        return not self.settings.match.match_headers
+        return not self.settings.match.match_headers and not self.index.negotiates
 
     @property
     def keeps_replies(self) -> bool:
