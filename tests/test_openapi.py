@@ -555,12 +555,16 @@ async def test_a_call_that_breaks_the_definition_is_warned_about_then_refused(
             assert response.status == 200  # warn: the answer is the usual one
             summary = response.headers["x-mockpost-violations"]
         call = await (await warn.get("/__mockpost/calls/1")).json()
+        har = await (await warn.get("/__mockpost/calls.har")).json()
+        har_comment = har["log"]["entries"][0]["comment"]
     finally:
         await warn.close()
     assert summary.startswith(("1: ", "2: "))
     assert ".".join(location) in summary
     notes = call["notes"]
     assert any(n.startswith("violates the definition: " + ".".join(location)) for n in notes)
+    assert call["violations"][0]["location"][: len(location)] == location  # and as data
+    assert "violates the API definition: " + ".".join(location) in har_comment
     enforce = await serve_checked(root, "enforce")
     try:
         async with enforce.request(method, path, headers=put_headers, data=body) as response:

@@ -44,6 +44,8 @@ def _comment(record: CallRecord) -> str:
         said = record.how.value
     if record.injected:
         said = f"injected {record.injected}; " + said
+    if record.violations:
+        said += "; violates the API definition: " + "; ".join(v.line() for v in record.violations)
     clipped = [
         side
         for side, truncated in (

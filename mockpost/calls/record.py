@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import NamedTuple
 
+from mockpost.calls.violation import Violation
+
 MAX_BODY_KEPT = 64 * 1024  # bytes of each request and response body kept in a record
 
 Headers = tuple[tuple[str, str], ...]  # every header, in order, repeated names kept
@@ -86,6 +88,7 @@ class CallRecord(NamedTuple):
     delay_ms: int  # how long the answer was held back on purpose
     duration_ms: float  # from the call's arrival to its answer, the delay included
     injected: str = ""  # what mockpost injected instead of (or into) the answer, and why
+    violations: tuple[Violation, ...] = ()  # what it breaks of its API definition (OpenAPI)
 
     @property
     def matched(self) -> bool:

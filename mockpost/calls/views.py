@@ -134,6 +134,7 @@ def full(record: CallRecord) -> dict[str, Any]:
             for c in record.explanation
         ],
         "notes": list(record.notes),
+        "violations": [v.as_json() for v in record.violations],
     }
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from mockpost.calls.call import Call
 from mockpost.calls.record import Headers
-from mockpost.runtime.validation import Violation
+from mockpost.calls.violation import Violation
 
 NOT_OURS = ("PathNotFound", "OperationNotFound", "ServerNotFound")
 

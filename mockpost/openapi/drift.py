@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mockpost.calls.call import Call
+from mockpost.calls.violation import Violation
 from mockpost.errors import LoadError
 from mockpost.matching.index import Index
 from mockpost.matching.report import WILDCARD_FILL, replay_call
 from mockpost.openapi.checks import DefinitionChecker
-from mockpost.runtime.validation import Violation
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mockpost.calls.record import Closest, ExampleRef, Headers, How, clip
+from mockpost.calls.violation import Violation
 
 
 @dataclass(slots=True)  # not frozen: built per call, and frozen fields cost to set
@@ -31,6 +32,7 @@ class Reply:
     logged_truncated: bool = False
     fault: str | None = None  # a broken connection to send instead (faults/plan.KINDS)
     injected: str = ""  # what mockpost injected (an error, a fault, the rate limit), and why
+    violations: tuple[Violation, ...] = ()  # what the call breaks of its API definition
     # A kept reply as the web layer sends it, made there on its first repeat (web/wire.py).
     sent_as: object = field(default=None, compare=False, repr=False)
 

@@ -20,7 +20,7 @@ from typing import cast
 
 from mockpost.calls.arrival import Arrival
 from mockpost.calls.call import Call
-from mockpost.calls.record import CallRecord, How, clip
+from mockpost.calls.record import CallRecord, clip
 from mockpost.calls.store import CallStore, size_of
 from mockpost.faults import inject
 from mockpost.faults.headers import NOTHING, Asked, asks, read_asked
@@ -216,9 +216,7 @@ class Runtime:
             asking = replace(call, headers={**call.headers, "x-mock-response-code": code})
             decision = _match(state, asking)
             if decision.example is not None:
-                reply = self._reply(state, asking, decision, delay)
-                refused = tuple(f"refused: {v.line()}" for v in violations)
-                return replace(reply, how=How.INVALID, notes=reply.notes + refused, final=False)
+                return validation.refused(self._reply(state, asking, decision, delay), violations)
         return replace(validation.problem(call, violations), delay_ms=delay)
 
     def _delay(self, settings: Settings, asked: Asked, directive_ms: int | None) -> int:
@@ -294,6 +292,7 @@ class Runtime:
             reply.delay_ms,
             duration_ms,
             reply.injected,
+            reply.violations,
         )
         size = size_of(path, query, kept_body, reply.logged_body, headers)  # from what is at hand
         self.store.add(record, size)

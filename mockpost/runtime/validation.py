@@ -11,42 +11,17 @@ example where the definition has one, else with RFC 9457's `application/problem+
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Protocol
 
 from mockpost.calls.call import Call
 from mockpost.calls.record import How
+from mockpost.calls.violation import Violation
 from mockpost.responses.reply import Reply
 from mockpost.text import header_safe
 
 MODES = ("off", "warn", "enforce")
 HEADER = "x-mockpost-violations"
 SUMMARY_CHARS = 300  # of the header's summary
-
-
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """What a call does that its operation does not allow, and where."""
-
-    location: tuple[str, ...]  # ("query", "limit"), ("body", "name"), ("security",)
-    code: str  # "required", "invalid", "unauthorized", "unsupported"...
-    message: str
-    severity: str = "error"
-
-    def line(self) -> str:
-        return f"{'.'.join(self.location) or 'request'}: {self.message}"
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "location": list(self.location),
-            "severity": self.severity,
-            "code": self.code,
-            "message": self.message,
-        }
-
-    @property
-    def unauthorized(self) -> bool:
-        return self.code == "unauthorized"
 
 
 class Checker(Protocol):
@@ -66,7 +41,18 @@ def noted(reply: Reply, violations: tuple[Violation, ...]) -> Reply:
         reply,
         headers=(*reply.headers, (HEADER, header_safe(summary))),
         notes=reply.notes + notes,
+        violations=violations,
         final=False,
+    )
+
+
+def refused(reply: Reply, violations: tuple[Violation, ...]) -> Reply:
+    """`enforce`, answered with the operation's own example (`reply`)."""
+    from dataclasses import replace
+
+    refusals = tuple(f"refused: {v.line()}" for v in violations)
+    return replace(
+        reply, how=How.INVALID, notes=reply.notes + refusals, violations=violations, final=False
     )
 
 
@@ -87,4 +73,8 @@ def problem(call: Call, violations: tuple[Violation, ...]) -> Reply:
         json.dumps(body, ensure_ascii=False).encode(),
         How.INVALID,
         notes=tuple(f"refused: {v.line()}" for v in violations),
+        violations=violations,
     )
+
+
+__all__ = ["HEADER", "MODES", "Checker", "Violation", "noted", "problem", "refused"]
