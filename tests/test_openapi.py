@@ -735,3 +735,29 @@ async def test_the_accept_header_chooses_among_an_answers_media_types(tmp_path: 
     assert all(status == 200 for status, _, _ in got)  # Accept never changes the status
     names = [e.name for e in load_collection(root).examples]
     assert names == ["A pet", "A pet (application/xml)", "No pet"]  # no schema-made CSV
+
+
+def test_convert_params_schema_writes_placeholders_as_postmans_converter_can(
+    tmp_path: Path,
+) -> None:
+    spec = write(tmp_path / "api.yaml", CHECKED)
+    made = {}
+    for params in ("example", "schema"):
+        out = tmp_path / f"{params}.json"
+        args = ["convert", str(spec), "-o", str(out), "--params", params]
+        assert CliRunner().invoke(main, args).exit_code == 0
+        data = json.loads(out.read_text())
+        requests = {i["name"]: i["request"] for f in data["item"] for i in f["item"]}
+        made[params] = requests
+        assert [e.body for e in load_collection(out).examples] == [
+            e.body for e in load_collection(spec).examples
+        ]  # the answers are the definition's either way
+    got = made["schema"]["GET /orders/{id}"]
+    assert got["url"]["query"] == [{"key": "limit", "value": "<integer>", "disabled": True}]
+    assert {"key": "X-Trace", "value": "<string>"} in got["header"]
+    put = made["schema"]["PUT /orders/{id}"]["body"]["raw"]
+    assert json.loads(put) == {"name": "<string>", "count": "<integer>"}
+    assert json.loads(made["example"]["PUT /orders/{id}"]["body"]["raw"]) == {
+        "name": "string",
+        "count": 0,
+    }

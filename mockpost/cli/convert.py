@@ -18,7 +18,7 @@ from mockpost.postman.v3write import write_v3
 from mockpost.whole import write_whole
 
 
-def _document(source: Path, folders: str) -> dict[str, Any]:
+def _document(source: Path, folders: str, params: str) -> dict[str, Any]:
     """SOURCE as a v2.1 document, checked as serve would read it (raises MockpostError)."""
     if source.is_dir():
         if not is_v3_directory(source):
@@ -30,7 +30,7 @@ def _document(source: Path, folders: str) -> dict[str, Any]:
         if is_definition(parsed) or (parsed is None and looks_like_definition(data)):
             from mockpost.openapi.collection import definition_document
 
-            return definition_document(source, folders, parsed)[0]
+            return definition_document(source, folders, parsed, params)[0]
         document = parsed if parsed is not None else read_json(source, data)
         if isinstance(document, dict) and "collection" in document and "info" not in document:
             document = document["collection"]
@@ -56,7 +56,15 @@ def _document(source: Path, folders: str) -> dict[str, Any]:
     show_default=True,
     help="An API definition's folders: by each operation's first tag, or by path.",
 )
-def convert(source: Path, out: Path, force: bool, folders: str) -> None:
+@click.option(
+    "--params",
+    type=click.Choice(["example", "schema"]),
+    default="example",
+    show_default=True,
+    help="An API definition's request parameters and bodies: from their examples, or "
+    "placeholders from their schemas (<string>, <integer>...), as Postman's converter can.",
+)
+def convert(source: Path, out: Path, force: bool, folders: str, params: str) -> None:
     """Convert SOURCE (a v2.1/v2.0 JSON file, a v3 directory, or an OpenAPI 3.0/3.1 or
     Swagger 2.0 definition) to v2.1 JSON or to v3.
 
@@ -66,7 +74,7 @@ def convert(source: Path, out: Path, force: bool, folders: str) -> None:
     request per operation, its saved examples as docs/openapi.md says.
     """
     try:
-        document = _document(source, folders)
+        document = _document(source, folders, params)
         if out.suffix.lower() == ".json":
             if out.exists() and not force:
                 raise MockpostError(f"{out}: exists (give --force to replace it)")

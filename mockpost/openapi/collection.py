@@ -60,10 +60,12 @@ def version_of(data: Any, source: str) -> str:
 
 
 def definition_document(
-    path: Path, folders: str = "tags", data: Any = None
+    path: Path, folders: str = "tags", data: Any = None, params: str = "example"
 ) -> tuple[dict[str, Any], Read]:
     """The definition at `path` (`data`: its root file, when it was parsed already) as a v2.1
-    document, and what was dropped or skipped."""
+    document, and what was dropped or skipped. `params="schema"`: the requests' parameters
+    and bodies are placeholders from their schemas (`<string>`), as Postman's converter
+    can make them, instead of their examples."""
     refs = Refs(Path(os.path.abspath(path)))  # `$ref`s lead from absolute paths
     if data is not None:
         refs.files[refs.root] = data
@@ -77,7 +79,7 @@ def definition_document(
     read = Read("Swagger 2.0" if swagger else f"OpenAPI {version}", data, _base_url(data, swagger))
     produces = [str(p) for p in data.get("produces") or []] if swagger else []
     answers = Answers(refs, swagger, produces)
-    requests = Sampler(refs, response=False)
+    requests = Sampler(refs, response=False, placeholders=params == "schema")
     by_folder: dict[str, list[dict[str, Any]]] = {}
     tagged = folders == "tags" and _has_tags(paths)
     root = Place(refs.root)
@@ -204,7 +206,9 @@ def _parameters(
 
 
 def _example_of(parameter: dict[str, Any], sampler: Sampler, at: Place) -> str:
-    if "example" in parameter:
+    if sampler.placeholders:
+        value = sampler.sample(parameter.get("schema", parameter), at)
+    elif "example" in parameter:
         value = parameter["example"]
     elif isinstance(parameter.get("examples"), dict) and parameter["examples"]:
         first = next(iter(parameter["examples"].values()))
@@ -252,7 +256,7 @@ def _request(
         if media is not None and isinstance(content, dict):
             found, media_at = refs.resolve(content[media], body_at.child("content", media))
             found = found if isinstance(found, dict) else {}
-            if "example" in found:
+            if "example" in found and not sampler.placeholders:
                 body = _raw(media, found["example"])
             else:
                 value = sampler.sample(found.get("schema", {}), media_at.child("schema"))

@@ -56,9 +56,10 @@ SMALLEST: dict[str, Any] = {
 
 
 class Sampler:
-    def __init__(self, refs: Refs, response: bool = True) -> None:
+    def __init__(self, refs: Refs, response: bool = True, placeholders: bool = False) -> None:
         self.refs = refs
         self.response = response  # leave out write-only properties (else read-only ones)
+        self.placeholders = placeholders  # `<string>`, `<integer>`... for every plain value
         self._left = BUDGET  # values the sample being made may still hold
 
     def sample(self, schema: Any, place: Place) -> Any:
@@ -76,13 +77,15 @@ class Sampler:
         seen = seen | {place}
         if "allOf" in schema and isinstance(schema["allOf"], list):
             schema = self.merged(schema, place, depth)
+        kind = _type(schema)
+        if self.placeholders and kind not in ("object", "array") and "const" not in schema:
+            return f"<{schema.get('format') or kind}>"  # Postman's converter's schema mode
         for given in self._given(schema):
             return given
         for key in ("oneOf", "anyOf"):
             options = schema.get(key)
             if isinstance(options, list) and options:
                 return self.value(options[0], place.child(key, 0), depth + 1, seen)
-        kind = _type(schema)
         if kind == "object":
             return self.object(schema, place, depth, seen)
         if kind == "array":
