@@ -145,8 +145,8 @@ def target(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return value
 
 
-def checking(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--spec` and `--validate`: calls checked against an API definition."""
+def definitions(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--spec`, `--validate` and `--dynamic`: what an API definition does for a mock."""
     spec = option(
         "--spec",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -162,4 +162,10 @@ def checking(command: Callable[..., Any]) -> Callable[..., Any]:
         "header; enforce answers such a call with the operation's 401/422/400 example, else "
         "a problem+json (docs/openapi.md).",
     )
-    return spec(validate(command))
+    dynamic = option(
+        "--dynamic",
+        is_flag=True,
+        help="A served API definition's answers made from its schemas are drawn afresh on "
+        "every call, with Faker (seeded by --seed); a call's Prefer: dynamic=true|false wins.",
+    )
+    return spec(validate(dynamic(command)))

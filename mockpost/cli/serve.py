@@ -115,7 +115,7 @@ FilePath = click.Path(dir_okay=False, path_type=Path)
     help="Answer every call with this 5xx (Postman's active server response), with "
     "BODY_FILE as its body if given.",
 )
-@options.checking
+@options.definitions
 @option(
     "--seed",
     type=int,
@@ -220,6 +220,7 @@ def serve(
     server_response: ServerResponse | None,
     spec: Path | None,
     validate: str,
+    dynamic: bool,
     seed: int | None,
     locale: str | None,
     keep_cors_headers: bool,
@@ -278,6 +279,7 @@ def serve(
         seed=seed,
         locale=locale,
         validate=validate,
+        dynamic=dynamic,
     )
     options = ServerOptions(
         host=host,

@@ -23,6 +23,7 @@ class Directives:
     match_body: bool | None = None
     match_headers: tuple[str, ...] | None = None
     delay_ms: int | None = None
+    dynamic: bool | None = None  # Prefer: dynamic=true|false (None: as the server says)
     notes: tuple[str, ...] = ()
 
 
@@ -90,8 +91,12 @@ def read_directives(headers: Mapping[str, str]) -> Directives:
             code = int(text)
         else:
             ignored(name, raw, "not a status code 100..599")
-    if "dynamic" in prefer:
-        ignored("Prefer: dynamic", prefer["dynamic"], "answers are made once, from the definition")
+    dynamic: bool | None = None
+    if (raw := prefer.get("dynamic")) is not None:
+        if raw.strip().lower() in ("true", "false"):
+            dynamic = raw.strip().lower() == "true"
+        else:
+            ignored("Prefer: dynamic", raw, "not true or false")
 
     match_body: bool | None = None
     if (raw := headers.get("x-mock-match-request-body")) is not None:
@@ -120,5 +125,6 @@ def read_directives(headers: Mapping[str, str]) -> Directives:
         match_body=match_body,
         match_headers=match_headers,
         delay_ms=delay,
+        dynamic=dynamic,
         notes=tuple(notes),
     )

@@ -15,10 +15,13 @@ from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
+from mockpost.openapi.fresh import as_json
 from mockpost.openapi.refs import Place, Refs
 from mockpost.openapi.sample import Sampler
+from mockpost.postman.items import DYNAMIC_BODY
 
 JSON_TYPES = ("application/json", "+json", "/json")
+Made = tuple[Any, Place] | None  # the schema (and its place) a value was made from
 LANGUAGES = (("json", "json"), ("xml", "xml"), ("html", "html"), ("javascript", "javascript"))
 
 
@@ -81,6 +84,7 @@ class Answers:
         self.swagger = swagger
         self.produces = produces  # Swagger 2.0: the media types answers are in
         self.sampler = Sampler(refs, response=True)
+        self.fresh = Sampler(refs, response=True, fresh=True)  # the twins `--dynamic` answers
 
     def of(self, responses: Any, place: Place, original: dict[str, Any]) -> list[dict[str, Any]]:
         if not isinstance(responses, dict):
@@ -95,7 +99,7 @@ class Answers:
             fallback = described.splitlines()[0][:120] if described else ""
             fallback = fallback or f"{code} {phrase(code)}".strip()
             headers = self.headers(response, at)
-            for name, media, value, made in self.bodies(response, at, fallback):
+            for name, media, value, source in self.bodies(response, at, fallback):
                 unique, n = name, 1
                 while unique in taken:
                     n += 1
@@ -104,23 +108,26 @@ class Answers:
                 header = list(headers)
                 if media:
                     header.insert(0, {"key": "Content-Type", "value": media})
-                saved.append(
-                    {
-                        "name": unique,
-                        "originalRequest": original,
-                        "code": code,
-                        "status": phrase(code),
-                        "header": header,
-                        "body": body_text(value, media, made) if media else "",
-                        "_postman_previewlanguage": language(media) if media else "text",
-                    }
-                )
+                example = {
+                    "name": unique,
+                    "originalRequest": original,
+                    "code": code,
+                    "status": phrase(code),
+                    "header": header,
+                    "body": body_text(value, media, source is not None) if media else "",
+                    "_postman_previewlanguage": language(media) if media else "text",
+                }
+                if source is not None and _is_json(media):
+                    twin = as_json(self.fresh.sample(*source))
+                    if twin != example["body"]:
+                        example[DYNAMIC_BODY] = twin
+                saved.append(example)
         return saved
 
     def bodies(
         self, response: dict[str, Any], place: Place, fallback: str
-    ) -> Iterator[tuple[str, str, Any, bool]]:
-        """(name, media type, value, made from the schema?) of each example of a response
+    ) -> Iterator[tuple[str, str, Any, Made]]:
+        """(name, media type, value, the schema it was made from) of each example of a response
         (no media type: no body): the preferred media type's first, then those of the other
         media types that are JSON or have examples of their own, named with their type."""
         if self.swagger:
@@ -129,7 +136,7 @@ class Answers:
         content = response.get("content")
         chosen = preferred_media(content)
         if chosen is None or not isinstance(content, dict):
-            yield fallback, "", None, False
+            yield fallback, "", None, None
             return
         for media in [chosen, *(str(m) for m in content if str(m) != chosen)]:
             found, at = self.refs.resolve(content[media], place.child("content", media))
@@ -138,39 +145,41 @@ class Answers:
             if media != chosen and not given and not _is_json(media):
                 continue  # a value made from a schema is only written as JSON
             suffix = "" if media == chosen else f" ({media})"
-            for name, value, made in self._media_bodies(found, at, fallback):
-                yield name + suffix, media, value, made
+            for name, value, source in self._media_bodies(found, at, fallback):
+                yield name + suffix, media, value, source
 
     def _media_bodies(
         self, found: dict[str, Any], at: Place, fallback: str
-    ) -> Iterator[tuple[str, Any, bool]]:
+    ) -> Iterator[tuple[str, Any, Made]]:
         examples = found.get("examples")
         if isinstance(examples, dict) and examples:
             for key, example in examples.items():
                 example, _ = self.refs.resolve(example, at.child("examples", key))
                 if isinstance(example, dict) and "value" in example:
-                    yield str(example.get("summary") or key), example["value"], False
+                    yield str(example.get("summary") or key), example["value"], None
             return
         if "example" in found:
-            yield fallback, found["example"], False
+            yield fallback, found["example"], None
         else:
-            yield fallback, self.sampler.sample(found.get("schema", {}), at.child("schema")), True
+            source = (found.get("schema", {}), at.child("schema"))
+            yield fallback, self.sampler.sample(*source), source
 
     def _swagger_bodies(
         self, response: dict[str, Any], place: Place, fallback: str
-    ) -> Iterator[tuple[str, str, Any, bool]]:
+    ) -> Iterator[tuple[str, str, Any, Made]]:
         examples = response.get("examples")
         schema = response.get("schema")
         if isinstance(examples, dict) and examples:
             first = preferred_media(examples) or "application/json"
             for media in [first, *(str(m) for m in examples if str(m) != first)]:
                 suffix = "" if media == first else f" ({media})"
-                yield fallback + suffix, media, examples.get(media), False
+                yield fallback + suffix, media, examples.get(media), None
         elif schema is not None:
             media = preferred_media(dict.fromkeys(self.produces)) or "application/json"
-            yield fallback, media, self.sampler.sample(schema, place.child("schema")), True
+            source = (schema, place.child("schema"))
+            yield fallback, media, self.sampler.sample(*source), source
         else:
-            yield fallback, "", None, False
+            yield fallback, "", None, None
 
     def headers(self, response: dict[str, Any], place: Place) -> list[dict[str, str]]:
         out: list[dict[str, str]] = []

@@ -22,16 +22,24 @@ class RefError(DefinitionError):
     """A `$ref` that cannot be followed: where it is written, and why."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
-    """Where a value was found: its file and its JSON pointer inside it."""
+    """Where a value was found: its file and its JSON pointer inside it (a pointer a `$ref`
+    led to, then the keys walked from there: joined only when a pointer is asked for)."""
 
     file: Path
-    pointer: str = ""
+    base: str = ""
+    keys: tuple[str | int, ...] = ()
 
     def child(self, *keys: str | int) -> Place:
-        escaped = (str(k).replace("~", "~0").replace("/", "~1").replace("%", "%25") for k in keys)
-        return Place(self.file, "/".join((self.pointer, *escaped)))
+        return Place(self.file, self.base, self.keys + keys)
+
+    @property
+    def pointer(self) -> str:
+        escaped = (
+            str(k).replace("~", "~0").replace("/", "~1").replace("%", "%25") for k in self.keys
+        )
+        return "/".join((self.base, *escaped))
 
 
 @dataclass
@@ -40,6 +48,8 @@ class Refs:
 
     root: Path
     files: dict[Path, Any] = field(default_factory=dict)
+    found: dict[tuple[Path, str], Path | None] = field(default_factory=dict)
+    followed: dict[tuple[Path, str], tuple[Any, Place]] = field(default_factory=dict)
 
     def document(self, file: Path) -> Any:
         found = self.files.get(file)
@@ -66,24 +76,42 @@ class Refs:
         )
 
     def _follow(self, ref: str, place: Place) -> tuple[Any, Place]:
-        where = self.name(place.file)
-        if "://" in ref.partition("#")[0] or ref.startswith("//"):
-            raise RefError(where, f"$ref {ref!r} is remote: mockpost works offline", place.pointer)
+        key = (place.file, ref)  # the same `$ref` in the same file: followed once
+        found = self.followed.get(key)
+        if found is None:
+            found = self.followed[key] = self._lookup(ref, place)
+        return found
+
+    def _lookup(self, ref: str, place: Place) -> tuple[Any, Place]:
         target, _, pointer = ref.partition("#")
-        file = place.file
+        if "://" in target or ref.startswith("//"):
+            raise RefError(
+                self.name(place.file),
+                f"$ref {ref!r} is remote: mockpost works offline",
+                place.pointer,
+            )
+        file: Path | None = place.file
         if target:
-            file = Path(os.path.normpath(place.file.parent / unquote(target)))
-            if not file.is_file():
-                raise RefError(where, f"$ref {ref!r}: no such file", place.pointer)
+            file = self._file(place.file.parent, target)
+        if file is None:
+            raise RefError(self.name(place.file), f"$ref {ref!r}: no such file", place.pointer)
         data = self.document(file)
-        return _pointed(data, pointer, ref, where, place.pointer), Place(file, pointer)
+        return _pointed(data, pointer, ref, self, place), Place(file, pointer)
+
+    def _file(self, folder: Path, target: str) -> Path | None:
+        """The file a relative `$ref` names, None when there is none (each looked up once)."""
+        key = (folder, target)
+        if key not in self.found:
+            file = Path(os.path.normpath(folder / unquote(target)))
+            self.found[key] = file if file.is_file() else None
+        return self.found[key]
 
 
-def _pointed(data: Any, pointer: str, ref: str, where: str, at: str) -> Any:
+def _pointed(data: Any, pointer: str, ref: str, refs: Refs, place: Place) -> Any:
     if pointer in ("", "/"):
         return data
     if not pointer.startswith("/"):
-        raise RefError(where, f"$ref {ref!r}: not a JSON pointer", at)
+        raise RefError(refs.name(place.file), f"$ref {ref!r}: not a JSON pointer", place.pointer)
     for raw in pointer[1:].split("/"):
         key = unquote(raw).replace("~1", "/").replace("~0", "~")
         if isinstance(data, dict) and key in data:
@@ -91,5 +119,7 @@ def _pointed(data: Any, pointer: str, ref: str, where: str, at: str) -> Any:
         elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
             data = data[int(key)]
         else:
-            raise RefError(where, f"$ref {ref!r}: nothing at {key!r}", at)
+            raise RefError(
+                refs.name(place.file), f"$ref {ref!r}: nothing at {key!r}", place.pointer
+            )
     return data

@@ -17,6 +17,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from mockpost.openapi.fresh import fresh
 from mockpost.openapi.refs import Place, Refs
 
 MAX_DEPTH = 12  # nested schemas walked before a value is cut short
@@ -56,8 +57,12 @@ SMALLEST: dict[str, Any] = {
 
 
 class Sampler:
-    def __init__(self, refs: Refs, response: bool = True, placeholders: bool = False) -> None:
+    def __init__(
+        self, refs: Refs, response: bool = True, placeholders: bool = False, fresh: bool = False
+    ) -> None:
         self.refs = refs
+        self.fresh = fresh  # plain values as dynamic variables, drawn per call (`fresh.py`)
+        self._name: str | None = None  # the property whose value is being made
         self.response = response  # leave out write-only properties (else read-only ones)
         self.placeholders = placeholders  # `<string>`, `<integer>`... for every plain value
         self._left = BUDGET  # values the sample being made may still hold
@@ -81,7 +86,12 @@ class Sampler:
         if self.placeholders and kind not in ("object", "array") and "const" not in schema:
             return f"<{schema.get('format') or kind}>"  # Postman's converter's schema mode
         for given in self._given(schema):
-            return given
+            if not self.fresh or "const" in schema or "enum" in schema:
+                return given
+        if self.fresh and kind not in ("object", "array", "null") and not _choice(schema):
+            drawn = fresh(schema, kind, self._name)
+            if drawn is not None:
+                return drawn
         for key in ("oneOf", "anyOf"):
             options = schema.get(key)
             if isinstance(options, list) and options:
@@ -171,7 +181,9 @@ class Sampler:
                     continue
                 if name not in required and (self._small(depth) or at in seen):
                     continue
+                self._name = str(name)
                 out[str(name)] = self.value(resolved, at, depth + 1, seen)
+                self._name = None
         extra = schema.get("additionalProperties")
         extra_at = place.child("additionalProperties")
         for name in required:
@@ -290,3 +302,7 @@ def _unique(item: Any, count: int) -> list[Any]:
     if isinstance(item, (int, float)):
         return [item + i for i in range(count)]
     return [item] * count
+
+
+def _choice(schema: dict[str, Any]) -> bool:
+    return "oneOf" in schema or "anyOf" in schema

@@ -20,6 +20,7 @@ class Unservable(Exception):
 
 
 BASE64_BODY = "_mockpost_body_base64"  # a recorded binary body: served byte for byte
+DYNAMIC_BODY = "_mockpost_dynamic_body"  # a template drawn afresh per call with --dynamic
 NO_VARIABLES = Scope({})  # shared by every item without variables: chains of them compare equal
 NO_URL = Url(raw="", host=None, path=None, query=None, variables=())
 

@@ -86,6 +86,9 @@ class Example:
     raw_body: bytes | None = None  # mockpost's `_mockpost_body_base64`: bytes served as they are
     id_base: str = ""  # the collection's id: with `where`, names an example saved without one
     _id: str = field(default="", compare=False, repr=False)
+    # mockpost's own `_mockpost_dynamic_body`: the body `--dynamic` (or `Prefer:
+    # dynamic=true`) answers instead, its values drawn on every call (an API definition's).
+    dynamic_body: str | None = None
 
     @property
     def id(self) -> str:

@@ -18,6 +18,7 @@ from mockpost.errors import LoadError
 from mockpost.openapi.sniff import is_definition, looks_like_definition
 from mockpost.postman.items import (
     BASE64_BODY,
+    DYNAMIC_BODY,
     Unservable,
     as_text,
     read_code,
@@ -156,7 +157,7 @@ class _Loader:
         code = raw.get("code")
         # Positional, in the order Example declares its fields: keywords would cost a dict
         # per object (a class call turns them into one), a tenth of reading an example.
-        return Example(
+        example = Example(
             saved_id if isinstance(saved_id, str) else "",  # saved_id
             name if type(name) is str else as_text(name),  # name
             code if type(code) is int and 100 <= code <= 599 else read_code(code),  # code
@@ -173,6 +174,9 @@ class _Loader:
             raw_body,
             self.collection_id,  # id_base
         )
+        if isinstance(dynamic := raw.get(DYNAMIC_BODY), str):  # an API definition's
+            return replace(example, dynamic_body=dynamic)
+        return example
 
     def drop(self, where: str, raw: Any, reason: str) -> None:
         name = as_text(raw.get("name")) if isinstance(raw, dict) else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeGuard
 
 from mockpost.calls.body import NOT_JSON, media_type, parse_json
@@ -159,16 +159,28 @@ def may_be_dynamic(example: Example) -> bool:
 class Responses:
     """The prepared responses of one index's examples, each made on first use."""
 
-    __slots__ = ("_prepared", "index")
+    __slots__ = ("_fresh", "_prepared", "index")
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self._prepared: list[PreparedResponse | None] = [None] * len(index.examples)
+        self._fresh: dict[int, PreparedResponse] = {}  # the `dynamic_body` twins
 
-    def of(self, example: IndexedExample) -> PreparedResponse:
+    def of(self, example: IndexedExample, fresh: bool = False) -> PreparedResponse:
+        """The example's response; `fresh`: its dynamic twin, where it has one."""
+        if fresh and example.example.dynamic_body is not None:
+            return self._twin(example)
         found = self._prepared[example.position]
         if found is None:
             found = self._prepared[example.position] = prepare_response(example)
+        return found
+
+    def _twin(self, example: IndexedExample) -> PreparedResponse:
+        found = self._fresh.get(example.position)
+        if found is None:
+            drawn = replace(example.example, body=example.example.dynamic_body or "")
+            wildcards = frozenset(example.path.wildcards)
+            found = self._fresh[example.position] = _prepare(drawn, example.resolve, wildcards)
         return found
 
     def dynamic_names(self) -> frozenset[str]:
@@ -177,4 +189,6 @@ class Responses:
         for example in self.index.examples:
             if may_be_dynamic(example.example):
                 names |= self.of(example).dynamic_names
+            if example.example.dynamic_body is not None:
+                names |= self.of(example, fresh=True).dynamic_names
         return frozenset(names)

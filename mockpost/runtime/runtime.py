@@ -241,7 +241,9 @@ class Runtime:
     def _reply(self, state: State, call: Call, decision: Decision, delay_ms: int) -> Reply:
         if decision.example is None:
             return answer.not_found_reply(decision, delay_ms)
-        response = state.responses.of(decision.example)
+        fresh = decision.directives.dynamic
+        fresh = state.settings.dynamic if fresh is None else fresh
+        response = state.responses.of(decision.example, fresh)
         if self.seeds is not None and response.dynamic_names:
             self.dynamic.reseed(self.seeds.of(call))
         keep_cors = state.settings.keep_cors_headers

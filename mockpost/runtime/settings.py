@@ -30,3 +30,4 @@ class Settings:
     locale: str | None = None  # Faker's locale for dynamic values (default en_US)
     faults: Faults = NO_FAULTS  # an error rate, a rate limit, broken connections
     validate: str = "warn"  # calls against an API definition: off, warn or enforce
+    dynamic: bool = False  # a definition's made answers drawn afresh per call (--dynamic)
