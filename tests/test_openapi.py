@@ -466,6 +466,7 @@ async def test_prisms_prefer_header_picks_the_code_and_the_example(tmp_path: Pat
             ("GET", "/v1/users/7", {"Prefer": "return=minimal, code=201; strict"}),
             ("GET", "/v1/users/7", {"Prefer": "code=404", "x-mock-response-code": "201"}),
             ("GET", "/v1/users/7", {"Prefer": "code=418"}),
+            ("GET", "/v1/users/7", {"x-mock-response-code": "418"}),
         ],
     )
     assert [(status, body) for status, body, _ in got[:3]] == [
@@ -473,8 +474,13 @@ async def test_prisms_prefer_header_picks_the_code_and_the_example(tmp_path: Pat
         (200, b"[\n  2\n]"),
         (200, b"[\n  1\n]"),
     ]
-    assert [status for status, _, _ in got[3:]] == [404, 201, 201, 404]
-    assert b"mockRequestNotFoundError" in got[6][1]  # no 418: Postman's not-found answer
+    assert [status for status, _, _ in got[3:]] == [404, 201, 201, 404, 404]
+    assert b"Double check your method" in got[7][1]  # x-mock-response-code: Postman's body
+    said = json.loads(got[6][1])["error"]  # no 418: Postman's not-found shape, saying why
+    assert said["name"] == "mockRequestNotFoundError"
+    assert (
+        said["message"] == "No example answers with code 418; this request's codes: 200, 201, 404."
+    )
 
 
 CHECKED = """\

@@ -24,6 +24,7 @@ class Directives:
     match_headers: tuple[str, ...] | None = None
     delay_ms: int | None = None
     dynamic: bool | None = None  # Prefer: dynamic=true|false (None: as the server says)
+    code_preferred: bool = False  # the code came from Prism's `Prefer: code=N`
     notes: tuple[str, ...] = ()
 
 
@@ -80,6 +81,7 @@ def read_directives(headers: Mapping[str, str]) -> Directives:
 
     prefer = preferences(headers.get("prefer", ""))
     code: int | None = None
+    preferred = False
     for name, raw in (
         ("x-mock-response-code", headers.get(HEADER_CODE)),
         ("Prefer: code", prefer.get("code")),
@@ -89,6 +91,7 @@ def read_directives(headers: Mapping[str, str]) -> Directives:
         text = raw.strip()
         if text.isascii() and text.isdigit() and 100 <= int(text) <= 599:
             code = int(text)
+            preferred = name.startswith("Prefer")
         else:
             ignored(name, raw, "not a status code 100..599")
     dynamic: bool | None = None
@@ -126,5 +129,6 @@ def read_directives(headers: Mapping[str, str]) -> Directives:
         match_headers=match_headers,
         delay_ms=delay,
         dynamic=dynamic,
+        code_preferred=preferred,
         notes=tuple(notes),
     )

@@ -33,6 +33,7 @@ class Decision:
     directives: Directives = field(default_factory=Directives)
     notes: tuple[str, ...] = ()
     misses: tuple[Miss, ...] = ()
+    offered: tuple[int, ...] = ()  # Prefer: code=N that nothing has: the codes there are
 
 
 def first_by_id(candidates: Sequence[IndexedExample], wanted: str) -> IndexedExample | None:
@@ -134,7 +135,12 @@ def decide(index: Index, call: PreparedCall, best: Scored | None) -> Decision:
     if best is None:
         misses = explain(index, call)
         return Decision(
-            None, How.NOT_FOUND, directives=directives, notes=directives.notes, misses=misses
+            None,
+            How.NOT_FOUND,
+            directives=directives,
+            notes=directives.notes,
+            misses=misses,
+            offered=_offered(index, call) if directives.code_preferred else (),
         )
     return Decision(
         best.example,
@@ -154,6 +160,29 @@ def match(index: Index, call: Call, options: MatchOptions | None = None) -> Deci
     if decided is not None:
         return decided
     return decide(index, prepared, _best(index, prepared))
+
+
+def _offered(index: Index, call: PreparedCall) -> tuple[int, ...]:
+    """For Prism's `Prefer: code=N` that no example has: the codes of the examples that
+    would answer the call without it (those of the same request, method and path)."""
+    asked, call.code = call.code, None
+    try:
+        best = _best(index, call)
+    finally:
+        call.code = asked
+    if best is None:
+        return ()
+    found = best.example
+    return tuple(
+        sorted(
+            {
+                e.code
+                for e in index.candidates(found.method)
+                if e.example.request_name == found.example.request_name
+                and e.path.text == found.path.text
+            }
+        )
+    )
 
 
 def methods_for_path(index: Index, path: str, fuzzy: bool = True) -> tuple[str, ...]:

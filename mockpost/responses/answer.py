@@ -102,6 +102,23 @@ def not_found_reply(decision: Decision, delay_ms: int) -> Reply:
         Closest(m.example.method, m.example.path.text, m.example.name, m.reason)
         for m in decision.misses
     )
+    if decision.offered:  # Prism's Prefer: code=N, which the operation does not define
+        codes = ", ".join(map(str, decision.offered))
+        asked = decision.directives.code
+        said = {
+            "name": "mockRequestNotFoundError",
+            "message": f"No example answers with code {asked}; this request's codes: {codes}.",
+            "header": "No matching requests",
+        }
+        return Reply(
+            404,
+            JSON_HEADERS,
+            json.dumps({"error": said}).encode(),
+            How.NOT_FOUND,
+            explanation=explanation,
+            notes=(*decision.notes, f"Prefer: code={asked}: the request has {codes}"),
+            delay_ms=delay_ms,
+        )
     return Reply(
         404,
         JSON_HEADERS,
