@@ -824,3 +824,49 @@ async def test_dynamic_answers_are_drawn_per_call_valid_and_seeded(tmp_path: Pat
     static = await draws(root, Settings(), [{}, {}, {"Prefer": "dynamic=true"}])
     assert static[0] == static[1] == first[3]
     assert static[2]["email"] != "user@example.com"  # Prefer: dynamic=true without --dynamic
+
+
+ODD = """\
+openapi: "3.1.1"
+info: {title: Odd, version: '1'}
+paths:
+  /items/:
+    post:
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {name: {type: string}, n: {type: integer}}}
+      responses:
+        200:
+          description: ok
+          content:
+            '*/*':
+              schema:
+                type: object
+                properties:
+                  id: {type: [integer, "null"]}
+                  tags: {type: array, items: {type: string}, uniqueItems: true, minItems: 2}
+  /items/{id}:
+    get:
+      responses:
+        2XX: {description: fine, content: {text/plain: {schema: {type: string, minLength: 10}}}}
+        default: {description: oops}
+  /bad:
+    get:
+      parameters: 7
+      responses: {'200': {description: ok}}
+"""
+
+
+async def test_what_generated_definitions_write_is_served_not_a_traceback(tmp_path: Path) -> None:
+    root = write(tmp_path / "api.yaml", ODD)  # unquoted codes, */*, 2XX, forms, 3.1 types
+    collection = load_collection(root)
+    [dropped] = collection.dropped
+    assert dropped.name == "GET /bad"
+    assert "unexpected shape" in dropped.reason
+    form = collection.requests[0].request.body
+    assert (form.mode, dict(form.fields)) == ("urlencoded", {"name": "string", "n": "0"})
+    got = await call_all(root, [("POST", "/items/", {}), ("GET", "/items/7", {})])
+    assert (got[0][0], got[0][2]) == (200, "application/json")  # */*: data is sent as JSON
+    assert json.loads(got[0][1]) == {"id": 0, "tags": ["string", "string1"]}
+    assert got[1][:3] == (200, b"stringxxxx", "text/plain")

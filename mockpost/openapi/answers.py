@@ -25,18 +25,19 @@ Made = tuple[Any, Place] | None  # the schema (and its place) a value was made f
 LANGUAGES = (("json", "json"), ("xml", "xml"), ("html", "html"), ("javascript", "javascript"))
 
 
-def codes(responses: dict[str, Any]) -> list[tuple[str, int]]:
-    """The response keys in the order a mock prefers them, with the status each answers."""
-    numbered: list[tuple[int, int, str]] = []
-    for key in responses:
+def codes(responses: dict[Any, Any]) -> list[tuple[Any, int]]:
+    """The response keys (as written: YAML may make `200` a number) in the order a mock
+    prefers them, with the status each answers."""
+    numbered: list[tuple[int, int, int, Any]] = []
+    for i, key in enumerate(responses):
         text = str(key).strip().upper()
         if text.isdigit() and 100 <= int(text) <= 599:
             code = int(text)
-            numbered.append((0 if 200 <= code < 300 else 1, code, str(key)))
+            numbered.append((0 if 200 <= code < 300 else 1, code, i, key))
         elif len(text) == 3 and text[0] in "12345" and text[1:] == "XX":  # a range: 2XX
             code = int(text[0]) * 100
-            numbered.append((0 if code == 200 else 1, code, str(key)))
-    ordered = [(key, code) for _, code, key in sorted(numbered)]
+            numbered.append((0 if code == 200 else 1, code, i, key))
+    ordered = [(key, code) for _, code, _, key in sorted(numbered)]
     if "default" in responses:
         ordered.append(("default", 500 if ordered else 200))
     return ordered
@@ -55,6 +56,14 @@ def preferred_media(content: Any) -> str | None:
         return None
     names = [str(k) for k in content]
     return next((n for n in names if any(j in n.lower() for j in JSON_TYPES)), names[0])
+
+
+def served_type(media: str, value: Any) -> str:
+    """The Content-Type an answer is sent with: its media type, but for a range (`*/*`, as
+    many generated definitions write it): JSON for data, text for text."""
+    if "*" not in media:
+        return media
+    return "text/plain" if isinstance(value, str) else "application/json"
 
 
 def _is_json(media: str) -> bool:
@@ -99,7 +108,8 @@ class Answers:
             fallback = described.splitlines()[0][:120] if described else ""
             fallback = fallback or f"{code} {phrase(code)}".strip()
             headers = self.headers(response, at)
-            for name, media, value, source in self.bodies(response, at, fallback):
+            for name, listed, value, source in self.bodies(response, at, fallback):
+                media = served_type(listed, value) if listed else listed
                 unique, n = name, 1
                 while unique in taken:
                     n += 1

@@ -25,6 +25,7 @@ from mockpost.openapi.sample import Sampler
 from mockpost.openapi.source import DefinitionError
 
 V21 = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+FORMS = {"application/x-www-form-urlencoded": "urlencoded", "multipart/form-data": "formdata"}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 
@@ -114,6 +115,10 @@ def definition_document(
                 continue
             except RecursionError:
                 read.dropped.append((op_at.pointer, name, "its schemas are nested too deeply"))
+                continue
+            except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+                why = f"a value of an unexpected shape inside it ({type(exc).__name__}: {exc})"
+                read.dropped.append((op_at.pointer, name, why))
                 continue
             for what in ("callbacks",):
                 if isinstance(operation.get(what), dict):
@@ -262,7 +267,9 @@ def _request(
                 value = sampler.sample(found.get("schema", {}), media_at.child("schema"))
                 body = _raw(media, value, made=True)
     if body is not None:
-        headers.append({"key": "Content-Type", "value": body.pop("_media")})
+        media = body.pop("_media")
+        if body["mode"] != "formdata":  # a form's boundary is the sender's to write
+            headers.append({"key": "Content-Type", "value": media})
     raw = "{{baseUrl}}" + "".join(f"/{s}" for s in segments)
     if query:
         raw += "?" + "&".join(f"{q['key']}={q['value']}" for q in query if not q.get("disabled"))
@@ -278,6 +285,13 @@ def _request(
 
 
 def _raw(media: str, value: Any, made: bool = False) -> dict[str, Any]:
+    """A request body as v2.1 holds it: form fields for a form, else raw text."""
+    form = media.lower().split(";")[0].strip()
+    if isinstance(value, dict) and form in FORMS:
+        fields = [
+            {"key": str(k), "value": _field_text(v), "type": "text"} for k, v in value.items()
+        ]
+        return {FORMS[form]: fields, "mode": FORMS[form], "_media": media}
     kind = language(media)
     return {
         "mode": "raw",
@@ -285,3 +299,7 @@ def _raw(media: str, value: Any, made: bool = False) -> dict[str, Any]:
         "options": {"raw": {"language": kind if kind != "javascript" else "javascript"}},
         "_media": media,
     }
+
+
+def _field_text(value: Any) -> str:
+    return value if isinstance(value, str) else body_text(value, "application/json", True)

@@ -78,7 +78,8 @@ class Sampler:
         if not isinstance(schema, dict):
             return None if schema is False else "string"
         if depth > MAX_DEPTH:
-            return SMALLEST.get(_type(schema))
+            given = self._given(schema)[:1]
+            return given[0] if given else SMALLEST.get(_type(schema))
         seen = seen | {place}
         if "allOf" in schema and isinstance(schema["allOf"], list):
             schema = self.merged(schema, place, depth)
