@@ -870,3 +870,73 @@ async def test_what_generated_definitions_write_is_served_not_a_traceback(tmp_pa
     assert (got[0][0], got[0][2]) == (200, "application/json")  # */*: data is sent as JSON
     assert json.loads(got[0][1]) == {"id": 0, "tags": ["string", "string1"]}
     assert got[1][:3] == (200, b"stringxxxx", "text/plain")
+
+
+def paths_in(data: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [at]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += paths_in(value, (*at, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += paths_in(value, (*at, i))
+    return found
+
+
+SWAGGER = """\
+swagger: '2.0'
+info: {title: Old, version: '1'}
+host: api.example.com
+basePath: /v1
+schemes: [https]
+produces: [application/json]
+paths:
+  /pets/{id}:
+    parameters: [{name: id, in: path, required: true, type: integer}]
+    get:
+      parameters: [{name: q, in: query, type: string}, {name: b, in: body, schema: {type: object}}]
+      responses:
+        '200':
+          description: A pet
+          schema: {$ref: '#/definitions/Pet'}
+          headers: {X-Rate: {type: integer}}
+          examples: {application/json: {name: Rex}}
+        '404': {description: None, schema: {type: object, properties: {e: {type: string}}}}
+definitions:
+  Pet: {type: object, properties: {name: {type: string}}}
+"""
+
+
+@pytest.mark.parametrize("text", [CHECKED, SWAGGER], ids=["openapi-3.1", "swagger-2.0"])
+def test_any_value_of_any_shape_anywhere_in_a_definition_is_served_or_one_line(
+    tmp_path: Path, text: str
+) -> None:
+    import copy
+
+    base = read_document(write(tmp_path / "api.yaml", text))
+    failures = []
+    loads = 0
+    for at in paths_in(base)[1:]:
+        for odd in (7, "x", [], {}, None, True, [7], {"$ref": "#/nowhere"}):
+            data = copy.deepcopy(base)
+            holder = data
+            for key in at[:-1]:
+                holder = holder[key]
+            holder[at[-1]] = odd
+            root = tmp_path / "odd.json"
+            root.write_text(json.dumps(data))
+            loads += 1
+            try:
+                collection = load_collection(root)
+                checker = collection.checker
+                if checker is not None:  # and a call to it is checked, or said unchecked
+                    from mockpost.calls.call import Call
+
+                    checker.check(Call("GET", "/v2/orders/7", (("limit", "x"),), {}))  # type: ignore[attr-defined]
+            except LoadError as exc:
+                if "\n" in str(exc):
+                    failures.append(f"{at} = {odd!r}: several lines: {exc}")
+            except Exception as exc:  # anything else is a bug
+                failures.append(f"{at} = {odd!r}: {type(exc).__name__}: {exc}")
+    assert loads > 300
+    assert failures == []

@@ -78,7 +78,8 @@ def definition_document(
     if not isinstance(paths, dict):
         raise DefinitionError(source, "paths is not a mapping", "/paths")
     read = Read("Swagger 2.0" if swagger else f"OpenAPI {version}", data, _base_url(data, swagger))
-    produces = [str(p) for p in data.get("produces") or []] if swagger else []
+    listed = data.get("produces")
+    produces = [str(p) for p in listed] if swagger and isinstance(listed, list) else []
     answers = Answers(refs, swagger, produces)
     requests = Sampler(refs, response=False, placeholders=params == "schema")
     by_folder: dict[str, list[dict[str, Any]]] = {}
