@@ -89,6 +89,8 @@ class CallRecord(NamedTuple):
     duration_ms: float  # from the call's arrival to its answer, the delay included
     injected: str = ""  # what mockpost injected instead of (or into) the answer, and why
     violations: tuple[Violation, ...] = ()  # what it breaks of its API definition (OpenAPI)
+    session: str = ""  # a collection with state: the call's session
+    state: tuple[tuple[str, str, str], ...] = ()  # (scenario, before, after) of its answer
 
     @property
     def matched(self) -> bool:

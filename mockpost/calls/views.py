@@ -135,6 +135,8 @@ def full(record: CallRecord) -> dict[str, Any]:
         ],
         "notes": list(record.notes),
         "violations": [v.as_json() for v in record.violations],
+        "session": record.session,
+        "state": {scenario: [before, after] for scenario, before, after in record.state},
     }
 
 

@@ -22,6 +22,7 @@ from mockpost.matching.paths import PathPattern, compile_path, path_of_url
 from mockpost.postman.model import Body, Environment, Example, Pairs, Request, Scope, Url
 from mockpost.postman.variables import TOKEN, resolve
 from mockpost.readonly import readonly
+from mockpost.state.tags import ScenarioTag, request_mode, scenario_tag
 
 NO_QUERY: Counter[tuple[str, str]] = Counter()  # shared by every call and example without one
 
@@ -54,7 +55,19 @@ class Resolver:
 class IndexedExample:
     """An example as matching compares it: its request's path, query, headers and body."""
 
-    __slots__ = ("_ref", "body", "example", "headers", "method", "path", "query", "resolve")
+    __slots__ = (
+        "_ref",
+        "body",
+        "display",
+        "example",
+        "headers",
+        "method",
+        "mode",
+        "path",
+        "query",
+        "resolve",
+        "tag",
+    )
 
     def __init__(
         self,
@@ -73,6 +86,11 @@ class IndexedExample:
         self.body = body
         self.resolve = resolve  # its variables, for preparing its response
         self._ref: ExampleRef | None = None
+        self.tag: ScenarioTag | None
+        # State (mockpost/state/tags.py): a scenario tag ends the name, a mode the request's.
+        name, request = example.name, example.request_name
+        self.display, self.tag = scenario_tag(name) if name.endswith("]") else (name, None)
+        self.mode = request_mode(request)[1] if request.endswith("]") else "score"
 
     @property
     def id(self) -> str:

@@ -25,6 +25,7 @@ class Directives:
     delay_ms: int | None = None
     dynamic: bool | None = None  # Prefer: dynamic=true|false (None: as the server says)
     code_preferred: bool = False  # the code came from Prism's `Prefer: code=N`
+    mode: str | None = None  # x-mockpost-mode: score, in-turn or random (None: the request's)
     notes: tuple[str, ...] = ()
 
 
@@ -45,6 +46,7 @@ NAMES = (
     "x-mock-response-id",
     "x-mock-response-name",
     "prefer",
+    "x-mockpost-mode",
 )
 NONE = Directives()
 HEADER_CODE = "x-mock-response-code"
@@ -119,6 +121,13 @@ def read_directives(headers: Mapping[str, str]) -> Directives:
         if delay is None:
             ignored("x-mock-response-delay", raw, f"not a number of ms 0..{MAX_DELAY_MS}")
 
+    mode: str | None = None
+    if (raw := headers.get("x-mockpost-mode")) is not None:
+        if raw.strip().lower() in ("score", "in-turn", "random"):
+            mode = raw.strip().lower()
+        else:
+            ignored("x-mockpost-mode", raw, "not score, in-turn or random")
+
     response_id = headers.get("x-mock-response-id")
     response_name = headers.get("x-mock-response-name", prefer.get("example"))
     return Directives(
@@ -130,5 +139,6 @@ def read_directives(headers: Mapping[str, str]) -> Directives:
         delay_ms=delay,
         dynamic=dynamic,
         code_preferred=preferred,
+        mode=mode,
         notes=tuple(notes),
     )

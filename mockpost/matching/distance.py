@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mockpost.matching.compile import IndexedExample
 
 Ranked = list[tuple[str, float, int]]  # (choice, likeness 0..1, position), best first
 
@@ -50,3 +54,14 @@ def _extract() -> Callable[[str, Sequence[str], float | None, int | None], Ranke
         )
 
     return extract
+
+
+def explain_table(
+    examples: tuple[IndexedExample, ...],
+) -> tuple[tuple[str, ...], tuple[tuple[int, ...], ...]]:
+    """The distinct paths as `explain` compares them (their first 200 characters, lower
+    case, trimmed), and the positions of each one's examples."""
+    owners: dict[str, list[int]] = {}
+    for position, indexed in enumerate(examples):
+        owners.setdefault(indexed.path.stripped_lower[:200], []).append(position)
+    return tuple(owners), tuple(tuple(found) for found in owners.values())

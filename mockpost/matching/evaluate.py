@@ -11,7 +11,7 @@ an equal body when bodies are not matched.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -23,6 +23,8 @@ from mockpost.matching.directives import Directives
 from mockpost.matching.options import MatchOptions
 from mockpost.matching.paths import CallPath, score_path
 
+# In turn or at random among the best: (mode, the best examples in collection order) -> which.
+Chooser = Callable[[str, tuple[IndexedExample, ...]], int]
 EQUAL_BODY_BONUS = 5
 DISTANCE_SCORE = 70  # the last path step
 ALL_QUERY_MATCH = 10.0  # the most query parameters add
@@ -34,8 +36,9 @@ class Stage(IntEnum):
     METHOD = 0
     CODE = 1
     PATH = 2
-    HEADERS = 3
-    BODY = 4
+    STATE = 3  # a scenario in another state than the example requires
+    HEADERS = 4
+    BODY = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +168,7 @@ class PreparedCall:
     __slots__ = (
         "body_sent",
         "call",
+        "chooser",
         "code",
         "directives",
         "fuzzy",
@@ -173,10 +177,20 @@ class PreparedCall:
         "method",
         "path",
         "query",
+        "states",
     )
 
-    def __init__(self, call: Call, options: MatchOptions, directives: Directives) -> None:
+    def __init__(
+        self,
+        call: Call,
+        options: MatchOptions,
+        directives: Directives,
+        states: Mapping[str, str] | None = None,
+        chooser: Chooser | None = None,
+    ) -> None:
         self.call = call
+        self.states = states  # each scenario's state, for a collection with scenarios
+        self.chooser = chooser  # picks among the best in turn or at random (`state/`)
         self.method = call.method.upper()
         self.path = CallPath(call.path)
         self.query = Counter(call.query) if call.query else NO_QUERY
@@ -211,6 +225,12 @@ def evaluate(example: IndexedExample, call: PreparedCall) -> Scored | Rejected:
     found = score_path(example.path, call.path, fuzzy=call.fuzzy)
     if found is None:
         return Rejected(Stage.PATH, f"path {example.path.text} does not match")
+    tag = example.tag
+    if tag is not None and call.states is not None:
+        state = call.states.get(tag.scenario, "")
+        if not tag.allows(state):
+            why = f"scenario {tag.scenario} is {state!r}; it answers in {tag.required!r}"
+            return Rejected(Stage.STATE, why)
     if call.header_names:
         differ = headers_differ(example, call.call, call.header_names)
         if differ is not None:
@@ -232,4 +252,10 @@ def best_of(call: PreparedCall, examples: Iterable[IndexedExample]) -> Scored | 
         found = evaluate(example, call)
         if isinstance(found, Scored):
             tied = among_best(tied, found)
-    return pick(tied, call.call.headers.get("accept")) if tied else None
+    if not tied:
+        return None
+    if call.chooser is not None and len(tied) > 1:
+        mode = call.directives.mode or tied[0].example.mode
+        if mode != "score":  # a request's [in-turn] or [random], or the call's x-mockpost-mode
+            return tied[call.chooser(mode, tuple(found.example for found in tied))]
+    return pick(tied, call.call.headers.get("accept"))

@@ -8,16 +8,17 @@ count in one pass in C (rapidfuzz).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import field
 from typing import Any, TypeVar, cast
 
 from mockpost.matching.compile import Compiler, IndexedExample
-from mockpost.matching.distance import ranked
+from mockpost.matching.distance import explain_table, ranked
 from mockpost.matching.evaluate import negotiates
 from mockpost.matching.paths import MIN_SIMILARITY, CallPath, PathPattern
 from mockpost.postman.model import Collection, Environment
 from mockpost.readonly import readonly
+from mockpost.state.scenarios import first_states
 
 
 @readonly
@@ -243,47 +244,43 @@ class Index:
     @property
     def by_id(self) -> Mapping[str, tuple[IndexedExample, ...]]:
         """Examples by id, in collection order."""
-        return self._made("by_id", lambda examples: _grouped(examples, lambda e: e.id))
+        return self._made("by_id", lambda examples: _grouped(examples, lambda e: (e.id,)))
 
     @property
     def negotiates(self) -> bool:
-        """Whether a call's `Accept` can choose between examples (two of one request, method,
-        path and code saved with different Content-Types): then it is part of every call's
-        decision, and no decision is kept for repeats by method, path and query alone."""
+        """Whether a call's Accept chooses between examples (`evaluate.negotiates`)."""
         return self._made("negotiates", negotiates)
 
     @property
+    def scenarios(self) -> Mapping[str, str]:
+        """Each scenario's first state (`state/`); none for a collection without tags."""
+        return self._made("scenarios", first_states)
+
+    @property
     def by_name(self) -> Mapping[str, tuple[IndexedExample, ...]]:
-        """Examples by name, in collection order."""
-        return self._made("by_name", lambda examples: _grouped(examples, lambda e: e.name))
+        """Examples by name, with and without a scenario tag, in collection order."""
+        named = lambda e: dict.fromkeys((e.name, e.display))  # noqa: E731
+        return self._made("by_name", lambda examples: _grouped(examples, named))
 
     @property
     def explain_paths(self) -> tuple[str, ...]:
         """The distinct paths as `explain` compares them."""
-        return self._made("explain", _explain_table)[0]
+        return self._made("explain", explain_table)[0]
 
     @property
     def explain_owners(self) -> tuple[tuple[int, ...], ...]:
         """The positions of each explain path's examples."""
-        return self._made("explain", _explain_table)[1]
+        return self._made("explain", explain_table)[1]
 
 
 def _grouped(
-    examples: tuple[IndexedExample, ...], key: Callable[[IndexedExample], str]
+    examples: tuple[IndexedExample, ...], keys: Callable[[IndexedExample], Iterable[str]]
 ) -> Mapping[str, tuple[IndexedExample, ...]]:
     found: dict[str, list[IndexedExample]] = {}
     for indexed in examples:
-        found.setdefault(key(indexed), []).append(indexed)
+        for key in keys(indexed):
+            found.setdefault(key, []).append(indexed)
     return {name: tuple(group) for name, group in found.items()}
-
-
-def _explain_table(
-    examples: tuple[IndexedExample, ...],
-) -> tuple[tuple[str, ...], tuple[tuple[int, ...], ...]]:
-    owners: dict[str, list[int]] = {}
-    for position, indexed in enumerate(examples):
-        owners.setdefault(indexed.path.stripped_lower[:200], []).append(position)
-    return tuple(owners), tuple(tuple(found) for found in owners.values())
 
 
 def extend_index(index: Index, more: Collection) -> Index:

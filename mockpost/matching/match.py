@@ -16,7 +16,7 @@ from mockpost.calls.call import Call
 from mockpost.calls.record import How
 from mockpost.matching.compile import IndexedExample
 from mockpost.matching.directives import Directives, read_directives
-from mockpost.matching.evaluate import PreparedCall, Scored, best_of
+from mockpost.matching.evaluate import Chooser, PreparedCall, Scored, best_of
 from mockpost.matching.explain import Miss, explain
 from mockpost.matching.index import Index, in_order
 from mockpost.matching.options import MatchOptions
@@ -34,6 +34,8 @@ class Decision:
     notes: tuple[str, ...] = ()
     misses: tuple[Miss, ...] = ()
     offered: tuple[int, ...] = ()  # Prefer: code=N that nothing has: the codes there are
+    session: str = ""  # a collection with state: the call's session
+    state: tuple[tuple[str, str, str], ...] = ()  # (scenario, before, after) of the answer
 
 
 def first_by_id(candidates: Sequence[IndexedExample], wanted: str) -> IndexedExample | None:
@@ -153,9 +155,18 @@ def decide(index: Index, call: PreparedCall, best: Scored | None) -> Decision:
     )
 
 
-def match(index: Index, call: Call, options: MatchOptions | None = None) -> Decision:
-    """Choose the example that answers the call, or a decision with none and the reasons."""
-    prepared = PreparedCall(call, options or MatchOptions(), read_directives(call.headers))
+def match(
+    index: Index,
+    call: Call,
+    options: MatchOptions | None = None,
+    states: Mapping[str, str] | None = None,
+    chooser: Chooser | None = None,
+) -> Decision:
+    """Choose the example that answers the call, or a decision with none and the reasons;
+    `states`: each scenario's state (its examples of other states are not candidates);
+    `chooser`: picks among the best of a request that answers in turn or at random."""
+    directives = read_directives(call.headers)
+    prepared = PreparedCall(call, options or MatchOptions(), directives, states, chooser)
     decided = _decided_by_header(index, prepared)
     if decided is not None:
         return decided

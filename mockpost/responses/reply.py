@@ -33,6 +33,8 @@ class Reply:
     fault: str | None = None  # a broken connection to send instead (faults/plan.KINDS)
     injected: str = ""  # what mockpost injected (an error, a fault, the rate limit), and why
     violations: tuple[Violation, ...] = ()  # what the call breaks of its API definition
+    session: str = ""  # a collection with state: the call's session
+    state: tuple[tuple[str, str, str], ...] = ()  # (scenario, before, after)
     # A kept reply as the web layer sends it, made there on its first repeat (web/wire.py).
     sent_as: object = field(default=None, compare=False, repr=False)
 

@@ -35,9 +35,12 @@ from mockpost.responses.prepare import Responses
 from mockpost.responses.reply import Reply
 from mockpost.runtime import validation
 from mockpost.runtime.cache import Key, ReplyCache
+from mockpost.runtime.deciding import decided
 from mockpost.runtime.headers import directive_or_origin, key_matches, redacted
 from mockpost.runtime.seeds import CallSeeds
 from mockpost.runtime.settings import Settings
+from mockpost.state.scenarios import is_stateful
+from mockpost.state.store import StateStore
 
 log = logging.getLogger("mockpost.runtime")
 
@@ -49,11 +52,13 @@ class State:
     index: Index
     settings: Settings
     responses: Responses
+    stateful: bool  # its answers depend on scenarios or turns (`runtime/deciding.py`)
 
     @property
     def keeps_decisions(self) -> bool:
         """Whether a plain call's decision depends on method, path and query alone."""
-        return not self.settings.match.match_headers and not self.index.negotiates
+        settings = self.settings
+        return not (settings.match.match_headers or self.index.negotiates or self.stateful)
 
     @property
     def keeps_replies(self) -> bool:
@@ -101,7 +106,8 @@ class Runtime:
     ) -> None:
         settings = settings if settings is not None else Settings()
         self.started_with = settings  # what `reset` goes back to
-        self.state = State(index, settings, Responses(index))
+        self.state = State(index, settings, Responses(index), is_stateful(index))
+        self.states = StateStore(index.scenarios, settings.seed)  # scenarios and turns
         self.store = store if store is not None else CallStore()
         self.cache = cache if cache is not None else ReplyCache()
         self.clock = clock
@@ -117,15 +123,18 @@ class Runtime:
         old = self.state
         index = index if index is not None else old.index
         responses = old.responses if index is old.index else Responses(index)
-        self.state = State(index, settings if settings is not None else old.settings, responses)
+        settings = settings if settings is not None else old.settings
+        self.state = State(index, settings, responses, is_stateful(index))
         self.cache.clear()
         if index is not old.index:
             self.dynamic.warm_up(responses.dynamic_names())
+            self.states.rebase(index.scenarios)
 
     def reset(self) -> None:
         """The settings of start-up again, and an empty call log."""
         self.swap(settings=self.started_with)
         self.store.clear()
+        self.states.reset()
         if self.seeds is not None:
             self.seeds.clear()  # the values of a fresh start, too
         self.injector.reset()
@@ -167,7 +176,8 @@ class Runtime:
         settings = state.settings
         if is_preflight(call):
             return self._preflight(state, call)
-        if settings.api_key is not None and not _has_key(call, settings.api_key):
+        key_given = call.headers.get("x-api-key", "")
+        if settings.api_key is not None and not key_matches(key_given, settings.api_key):
             return answer.unauthorized_reply()
         checker = state.index.collection.checker
         if checker is None or settings.validate == "off":
@@ -203,18 +213,23 @@ class Runtime:
             return answer.server_response_reply(sr.code, sr.body, sr.headers, delay)
         decision = self._decide(state, call, key)
         delay = self._delay(settings, asked, decision.directives.delay_ms)
-        return self._reply(state, call, decision, delay)
+        reply = self._reply(state, call, decision, delay)
+        if not decision.session:
+            return reply  # a collection with state: whose the call is, and what it did
+        return replace(reply, session=decision.session, state=decision.state, final=False)
+
+    def _matched(self, state: State, call: Call) -> Decision:
+        return decided(state.index, state.settings.match, call, self.states, state.stateful)
 
     def _refused(
         self, state: State, call: Call, violations: tuple[validation.Violation, ...], asked: Asked
     ) -> Reply:
-        """`enforce`: the operation's own 401 (no credential), else 422 or 400 example, else
-        RFC 9457's problem."""
+        """`enforce`: the operation's 401 (no credential), else 422 or 400, else a problem."""
         codes = ("401",) if any(v.unauthorized for v in violations) else ("422", "400")
         delay = self._delay(state.settings, asked, None)
         for code in codes:
             asking = replace(call, headers={**call.headers, "x-mock-response-code": code})
-            decision = _match(state, asking)
+            decision = self._matched(state, asking)
             if decision.example is not None:
                 return validation.refused(self._reply(state, asking, decision, delay), violations)
         return replace(validation.problem(call, violations), delay_ms=delay)
@@ -229,11 +244,11 @@ class Runtime:
 
     def _decide(self, state: State, call: Call, key: Key | None) -> Decision:
         if key is None:
-            return _match(state, call)
+            return self._matched(state, call)
         found = self.cache.get(key)
         if isinstance(found, Decision):
             return found
-        decision = _match(state, call)
+        decision = self._matched(state, call)
         if found is None and self.state is state:  # a kept reply stays kept
             self.cache.put(key, decision)  # replaced by the reply when that can be kept
         return decision
@@ -253,7 +268,9 @@ class Runtime:
         """An OPTIONS example answers a preflight, else mockpost's own 204 (never needs the
         key, and never shows an OPTIONS example's data without it)."""
         settings = state.settings
-        if settings.api_key is None or _has_key(call, settings.api_key):
+        if settings.api_key is None or key_matches(
+            call.headers.get("x-api-key", ""), settings.api_key
+        ):
             decision = match(state.index, call, settings.match)
             if decision.example is not None:
                 return self._reply(state, call, decision, self.injector.delay(settings.delay))
@@ -295,23 +312,9 @@ class Runtime:
             duration_ms,
             reply.injected,
             reply.violations,
+            reply.session,
+            reply.state,
         )
         size = size_of(path, query, kept_body, reply.logged_body, headers)  # from what is at hand
         self.store.add(record, size)
         return record
-
-
-def _match(state: State, call: Call) -> Decision:
-    """Postman's matching; a HEAD call that no HEAD example answers is matched as a GET (its
-    answer goes without a body, as HTTP says)."""
-    decision = match(state.index, call, state.settings.match)
-    if decision.example is None and call.method == "HEAD":
-        as_get = match(state.index, replace(call, method="GET"), state.settings.match)
-        if as_get.example is not None:
-            as_get.notes += ("no HEAD example: answered as a GET, without its body",)
-            return as_get
-    return decision
-
-
-def _has_key(call: Call, key: str) -> bool:
-    return key_matches(call.headers.get("x-api-key", ""), key)

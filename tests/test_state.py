@@ -1,0 +1,168 @@
+"""Mocks that remember: scenarios written as tags in example names, requests that answer in
+turn or at random, and a session per caller, through the real aiohttp app."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from mockpost.matching.index import build_index
+from mockpost.postman.reader import parse_collection
+from mockpost.runtime.runtime import Runtime
+from mockpost.runtime.settings import Settings
+from mockpost.web.app import create_app
+from tests.conftest import collection, example, item
+
+
+def served(data: dict[str, Any], settings: Settings | None = None) -> TestClient[Any, Any]:
+    runtime = Runtime(build_index(parse_collection(data)), settings)
+    return TestClient(TestServer(create_app(runtime)))
+
+
+async def bodies(
+    client: TestClient[Any, Any], calls: list[tuple[str, str, dict[str, str]]]
+) -> list[str]:
+    said = []
+    for method, path, headers in calls:
+        async with client.request(method, path, headers=headers) as response:
+            said.append(f"{response.status} {await response.text()}")
+    return said
+
+
+RETRY = collection(
+    item(
+        "Login",
+        example("Down [login: Started -> up]", "{{baseUrl}}/login", code=500, body="down"),
+        example("Up [login: up]", "{{baseUrl}}/login", body="up"),
+    )
+)
+
+
+async def test_the_first_call_fails_and_the_retry_succeeds() -> None:
+    async with served(RETRY) as client:
+        said = await bodies(client, [("GET", "/login", {})] * 3)
+        call = await (await client.get("/__mockpost/calls/1")).json()
+    assert said == ["500 down", "200 up", "200 up"]
+    assert call["session"] == "default"
+    assert call["state"] == {"login": ["Started", "up"]}
+    assert "scenario login: Started -> up" in call["notes"]
+
+
+CART = collection(
+    item(
+        "Cart",
+        example("Empty cart [cart: empty]", "{{baseUrl}}/cart", body="[]"),
+        example("Cart with items [cart: has-items]", "{{baseUrl}}/cart", body='["apple"]'),
+    ),
+    item(
+        "Add",
+        example("Item added [cart: * -> has-items]", "{{baseUrl}}/cart", method="POST", code=201),
+    ),
+    item(
+        "Empty",
+        example("Cart emptied [cart: * -> empty]", "{{baseUrl}}/cart", method="DELETE", code=204),
+    ),
+)
+
+
+async def test_a_cart_is_empty_until_something_is_added_and_again_once_emptied() -> None:
+    async with served(CART) as client:
+        said = await bodies(
+            client,
+            [
+                ("GET", "/cart", {}),  # no example requires Started: the first tag's state
+                ("POST", "/cart", {}),
+                ("GET", "/cart", {}),
+                ("POST", "/cart", {}),  # `*`: from any state
+                ("DELETE", "/cart", {}),
+                ("GET", "/cart", {}),
+            ],
+        )
+    assert said == ["200 []", "201 ", '200 ["apple"]', "201 ", "204 ", "200 []"]
+
+
+async def test_two_sessions_keep_their_own_state() -> None:
+    alice = {"x-mockpost-session": "alice"}
+    bob = {"Cookie": "mockpost_session=bob"}
+    async with served(RETRY) as client:
+        said = await bodies(
+            client,
+            [("GET", "/login", alice), ("GET", "/login", alice), ("GET", "/login", bob)],
+        )
+        default = await bodies(client, [("GET", "/login", {})])
+    assert said == ["500 down", "200 up", "500 down"]  # bob starts fresh
+    assert default == ["500 down"]  # and so does the default session
+
+
+async def test_a_tag_is_not_part_of_the_name_for_x_mock_response_name() -> None:
+    async with served(RETRY) as client:
+        said = await bodies(
+            client,
+            [
+                ("GET", "/login", {"x-mock-response-name": "Up"}),
+                ("GET", "/login", {"x-mock-response-name": "Up [login: up]"}),
+                ("GET", "/login", {"x-mock-response-name": "Down"}),
+            ],
+        )
+    assert said == ["200 up", "200 up", "500 down"]
+
+
+TURNS = collection(
+    item(
+        "Flaky [in-turn]",
+        example("Error", "{{baseUrl}}/flaky", code=500, body="error"),
+        example("Fine", "{{baseUrl}}/flaky", body="fine"),
+    ),
+    item(
+        "Any [random]",
+        *(example(f"Pick {n}", "{{baseUrl}}/any", body=str(n)) for n in range(5)),
+    ),
+    item(
+        "Plain",
+        example("First", "{{baseUrl}}/plain", body="first"),
+        example("Second", "{{baseUrl}}/plain", body="second"),
+    ),
+)
+
+
+async def test_a_request_tagged_in_turn_answers_its_examples_one_after_another() -> None:
+    async with served(TURNS) as client:
+        said = await bodies(client, [("GET", "/flaky", {})] * 5)
+        plain = await bodies(client, [("GET", "/plain", {})] * 2)
+        asked = await bodies(client, [("GET", "/plain", {"x-mockpost-mode": "in-turn"})] * 3)
+    assert said == ["500 error", "200 fine", "500 error", "200 fine", "500 error"]
+    assert plain == ["200 first", "200 first"]  # untagged: Postman's rule, always the first
+    assert asked == ["200 first", "200 second", "200 first"]  # per call, with the header
+
+
+async def test_random_answers_come_from_the_seeded_stream() -> None:
+    async def draws(seed: int) -> list[str]:
+        async with served(TURNS, Settings(seed=seed)) as client:
+            return await bodies(client, [("GET", "/any", {})] * 12)
+
+    first, again, other = await draws(1), await draws(1), await draws(2)
+    assert first == again  # the same seed: the same answers, run after run
+    assert first != other
+    assert len(set(first)) > 2  # not always the same one
+
+
+async def test_concurrent_calls_of_one_session_all_move_their_scenario() -> None:
+    async with served(TURNS) as client:
+        said = await asyncio.gather(*(client.get("/flaky") for _ in range(200)))
+        statuses = sorted(r.status for r in said)
+    assert statuses.count(500) == 100
+    assert statuses.count(200) == 100  # in turn, none lost or repeated
+
+
+async def test_a_collection_without_tags_keeps_its_replies_for_repeats() -> None:
+    plain = collection(item("Plain", example("First", "{{baseUrl}}/plain", body="first")))
+    runtime = Runtime(build_index(parse_collection(plain)))
+    assert not runtime.state.stateful
+    assert runtime.state.keeps_replies
+    stateful = Runtime(build_index(parse_collection(RETRY)))
+    assert stateful.state.stateful
+    assert not stateful.state.keeps_decisions  # state decides: nothing kept by path alone
+    assert json.dumps(stateful.states.snapshot()) == '{"default": {"login": "Started"}}'
