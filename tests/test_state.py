@@ -166,3 +166,41 @@ async def test_a_collection_without_tags_keeps_its_replies_for_repeats() -> None
     assert stateful.state.stateful
     assert not stateful.state.keeps_decisions  # state decides: nothing kept by path alone
     assert json.dumps(stateful.states.snapshot()) == '{"default": {"login": "Started"}}'
+
+
+async def test_the_state_api_shows_sets_and_resets_each_sessions_scenarios() -> None:
+    async with served(CART) as client:
+        state = await (await client.get("/__mockpost/state")).json()
+        assert state == {"scenarios": {"cart": "empty"}, "sessions": {"default": {"cart": "empty"}}}
+        put = await client.put("/__mockpost/scenarios/cart", json={"state": "has-items"})
+        assert put.status == 200
+        assert (await bodies(client, [("GET", "/cart", {})])) == ['200 ["apple"]']
+        bob = await client.put(
+            "/__mockpost/scenarios/cart?session=bob", json={"state": "has-items"}
+        )
+        assert (await bob.json())["sessions"]["bob"] == {"cart": "has-items"}
+        unknown = await client.put("/__mockpost/scenarios/nope", json={"state": "x"})
+        assert unknown.status == 404
+        assert "the collection's: cart" in (await unknown.json())["error"]["message"]
+        bad = await client.put("/__mockpost/scenarios/cart", json={"state": ""})
+        assert bad.status == 400
+        form = await client.put(
+            "/__mockpost/scenarios/cart",
+            data="state=empty",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert form.status == 415  # no state change from a plain form
+        reset = await client.post("/__mockpost/state/reset?session=bob")
+        assert "bob" not in (await reset.json())["sessions"]
+        assert (await bodies(client, [("GET", "/cart", {})])) == ['200 ["apple"]']
+        await client.post("/__mockpost/reset")  # the whole mock's reset: state too
+        assert (await bodies(client, [("GET", "/cart", {})])) == ["200 []"]
+
+
+def test_a_reload_keeps_the_state_of_scenarios_still_there_and_drops_the_rest() -> None:
+    both = collection(*CART["item"], *RETRY["item"])
+    runtime = Runtime(build_index(parse_collection(both)))
+    runtime.states.move("alice", "cart", "has-items")
+    runtime.states.move("alice", "login", "up")
+    runtime.swap(index=build_index(parse_collection(CART)))  # login's tags are gone
+    assert runtime.states.snapshot()["alice"] == {"cart": "has-items"}

@@ -32,9 +32,11 @@ from mockpost.runtime.headers import key_matches
 from mockpost.runtime.patch import SettingsError, patched, settings_json
 from mockpost.runtime.runtime import Runtime
 from mockpost.version import __version__
+from mockpost.web import state_api
 from mockpost.web.events import Streams, stream
 from mockpost.web.guard import Access, Refused, check
 from mockpost.web.handler import RUNTIME
+from mockpost.web.replies import JSON_TYPE, error_reply, json_reply
 
 PREFIX = "/__mockpost"
 STREAMS = web.AppKey("streams", Streams)
@@ -42,7 +44,7 @@ RELOADER = web.AppKey("reloader", Reloader)  # set when mockpost was started fro
 Say = Callable[[str], None]
 SAY: web.AppKey[Say] = web.AppKey("say")  # a line for the terminal: what was changed
 ACCESS = web.AppKey("access", Access)
-JSON_TYPE = "application/json"
+_json, _error = json_reply, error_reply
 UNAUTHORISED = (
     "This mock server is private: send its API key in x-api-key, or open the page as "
     "/__mockpost/?api_key=KEY (the key given to mockpost serve --api-key or MOCKPOST_API_KEY)."
@@ -62,22 +64,6 @@ PAGE_HEADERS = {
 ASSETS = {"page.js": "text/javascript", "page.css": "text/css"}
 
 AdminHandler = Callable[[web.Request, Runtime], Awaitable[web.StreamResponse]]
-
-
-def _json(data: Any, status: int = 200) -> web.Response:
-    return web.Response(
-        status=status,
-        body=json.dumps(data, ensure_ascii=False).encode(),
-        content_type=JSON_TYPE,
-        charset="utf-8",
-    )
-
-
-def _error(status: int, message: str, field: str | None = None) -> web.Response:
-    error: dict[str, Any] = {"message": message}
-    if field is not None:
-        error["field"] = field
-    return _json({"error": error}, status)
 
 
 def _key_given(request: web.Request, key: str) -> bool:
@@ -298,4 +284,7 @@ def add_admin(app: web.Application, access: Access) -> None:
     router.add_patch(PREFIX + "/settings", _guarded(change_settings))
     router.add_post(PREFIX + "/reset", _guarded(reset))
     router.add_post(PREFIX + "/reload", _guarded(reload))
+    router.add_get(PREFIX + "/state", _guarded(state_api.view))
+    router.add_put(PREFIX + "/scenarios/{name}", _guarded(state_api.set_scenario))
+    router.add_post(PREFIX + "/state/reset", _guarded(state_api.reset))
     router.add_route("*", PREFIX + "/{tail:[\\s\\S]*}", _guarded(unknown))

@@ -1,0 +1,46 @@
+"""The API of a mock's state (docs/admin-api.md): every session's scenario states, a
+scenario set to a state, a session (or all) started afresh."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from mockpost.runtime.runtime import Runtime
+from mockpost.state.store import DEFAULT_SESSION
+from mockpost.web.replies import error_reply, json_reply
+
+
+def _state(runtime: Runtime) -> dict[str, object]:
+    store = runtime.states
+    return {"scenarios": dict(store.scenarios), "sessions": store.snapshot()}
+
+
+async def view(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    """`GET /__mockpost/state`: each scenario's first state, and every session's states."""
+    return json_reply(_state(runtime))
+
+
+async def set_scenario(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    """`PUT /__mockpost/scenarios/NAME` `{"state": "..."}` (`?session=`: not the default)."""
+    name = request.match_info["name"]
+    if name not in runtime.states.scenarios:
+        known = ", ".join(sorted(runtime.states.scenarios)) or "none"
+        return error_reply(404, f"no scenario {name!r} (the collection's: {known})", "name")
+    try:
+        body = json.loads(await request.read() or b"null")
+    except (ValueError, RecursionError):
+        return error_reply(400, "the body is not JSON", "state")
+    state = body.get("state") if isinstance(body, dict) else None
+    if not isinstance(state, str) or not state.strip() or len(state) > 200:
+        return error_reply(400, 'expected {"state": "a state name"}', "state")
+    session = request.query.get("session", DEFAULT_SESSION)
+    runtime.states.move(session, name, state.strip())
+    return json_reply(_state(runtime))
+
+
+async def reset(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    """`POST /__mockpost/state/reset` (`?session=`: only that one): started afresh."""
+    runtime.states.reset(request.query.get("session"))
+    return json_reply(_state(runtime))
