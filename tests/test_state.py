@@ -204,3 +204,28 @@ def test_a_reload_keeps_the_state_of_scenarios_still_there_and_drops_the_rest() 
     runtime.states.move("alice", "login", "up")
     runtime.swap(index=build_index(parse_collection(CART)))  # login's tags are gone
     assert runtime.states.snapshot()["alice"] == {"cart": "has-items"}
+
+
+def test_validate_lists_scenarios_and_warns_of_states_nothing_reaches(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from mockpost.cli import main
+
+    odd = collection(
+        *CART["item"],
+        item("Lost", example("Lost [cart: lost]", "{{baseUrl}}/lost", body="?")),
+    )
+    path = tmp_path / "cart.json"
+    path.write_text(json.dumps(odd))
+    result = CliRunner().invoke(main, ["validate", str(path), "--json", "--strict"])
+    assert result.exit_code == 0, result.output  # examples reached by state are not "never chosen"
+    [scenario] = json.loads(result.output)["scenarios"]
+    assert scenario["first"] == "empty"
+    assert scenario["states"] == ["empty", "has-items", "lost"]
+    assert [(t["from"], t["to"]) for t in scenario["transitions"]] == [
+        ("*", "has-items"),
+        ("*", "empty"),
+    ]
+    assert scenario["warnings"] == ["state 'lost' is required, but no example sets it"]
+    said = " ".join(CliRunner().invoke(main, ["validate", str(path)]).output.split())
+    assert "Scenario cart: starts 'empty'; states: empty, has-items, lost" in said

@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from mockpost.calls.call import Call
@@ -22,6 +23,7 @@ from mockpost.matching.options import MatchOptions
 from mockpost.matching.shadow import best_for
 from mockpost.postman.variables import TOKEN, unresolved
 from mockpost.responses.prepare import prepare_response
+from mockpost.state.scenarios import described
 from mockpost.text import plural
 
 WILDCARD_FILL = "w1ld"  # stands for a wildcard in replay calls: no ID, no common word
@@ -99,6 +101,7 @@ class Report:
     duplicate_names: dict[str, int]  # example name -> count, for names used more than once
     unknown_dynamic: dict[str, int]  # `{{$name}}` mockpost does not know -> examples using it
     emptied: dict[str, tuple[IndexedExample, ...]]  # variable set to "" -> paths it emptied
+    scenarios: list[dict[str, Any]]  # state/scenarios.py's description of each
 
     @property
     def servable(self) -> bool:
@@ -210,10 +213,16 @@ def build_report(index: Index, options: MatchOptions | None = None) -> Report:
         index=index,
         routes=find_routes(index),
         unresolved=unresolved_in_paths(index),
-        shadowed=find_shadowed(index, options),
+        # An example of a scenario, or of a request answering in turn, is reached by state.
+        shadowed=tuple(
+            s
+            for s in find_shadowed(index, options)
+            if s.example.tag is None and s.example.mode == "score"
+        ),
         duplicate_names=duplicate_names(index),
         unknown_dynamic=unknown_dynamic(index),
         emptied=emptied_paths(index),
+        scenarios=described(index.examples),
     )
 
 
@@ -278,5 +287,6 @@ def report_json(report: Report) -> dict[str, object]:
             for s in report.shadowed
         ],
         "duplicate_names": report.duplicate_names,
+        "scenarios": report.scenarios,
         "unknown_dynamic": report.unknown_dynamic,
     }

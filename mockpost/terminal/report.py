@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -108,6 +108,8 @@ def print_report(console: Console, report: Report, strict: bool = False) -> None
         )
     for line in emptied_lines(report.emptied):
         console.print(Text(printable(line), style="yellow"))
+    for scenario in report.scenarios:
+        _print_scenario(console, scenario)
     if report.shadowed:
         table = Table(
             title="Examples never chosen by path (reach them with x-mock-response-"
@@ -186,3 +188,17 @@ def print_drift(console: Console, drift: Sequence[Drift], spec: str) -> None:
                 (printable(found.reason), ""),
             )
         )
+
+
+def _print_scenario(console: Console, scenario: Mapping[str, Any]) -> None:
+    """A scenario of the collection's tags: its states, what moves it, what may be amiss."""
+    states = ", ".join(scenario["states"])
+    console.print(
+        Text(printable(f"Scenario {scenario['scenario']}: starts {scenario['first']!r}"), "bold")
+        + Text(printable(f"; states: {states}"))
+    )
+    for move in scenario["transitions"]:
+        said = f"  {move['from']} -> {move['to']}: {move['example']!r} of {move['request']!r}"
+        console.print(Text(printable(said)))
+    for warning in scenario["warnings"]:
+        console.print(Text(printable(f"  warning: {warning}"), "yellow"))
