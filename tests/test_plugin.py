@@ -145,3 +145,27 @@ async def test_async(mockpost_async):
     )
     result = pytester.runpytest_subprocess("-o", f"asyncio_mode={mode}")
     result.assert_outcomes(passed=1)
+
+
+def test_each_test_starts_with_fresh_state_on_a_shared_mock(pytester: pytest.Pytester) -> None:
+    import json
+
+    from tests.test_state import RETRY
+
+    pytester.path.joinpath("retry.json").write_text(json.dumps(RETRY))
+    pytester.makepyfile(
+        HEADER
+        + """
+def test_one(mockpost_session):
+    mock = mockpost_session("retry.json")
+    assert [get(mock.url + "/login") for _ in range(2)] == [500, 200]
+    assert mock.state == {"default": {"login": "up"}}
+
+def test_two(mockpost_session):
+    mock = mockpost_session("retry.json")
+    assert get(mock.url + "/login") == 500  # not the state test_one left
+    mock.set_state("login", "up")
+    assert get(mock.url + "/login") == 200
+"""
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=2)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from mockpost.calls.record import CallRecord, How
 from mockpost.embedded import assertions
 from mockpost.embedded.assertions import Wanted
+from mockpost.errors import MockpostError
 from mockpost.lifecycle.reload import Reloader
 from mockpost.runtime.patch import patched, settings_json
 from mockpost.runtime.runtime import Runtime
@@ -115,12 +116,24 @@ class Mock:
         index = self._reloader.load()
         return self._run(lambda: self._reloader.apply(index)).version
 
+    @property
+    def state(self) -> dict[str, dict[str, str]]:
+        """Every session's scenario states, as `GET /__mockpost/state` gives them."""
+        return self._run(self._runtime.states.snapshot)
+
+    def set_state(self, scenario: str, state: str, session: str = "default") -> None:
+        """Put a scenario of the collection's tags in a state (for one session)."""
+        if scenario not in self._runtime.states.scenarios:
+            raise MockpostError(f"no scenario {scenario!r} in the collection")
+        self._run(lambda: self._runtime.states.move(session, scenario, state))
+
     def clear(self) -> None:
         """Forget the calls made so far."""
         self._run(self._runtime.store.clear)
 
     def reset(self) -> None:
-        """The settings and environment it started with, and no calls."""
+        """The settings and environment it started with, no calls, and every session's
+        state as it started."""
         reloader = self._reloader
         if reloader.environment != reloader.started_with:
             index = reloader.load(reloader.started_with)
