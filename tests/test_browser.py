@@ -284,3 +284,36 @@ def test_the_pages_filter_shows_the_calls_the_apis_filter_lists(
     box.clear()
     assert 0 in sizes
     assert len(sizes) >= 5  # the filters tell the calls apart
+
+
+def test_a_calls_state_and_every_sessions_state_show_on_the_page(
+    browser: Any, tmp_path: Path
+) -> None:
+    import json
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.test_state import RETRY
+
+    path = tmp_path / "retry.json"
+    path.write_text(json.dumps(RETRY))
+    with running_cli(str(path), "--quiet") as stateful:
+        open_page(browser, stateful)
+        assert http(f"{stateful.url}/login", headers={"x-mockpost-session": "alice"})[0] == 500
+        wait_for_row(browser, "/login").click()
+        detail = WebDriverWait(browser, 5).until(
+            lambda d: (
+                d.find_element(By.ID, "detail")
+                if "Session" in d.find_element(By.ID, "detail").text
+                else False
+            )
+        )
+        assert "Session 'alice' · login: Started → up" in detail.text
+        browser.find_element(By.ID, "tab-routes").click()
+        state = WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "state"))
+        lines = state.text.splitlines()
+        assert lines[0] == "session login"
+        assert "alice up" in lines
+        assert "default Started" in lines
+        browser.find_element(By.ID, "tab-calls").click()

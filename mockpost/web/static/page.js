@@ -172,6 +172,12 @@
       : (call.how === "not found" ? "No matching requests" : `Answered: ${call.how}`);
     parts.push(el("p", `${answered} · ${call.received} · ${call.duration_ms} ms` +
                        (call.delay_ms ? ` (delay ${call.delay_ms} ms)` : ""), "answered"));
+    const moves = Object.entries(call.state || {});
+    if (moves.length) {
+      const said = moves.map(([name, [before, after]]) =>
+        before === after ? `${name}: ${before}` : `${name}: ${before} → ${after}`);
+      parts.push(el("p", `Session '${call.session}' · ${said.join(", ")}`, "state"));
+    }
     if (call.explanation.length) {
       parts.push(el("h3", "Closest examples"));
       const list = el("ul", null, "closest");
@@ -242,6 +248,20 @@
       table.append(tr);
     }
     $("routes").replaceChildren(table);
+    const state = await getJson("state");
+    const names = Object.keys(state.scenarios);
+    if (!names.length) return;
+    const view = el("table");
+    view.id = "state";
+    const top = el("tr");
+    for (const h of ["session", ...names]) top.append(el("th", h));
+    view.append(top);
+    for (const [session, states] of Object.entries(state.sessions)) {
+      const tr = el("tr");
+      tr.append(el("td", session), ...names.map((name) => el("td", states[name] || "")));
+      view.append(tr);
+    }
+    $("routes").append(el("h3", "State (scenarios by session)"), view);
   }
 
   function tab(which) {
