@@ -171,7 +171,8 @@ async def test_a_collection_without_tags_keeps_its_replies_for_repeats() -> None
 async def test_the_state_api_shows_sets_and_resets_each_sessions_scenarios() -> None:
     async with served(CART) as client:
         state = await (await client.get("/__mockpost/state")).json()
-        assert state == {"scenarios": {"cart": "empty"}, "sessions": {"default": {"cart": "empty"}}}
+        assert state["scenarios"] == {"cart": "empty"}
+        assert state["sessions"] == {"default": {"cart": "empty"}}
         put = await client.put("/__mockpost/scenarios/cart", json={"state": "has-items"})
         assert put.status == 200
         assert (await bodies(client, [("GET", "/cart", {})])) == ['200 ["apple"]']
@@ -229,3 +230,96 @@ def test_validate_lists_scenarios_and_warns_of_states_nothing_reaches(tmp_path: 
     assert scenario["warnings"] == ["state 'lost' is required, but no example sets it"]
     said = " ".join(CliRunner().invoke(main, ["validate", str(path)]).output.split())
     assert "Scenario cart: starts 'empty'; states: empty, has-items, lost" in said
+
+
+TODOS = collection(
+    {
+        "name": "Todos [crud]",
+        "item": [
+            item(
+                "List",
+                example(
+                    "Todos",
+                    "{{baseUrl}}/todos",
+                    body=json.dumps({"data": [{"id": 1, "title": "milk", "done": False}],
+                                     "total": 1}),
+                ),
+            ),
+            item("Add", example("Added", "{{baseUrl}}/todos", method="POST", code=201,
+                                body='{"id": 9, "title": "x"}')),
+            item("Get", example("One", "{{baseUrl}}/todos/{{id}}", body='{"id": 9}')),
+        ],
+    }
+)  # fmt: skip
+
+
+async def call_json(client: TestClient[Any, Any], method: str, path: str, **kw: Any) -> Any:
+    async with client.request(method, path, **kw) as response:
+        text = await response.text()
+        data = json.loads(text) if text else None
+        return response.status, data, response.headers
+
+
+async def test_a_crud_folder_stores_lists_reads_changes_and_deletes() -> None:
+    async with served(TODOS) as client:
+        status, listed, headers = await call_json(client, "GET", "/todos")
+        assert (status, listed, headers["X-Total-Count"]) == (
+            200,
+            {"data": [{"id": 1, "title": "milk", "done": False}], "total": 1},  # its wrapper
+            "1",
+        )
+        status, made, _ = await call_json(client, "POST", "/todos", json={"title": "eggs"})
+        assert (status, made) == (201, {"title": "eggs", "id": 2})  # the next integer
+        status, one, _ = await call_json(client, "GET", "/todos/2")
+        assert (status, one) == (200, {"title": "eggs", "id": 2})
+        patched = await call_json(client, "PATCH", "/todos/2", json={"done": True})
+        assert patched[1] == {"title": "eggs", "id": 2, "done": True}
+        put = await call_json(client, "PUT", "/todos/2", json={"title": "ham", "id": 99})
+        assert put[1] == {"title": "ham", "id": 2}  # the id stays its own
+        status, listed, _ = await call_json(client, "GET", "/todos?title=ham")
+        assert listed["data"] == [{"title": "ham", "id": 2}]
+        assert listed["total"] == 1
+        page = await call_json(client, "GET", "/todos?_limit=1&_page=2")
+        assert (page[1]["data"], page[2]["X-Total-Count"]) == ([{"title": "ham", "id": 2}], "2")
+        assert (await call_json(client, "DELETE", "/todos/2"))[0] == 204
+        status, missing, _ = await call_json(client, "GET", "/todos/2")
+        assert (status, missing["error"]["name"]) == (404, "mockRequestNotFoundError")
+        other = await call_json(client, "GET", "/todos", headers={"x-mockpost-session": "b"})
+        assert other[1]["total"] == 1  # another session: the saved list, untouched
+
+
+async def test_crud_from_the_command_line_with_uuid_ids_and_no_example() -> None:
+    empty = collection(item("Other", example("Other", "{{baseUrl}}/other", body="{}")))
+    async with served(empty, Settings(crud=("/v1/notes:uuid:id=key",))) as client:
+        status, made, _ = await call_json(client, "POST", "/v1/notes", json={"text": "hi"})
+        assert status == 201
+        assert len(made["key"]) == 36  # a UUID
+        status, listed, headers = await call_json(client, "GET", "/v1/notes")
+        assert (status, listed, headers["X-Total-Count"]) == (200, [made], "1")
+        status, _, _ = await call_json(client, "GET", "/v1/notes/nope")
+        assert status == 404
+
+
+async def test_two_hundred_concurrent_posts_get_two_hundred_distinct_ids() -> None:
+    async with served(TODOS) as client:
+        answers = await asyncio.gather(*(client.post("/todos", json={"n": n}) for n in range(200)))
+        ids = [(await a.json())["id"] for a in answers]
+    assert len(set(ids)) == 200
+
+
+async def test_the_crud_api_shows_and_replaces_a_resources_items() -> None:
+    async with served(TODOS) as client:
+        await client.post("/todos", json={"title": "eggs"})
+        state = await (await client.get("/__mockpost/state")).json()
+        assert state["resources"] == {"/todos": {"id": "id", "uuid": False}}
+        assert state["items"] == {"default": {"/todos": 2}}
+        held = await (await client.get("/__mockpost/crud/todos")).json()
+        assert [i["title"] for i in held] == ["milk", "eggs"]
+        put = await client.put("/__mockpost/crud/todos", json=[{"id": 5, "title": "tea"}])
+        assert put.status == 200
+        made = (await call_json(client, "POST", "/todos", json={"title": "jam"}))[1]
+        assert made["id"] == 6  # after the highest id it was given
+        missing = await client.get("/__mockpost/crud/nope")
+        assert missing.status == 404
+        bad = await client.put("/__mockpost/crud/todos", json={"not": "a list"})
+        assert bad.status == 400

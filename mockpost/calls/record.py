@@ -41,6 +41,7 @@ class How(Enum):
     RATE_LIMITED = "rate limited"  # over the rate limit: 429
     PROXIED = "proxied"  # no example matched: the target of --proxy answered
     INVALID = "invalid"  # refused: the call breaks the API definition (--validate enforce)
+    CRUD = "crud"  # a CRUD resource's store answered (its example, if any, gave the shape)
 
     @property
     def by_example(self) -> bool:

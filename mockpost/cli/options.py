@@ -146,7 +146,8 @@ def target(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 
 
 def definitions(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--spec`, `--validate` and `--dynamic`: what an API definition does for a mock."""
+    """`--spec`, `--validate`, `--dynamic` (what an API definition does for a mock) and
+    `--crud` (a store for a resource)."""
     spec = option(
         "--spec",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -168,4 +169,24 @@ def definitions(command: Callable[..., Any]) -> Callable[..., Any]:
         help="A served API definition's answers made from its schemas are drawn afresh on "
         "every call, with Faker (seeded by --seed); a call's Prefer: dynamic=true|false wins.",
     )
-    return spec(validate(dynamic(command)))
+    crud = option(
+        "--crud",
+        multiple=True,
+        metavar="PREFIX",
+        callback=_crud,
+        help="Keep a store for the calls under PREFIX, as json-server does: POST adds, GET "
+        "lists (filters, _page, _limit), GET|PUT|PATCH|DELETE PREFIX/ID (repeatable; "
+        "/todos:uuid for UUID ids, /todos:id=key to name the id; docs/state.md).",
+    )
+    return spec(validate(dynamic(crud(command))))
+
+
+def _crud(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    from mockpost.state.crud import CrudError, parse_crud
+
+    for value in values:
+        try:
+            parse_crud(value)
+        except CrudError as error:
+            raise click.BadParameter(str(error)) from None
+    return values

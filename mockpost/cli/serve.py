@@ -221,6 +221,7 @@ def serve(
     spec: Path | None,
     validate: str,
     dynamic: bool,
+    crud: tuple[str, ...],
     seed: int | None,
     locale: str | None,
     keep_cors_headers: bool,
@@ -280,6 +281,7 @@ def serve(
         locale=locale,
         validate=validate,
         dynamic=dynamic,
+        crud=crud,
     )
     options = ServerOptions(
         host=host,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import cast
 
 from mockpost.calls.arrival import Arrival
@@ -35,43 +35,14 @@ from mockpost.responses.prepare import Responses
 from mockpost.responses.reply import Reply
 from mockpost.runtime import validation
 from mockpost.runtime.cache import Key, ReplyCache
-from mockpost.runtime.deciding import decided
+from mockpost.runtime.deciding import decided, stored
 from mockpost.runtime.headers import directive_or_origin, key_matches, redacted
 from mockpost.runtime.seeds import CallSeeds
 from mockpost.runtime.settings import Settings
-from mockpost.state.scenarios import is_stateful
+from mockpost.runtime.state import State, state_of
 from mockpost.state.store import StateStore
 
 log = logging.getLogger("mockpost.runtime")
-
-
-@dataclass(frozen=True, slots=True)
-class State:
-    """What answers calls at one moment: swapped whole, never changed in place."""
-
-    index: Index
-    settings: Settings
-    responses: Responses
-    stateful: bool  # its answers depend on scenarios or turns (`runtime/deciding.py`)
-
-    @property
-    def keeps_decisions(self) -> bool:
-        """Whether a plain call's decision depends on method, path and query alone."""
-        settings = self.settings
-        return not (settings.match.match_headers or self.index.negotiates or self.stateful)
-
-    @property
-    def keeps_replies(self) -> bool:
-        """Whether a plain call's complete reply may be sent again without any check."""
-        settings = self.settings
-        return (
-            self.keeps_decisions
-            and settings.api_key is None
-            and settings.server_response is None
-            and settings.delay.fixed_ms is not None  # one delay for every call
-            and not settings.faults.active
-            and (self.index.collection.checker is None or settings.validate == "off")
-        )
 
 
 def is_preflight(call: Call) -> bool:
@@ -106,7 +77,7 @@ class Runtime:
     ) -> None:
         settings = settings if settings is not None else Settings()
         self.started_with = settings  # what `reset` goes back to
-        self.state = State(index, settings, Responses(index), is_stateful(index))
+        self.state = state_of(index, settings, Responses(index))
         self.states = StateStore(index.scenarios, settings.seed)  # scenarios and turns
         self.store = store if store is not None else CallStore()
         self.cache = cache if cache is not None else ReplyCache()
@@ -124,7 +95,7 @@ class Runtime:
         index = index if index is not None else old.index
         responses = old.responses if index is old.index else Responses(index)
         settings = settings if settings is not None else old.settings
-        self.state = State(index, settings, responses, is_stateful(index))
+        self.state = state_of(index, settings, responses)
         self.cache.clear()
         if index is not old.index:
             self.dynamic.warm_up(responses.dynamic_names())
@@ -214,6 +185,8 @@ class Runtime:
         decision = self._decide(state, call, key)
         delay = self._delay(settings, asked, decision.directives.delay_ms)
         reply = self._reply(state, call, decision, delay)
+        if state.resources:
+            reply = stored(state.resources, self.states, call, decision, reply)
         if not decision.session:
             return reply  # a collection with state: whose the call is, and what it did
         return replace(reply, session=decision.session, state=decision.state, final=False)

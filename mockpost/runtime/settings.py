@@ -31,3 +31,4 @@ class Settings:
     faults: Faults = NO_FAULTS  # an error rate, a rate limit, broken connections
     validate: str = "warn"  # calls against an API definition: off, warn or enforce
     dynamic: bool = False  # a definition's made answers drawn afresh per call (--dynamic)
+    crud: tuple[str, ...] = ()  # CRUD resources: --crud /todos, /todos:uuid, /todos:id=key

@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
+
+from mockpost.state.crud import Items, Outcome, Resource
 
 log = logging.getLogger("mockpost.state")
 SESSION_HEADER = "x-mockpost-session"
@@ -28,6 +30,7 @@ class Session:
     scenarios: dict[str, str]
     rng: random.Random
     turns: dict[tuple[int, ...], int] = field(default_factory=dict)  # in-turn positions
+    resources: dict[str, Items] = field(default_factory=dict)  # CRUD items, by prefix
 
 
 def session_of(headers: Mapping[str, str]) -> str:
@@ -89,6 +92,29 @@ class StateStore:
             turn = found.turns.get(key, 0)
             found.turns[key] = turn + 1
             return turn % len(positions)
+
+    def crud(
+        self,
+        session: str,
+        resource: Resource,
+        change: Callable[[Items], Outcome | None],
+    ) -> Outcome | None:
+        """A call's change to a CRUD resource's items in the session, made under the lock."""
+        with self._lock:
+            kept = self._session(session).resources
+            items = kept.get(resource.prefix)
+            if items is None:
+                items = kept[resource.prefix] = Items.start(resource)
+            return change(items)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """How many items each session's resources hold."""
+        with self._lock:
+            return {
+                name: {prefix: len(items.items) for prefix, items in found.resources.items()}
+                for name, found in self._sessions.items()
+                if found.resources
+            }
 
     def reset(self, session: str | None = None) -> None:
         """Every session (or one) back to where it started."""

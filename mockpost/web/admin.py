@@ -287,4 +287,6 @@ def add_admin(app: web.Application, access: Access) -> None:
     router.add_get(PREFIX + "/state", _guarded(state_api.view))
     router.add_put(PREFIX + "/scenarios/{name}", _guarded(state_api.set_scenario))
     router.add_post(PREFIX + "/state/reset", _guarded(state_api.reset))
+    router.add_get(PREFIX + "/crud/{prefix:.+}", _guarded(state_api.items))
+    router.add_put(PREFIX + "/crud/{prefix:.+}", _guarded(state_api.set_items))
     router.add_route("*", PREFIX + "/{tail:[\\s\\S]*}", _guarded(unknown))
