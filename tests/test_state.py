@@ -323,3 +323,31 @@ async def test_the_crud_api_shows_and_replaces_a_resources_items() -> None:
         assert missing.status == 404
         bad = await client.put("/__mockpost/crud/todos", json={"not": "a list"})
         assert bad.status == 400
+
+
+async def test_tags_in_a_descriptions_fenced_block_work_as_in_names(tmp_path: Any) -> None:
+    from mockpost.postman.reader import load_collection
+
+    tree = tmp_path / "shop"
+    examples = tree / ".resources" / "Login.resources" / "examples"
+    examples.mkdir(parents=True)
+    (tree / "Login.request.yaml").write_text(
+        "$kind: http-request\nurl: /login\nmethod: GET\n"
+        "examples: ./.resources/Login.resources/examples\n"
+    )
+    for name, tag, code, order in (
+        ("Down", "login: Started -> up", 500, 1),
+        ("Up", "login: up", 200, 2),
+    ):
+        (examples / f"{name}.example.yaml").write_text(
+            "$kind: http-example\n"
+            f"description: |\n  Retried.\n  ```mockpost\n  [{tag}]\n  ```\n"
+            f"response:\n  statusCode: {code}\n  body: {{type: text, content: {name}}}\n"
+            f"order: {order}\n"
+        )
+    runtime = Runtime(build_index(load_collection(tree)))
+    async with TestClient(TestServer(create_app(runtime))) as client:
+        said = await bodies(client, [("GET", "/login", {})] * 2)
+        named = await bodies(client, [("GET", "/login", {"x-mock-response-name": "Up"})])
+    assert said == ["500 Down", "200 Up"]
+    assert named == ["200 Up"]

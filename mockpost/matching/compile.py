@@ -22,7 +22,7 @@ from mockpost.matching.paths import PathPattern, compile_path, path_of_url
 from mockpost.postman.model import Body, Environment, Example, Pairs, Request, Scope, Url
 from mockpost.postman.variables import TOKEN, resolve
 from mockpost.readonly import readonly
-from mockpost.state.tags import ScenarioTag, request_mode, scenario_tag
+from mockpost.state.tags import ScenarioTag, marked, request_mode, scenario_tag
 
 NO_QUERY: Counter[tuple[str, str]] = Counter()  # shared by every call and example without one
 
@@ -91,6 +91,10 @@ class IndexedExample:
         name, request = example.name, example.request_name
         self.display, self.tag = scenario_tag(name) if name.endswith("]") else (name, None)
         self.mode = request_mode(request)[1] if request.endswith("]") else "score"
+        if example.marks:  # tags in the descriptions' fenced blocks
+            self.display, tag, mode = marked(name, example.marks)
+            self.tag = self.tag or tag
+            self.mode = mode if self.mode == "score" else self.mode
 
     @property
     def id(self) -> str:

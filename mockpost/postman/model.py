@@ -89,6 +89,7 @@ class Example:
     # mockpost's own `_mockpost_dynamic_body`: the body `--dynamic` (or `Prefer:
     # dynamic=true`) answers instead, its values drawn on every call (an API definition's).
     dynamic_body: str | None = None
+    marks: str = ""  # state tags of its and its request's descriptions (state/tags.py)
 
     @property
     def id(self) -> str:

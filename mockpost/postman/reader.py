@@ -38,6 +38,7 @@ from mockpost.postman.model import (
     Scope,
 )
 from mockpost.postman.schema import COLLECTION_SCHEMA, ENVIRONMENT_SCHEMA, collection_looks_valid
+from mockpost.state.tags import fenced
 
 # What a value of an unexpected shape raises deep inside an entry that the checks above did not
 # foresee: the example is dropped with the reason, like any other that cannot be served.
@@ -76,6 +77,7 @@ class _Loader:
         self.collection_id = collection_id
         self.first = first  # the position of the first example read
         self.places = places or {}  # JSON path -> the name of the place, where it has one
+        self.marks = ""  # the state tags of the request being read (its description's)
         self.requests: list[RequestItem] = []
         self.examples: list[Example] = []
         self.dropped: list[Dropped] = []
@@ -112,6 +114,9 @@ class _Loader:
                 self.drop(f"{where}.response[{j}]", response, _why(exc))
             return
         self.requests.append(RequestItem(name, folders, request, len(responses), where))
+        raw_request = item.get("request")
+        described = raw_request.get("description") if isinstance(raw_request, dict) else None
+        self.marks = fenced(item.get("description")) or fenced(described)
         # The requests read so far for this item, as saved and as read: an example saved with
         # one of them (the request itself, or a sibling's) shares its object, read once (a
         # deep == is cheap), and the index compiles it once.
@@ -175,8 +180,9 @@ class _Loader:
             self.collection_id,  # id_base
         )
         if isinstance(dynamic := raw.get(DYNAMIC_BODY), str):  # an API definition's
-            return replace(example, dynamic_body=dynamic)
-        return example
+            example = replace(example, dynamic_body=dynamic)
+        marks = "\n".join(m for m in (self.marks, fenced(raw.get("description"))) if m)
+        return replace(example, marks=marks) if marks else example
 
     def drop(self, where: str, raw: Any, reason: str) -> None:
         name = as_text(raw.get("name")) if isinstance(raw, dict) else ""

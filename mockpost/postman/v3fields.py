@@ -107,6 +107,8 @@ def http_request(data: dict[str, Any]) -> dict[str, Any]:
     body = _body(data.get("body"))
     if body is not None:
         request["body"] = body
+    if "```mockpost" in text(data.get("description")):  # state tags (state/tags.py)
+        request["description"] = text(data.get("description"))
     return request
 
 
@@ -135,6 +137,8 @@ def saved_response(data: dict[str, Any], stem: str) -> dict[str, Any]:
         saved["id"] = data["id"]
     if isinstance(data.get(BASE64_BODY), str):  # mockpost's own: a recorded binary body
         saved[BASE64_BODY] = data[BASE64_BODY]
+    if "```mockpost" in text(data.get("description")):  # state tags (state/tags.py)
+        saved["description"] = text(data.get("description"))
     original = data.get("request")
     if isinstance(original, dict):
         request = http_request(original)

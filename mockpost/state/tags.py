@@ -9,6 +9,8 @@ Postman: a tag at the end of an example's name, or of a request's.
     Any order [random]                       (a request) one of its best examples at random
 
 The tag is not part of the name: `x-mock-response-name` finds the example with or without it.
+The same tags may stand, one per line, in a fenced block of an example's or a request's
+description (```mockpost ... ```), as v3 examples and descriptions allow.
 Scenario and state names are text without `[`, `]`, `:` or `->`; spaces around them are not
 part of them.
 """
@@ -26,6 +28,28 @@ SCENARIO_TAG = re.compile(
 )
 MODE_TAG = re.compile(r"\s*\[\s*(?P<mode>in-turn|random)\s*\]\s*$", re.IGNORECASE)
 MODES = ("score", "in-turn", "random")
+FENCED = re.compile(r"```mockpost[^\S\n]*\n(.*?)```", re.DOTALL)
+
+
+def fenced(description: object) -> str:
+    """The tags of a description's fenced blocks (```mockpost ... ```), one per line."""
+    if not isinstance(description, str) or "```mockpost" not in description:
+        return ""
+    lines = (line.strip() for block in FENCED.findall(description) for line in block.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def marked(name: str, marks: str) -> tuple[str, ScenarioTag | None, str]:
+    """An example's display name, scenario tag and its request's mode, from the tags ending
+    its names and those of the descriptions' fenced blocks (`marks`)."""
+    display, tag = scenario_tag(name) if name.endswith("]") else (name, None)
+    mode = "score"
+    for line in marks.splitlines():
+        if tag is None:
+            tag = scenario_tag("_ " + line)[1]
+        if mode == "score":
+            mode = request_mode("_ " + line)[1]
+    return display, tag, mode
 
 
 @dataclass(frozen=True, slots=True)
