@@ -240,6 +240,9 @@ def routes_json(routes: Iterable[Route]) -> list[dict[str, object]]:
                     "id": e.id,
                     "request": e.example.request_name,
                     "query": [[k, v] for k, v in e.query.elements()],
+                    # its scenario: [scenario, required state, next state or null]
+                    "state": [e.tag.scenario, e.tag.required, e.tag.next] if e.tag else None,
+                    "mode": e.mode,  # score, in-turn or random (its request's)
                 }
                 for e in route.examples
             ],
