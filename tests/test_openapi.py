@@ -940,3 +940,33 @@ def test_any_value_of_any_shape_anywhere_in_a_definition_is_served_or_one_line(
                 failures.append(f"{at} = {odd!r}: {type(exc).__name__}: {exc}")
     assert loads > 300
     assert failures == []
+
+
+async def test_a_remote_ref_is_never_fetched_and_never_refuses_a_call(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "api.yaml",
+        """\
+openapi: 3.0.3
+info: {title: Remote, version: '1'}
+paths:
+  /ok:
+    get:
+      parameters: [{name: q, in: query, schema: {$ref: 'http://10.255.255.1/schema.json'}}]
+      responses: {'200': {description: ok, content: {text/plain: {example: ok}}}}
+  /fine:
+    get:
+      responses: {'200': {description: ok, content: {text/plain: {example: fine}}}}
+""",
+    )
+    from mockpost.runtime.settings import Settings
+
+    index = build_index(load_collection(root))
+    app = create_app(Runtime(index, Settings(validate="enforce")))
+    started = time.monotonic()
+    async with TestClient(TestServer(app)) as client:
+        answer = await client.get("/ok?q=x")  # dropped (its $ref is remote): not served
+        assert answer.status == 404  # and not refused: an unchecked call is a warning
+        assert "could not be checked" in answer.headers["x-mockpost-violations"]
+        fine = await client.get("/fine")
+        assert (fine.status, await fine.text()) == (200, "fine")
+    assert time.monotonic() - started < 2  # no network wait

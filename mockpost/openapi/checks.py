@@ -40,12 +40,18 @@ class DefinitionChecker:
     """Checks calls against the definition at `path` (its root's data given, already read)."""
 
     def __init__(self, path: Path, data: dict[str, Any], base_url: str) -> None:
+        from jsonschema_path import SchemaPath
+        from jsonschema_path.handlers import default_handlers
         from openapi_core import Config, OpenAPI
 
         # Not openapi-core's check of the whole definition (seconds for a large one, and a
-        # refusal of what mockpost serves anyway): calls are what is checked.
+        # refusal of what mockpost serves anyway): calls are what is checked. Only files are
+        # read for its `$ref`s: mockpost works offline, and never fetches a URL a definition
+        # names (a call to such an operation is said to be unchecked).
+        offline = {"file": default_handlers["file"]}
+        spec = SchemaPath.from_dict(data, base_uri=path.resolve().as_uri(), handlers=offline)
         config = Config(spec_validator_cls=None)  # type: ignore[arg-type]
-        self.api = OpenAPI.from_dict(data, config=config, base_uri=path.resolve().as_uri())
+        self.api = OpenAPI(spec, config=config)
         parts = urlsplit(base_url)
         self.host_url = f"{parts.scheme}://{parts.netloc}"
         components = data.get("components") if isinstance(data.get("components"), dict) else {}

@@ -156,7 +156,7 @@ class Runtime:
         violations = cast(validation.Checker, checker).check(call)
         if not violations:
             return self._faulted(state, call, key, asked)
-        if settings.validate == "enforce":
+        if settings.validate == "enforce" and any(v.severity == "error" for v in violations):
             return self._refused(state, call, violations, asked)
         return validation.noted(self._faulted(state, call, key, asked), violations)
 
