@@ -178,7 +178,12 @@ def definitions(command: Callable[..., Any]) -> Callable[..., Any]:
         "lists (filters, _page, _limit), GET|PUT|PATCH|DELETE PREFIX/ID (repeatable; "
         "/todos:uuid for UUID ids, /todos:id=key to name the id; docs/state.md).",
     )
-    return spec(validate(dynamic(crud(command))))
+    read_only = option(
+        "--read-only",
+        is_flag=True,
+        help="Write nothing into the collection file: POST /__mockpost/examples answers 403.",
+    )
+    return spec(validate(dynamic(crud(read_only(command)))))
 
 
 def _crud(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:

@@ -222,6 +222,7 @@ def serve(
     validate: str,
     dynamic: bool,
     crud: tuple[str, ...],
+    read_only: bool,
     seed: int | None,
     locale: str | None,
     keep_cors_headers: bool,
@@ -282,6 +283,7 @@ def serve(
         validate=validate,
         dynamic=dynamic,
         crud=crud,
+        read_only=read_only,
     )
     options = ServerOptions(
         host=host,

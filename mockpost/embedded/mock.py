@@ -116,6 +116,37 @@ class Mock:
         index = self._reloader.load()
         return self._run(lambda: self._reloader.apply(index)).version
 
+    def add_example(
+        self,
+        request: str | None = None,
+        *,
+        call: int | None = None,
+        name: str | None = None,
+        code: int | None = None,
+        headers: Any = None,
+        body: Any = None,
+    ) -> dict[str, Any]:
+        """Save an example into the collection file and serve it from the next call on:
+        `request` (its name or place), or the call (`call`, its id in the log) whose answer
+        and request fill in what is left out. The example written; raises MockpostError
+        (a field that makes no sense, the file changed on disk, nothing to write into)."""
+        from mockpost.lifecycle.write import write_example
+        from mockpost.web.examples_api import example_of
+
+        given = {"request": request, "call": call, "name": name, "code": code,
+                 "headers": headers, "body": body}  # fmt: skip
+        fields = {key: value for key, value in given.items() if value is not None}
+        runtime, reloader = self._runtime, self._reloader
+        if runtime.state.settings.read_only:
+            raise MockpostError("this mock is read-only: nothing is written")
+        item, example = self._run(lambda: example_of(runtime, fields))
+        reloader.loaded_digest = write_example(
+            reloader.collection, reloader.loaded_digest, item.where, example
+        )
+        index = reloader.load()
+        self._run(lambda: reloader.apply(index))
+        return example
+
     @property
     def state(self) -> dict[str, dict[str, str]]:
         """Every session's scenario states, as `GET /__mockpost/state` gives them."""

@@ -32,3 +32,4 @@ class Settings:
     validate: str = "warn"  # calls against an API definition: off, warn or enforce
     dynamic: bool = False  # a definition's made answers drawn afresh per call (--dynamic)
     crud: tuple[str, ...] = ()  # CRUD resources: --crud /todos, /todos:uuid, /todos:id=key
+    read_only: bool = False  # --read-only: the API writes nothing into the collection file

@@ -32,7 +32,7 @@ from mockpost.runtime.headers import key_matches
 from mockpost.runtime.patch import SettingsError, patched, settings_json
 from mockpost.runtime.runtime import Runtime
 from mockpost.version import __version__
-from mockpost.web import state_api
+from mockpost.web import examples_api, state_api
 from mockpost.web.events import Streams, stream
 from mockpost.web.guard import Access, Refused, check
 from mockpost.web.handler import RUNTIME
@@ -261,6 +261,13 @@ async def reset(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     return _json(_settings(request, runtime))
 
 
+async def _add_example(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    done = await examples_api.add(request, runtime, request.app.get(RELOADER))
+    if done.status == 201:
+        _say(request, "an example was saved into the collection file (by the API)")
+    return done
+
+
 async def unknown(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     return _error(404, f"no {request.method} {request.path} in mockpost's API")
 
@@ -287,6 +294,7 @@ def add_admin(app: web.Application, access: Access) -> None:
     router.add_get(PREFIX + "/state", _guarded(state_api.view))
     router.add_put(PREFIX + "/scenarios/{name}", _guarded(state_api.set_scenario))
     router.add_post(PREFIX + "/state/reset", _guarded(state_api.reset))
+    router.add_post(PREFIX + "/examples", _guarded(_add_example))
     router.add_get(PREFIX + "/crud/{prefix:.+}", _guarded(state_api.items))
     router.add_put(PREFIX + "/crud/{prefix:.+}", _guarded(state_api.set_items))
     router.add_route("*", PREFIX + "/{tail:[\\s\\S]*}", _guarded(unknown))

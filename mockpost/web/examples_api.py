@@ -1,0 +1,155 @@
+"""`POST /__mockpost/examples`: a saved example written into the collection file the mock
+serves (docs/admin-api.md), then served from the next call on.
+
+The body names the request (`"request"`: its name, or its place `$.item[0].item[2]`) and
+gives the example's `name`, `code`, `headers` (`[[name, value], ...]` or an object) and
+`body`; or it names a call of the log (`"call": 17`), whose answer and request fill in what
+the body leaves out (the request being the one whose example answered it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from http import HTTPStatus
+from typing import Any
+
+from aiohttp import web
+
+from mockpost.errors import MockpostError
+from mockpost.hop_by_hop import HOP_BY_HOP
+from mockpost.lifecycle.write import ConflictError, NotWritable, write_example
+from mockpost.postman.edit import EditError
+from mockpost.postman.model import RequestItem
+from mockpost.runtime.runtime import Runtime
+from mockpost.web.replies import error_reply, json_reply
+
+LEFT_OUT = HOP_BY_HOP | {"content-length", "date", "server"}
+
+
+class FieldError(MockpostError):
+    """A field of a saved example that makes no sense; `field` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _request(runtime: Runtime, named: Any, call: Any) -> RequestItem:
+    requests = runtime.state.index.collection.requests
+    if named is None and call is not None and call.example is not None:
+        found = [r for r in requests if r.name == call.example.request]
+        if len(found) == 1:
+            return found[0]
+    if not isinstance(named, str) or not named:
+        raise FieldError("request", "name the request: its name, or its place ($.item[0])")
+    found = [r for r in requests if r.where == named or r.name == named]
+    if not found:
+        raise FieldError("request", f"no request {named!r} in the collection")
+    if len(found) > 1:
+        places = ", ".join(r.where for r in found)
+        raise FieldError(
+            "request", f"{len(found)} requests are named {named!r}: give one of {places}"
+        )
+    return found[0]
+
+
+def _headers(given: Any) -> list[dict[str, str]]:
+    pairs = given.items() if isinstance(given, dict) else given
+    try:
+        return [{"key": str(k), "value": str(v)} for k, v in pairs or ()]
+    except (TypeError, ValueError):
+        raise FieldError("headers", "expected [[name, value], ...] or {name: value}") from None
+
+
+def example_of(runtime: Runtime, fields: dict[str, Any]) -> tuple[RequestItem, dict[str, Any]]:
+    """The request to add to, and the example (v2.1) the fields and the call make."""
+    call = None
+    if fields.get("call") is not None and (
+        not isinstance(fields["call"], int) or (call := runtime.store.get(fields["call"])) is None
+    ):
+        raise FieldError("call", f"no call {fields['call']!r} in the log")
+    item = _request(runtime, fields.get("request"), call)
+    code = fields.get("code", call.status if call is not None and call.status else 200)
+    if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
+        raise FieldError("code", "a status code 100..599")
+    if "headers" in fields:
+        headers = _headers(fields["headers"])
+    elif call is not None:
+        kept = [(k, v) for k, v in call.response_headers if k.lower() not in LEFT_OUT]
+        headers = [{"key": k, "value": v} for k, v in kept if not k.lower().startswith("x-mock")]
+    else:
+        headers = [{"key": "Content-Type", "value": "application/json"}]
+    body = fields.get("body", call.response_body.decode("utf-8", "replace") if call else "")
+    if not isinstance(body, str):
+        body = json.dumps(body, indent=2, ensure_ascii=False)
+    phrase = _phrase(code)
+    name = fields.get("name") or f"{code} {phrase}".strip()
+    if not isinstance(name, str) or len(name) > 500:
+        raise FieldError("name", "a name of at most 500 characters")
+    kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "")
+    language = (
+        "json"
+        if "json" in kind
+        else "xml"
+        if "xml" in kind
+        else "html"
+        if "html" in kind
+        else "text"
+    )
+    return item, {
+        "name": name,
+        "status": phrase,
+        "code": code,
+        "_postman_previewlanguage": language,
+        "header": headers,
+        "cookie": [],
+        "body": body,
+    }
+
+
+def _phrase(code: int) -> str:
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return ""
+
+
+async def add(request: web.Request, runtime: Runtime, reloader: Any) -> web.StreamResponse:
+    if runtime.state.settings.read_only:
+        return error_reply(403, "this mock is read-only (--read-only): nothing is written")
+    if reloader is None or not reloader.collection.is_file():
+        return error_reply(400, "this mock serves no v2.1 collection file to write into")
+    if runtime.state.index.collection.schema_version[:1] not in ("2", ""):
+        return error_reply(400, "an API definition is served: there is no collection to write into")
+    try:
+        fields = json.loads(await request.read() or b"null")
+    except (ValueError, RecursionError):
+        return error_reply(400, "the body is not JSON", "body")
+    if not isinstance(fields, dict):
+        return error_reply(400, "expected a JSON object", "body")
+    try:
+        item, example = example_of(runtime, fields)
+        digest = await asyncio.to_thread(
+            write_example, reloader.collection, reloader.loaded_digest, item.where, example
+        )
+    except FieldError as error:
+        return error_reply(400 if error.field != "call" else 404, error.message, error.field)
+    except ConflictError as error:
+        return error_reply(409, str(error), "collection")
+    except (EditError, NotWritable) as error:
+        return error_reply(400, str(error), "collection")
+    except MockpostError as error:
+        return error_reply(500, str(error), "collection")
+    reloader.loaded_digest = digest
+    done = await reloader.reload("an example saved (the API)")
+    if not done.ok:
+        return error_reply(500, f"written, but the reload failed: {done.error}", "collection")
+    said = {
+        "request": item.name,
+        "where": item.where,
+        "example": example,
+        "version": reloader.version,
+    }
+    return json_reply(said, 201)

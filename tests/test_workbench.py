@@ -1,0 +1,176 @@
+"""Saving an example into the collection file the mock serves: through the API, written in
+place without reshaping anything else, refused on a conflict or in read-only mode."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockpost.postman.edit import EditError, add_example
+from mockpost.postman.reader import load_collection
+from tests.conftest import EXAMPLE, call_api, http, running_cli
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "collections"
+TEAPOT = {
+    "name": "Teapot",
+    "originalRequest": {"method": "GET", "url": "{{baseUrl}}/tea"},
+    "code": 418,
+    "status": "I'm a teapot",
+    "header": [{"key": "Content-Type", "value": "application/json"}],
+    "body": '{"tea": true}',
+}
+
+
+def only_inserted(before: str, after: str) -> str:
+    """What `after` adds to `before` in one place (asserting nothing else changed)."""
+    start = 0
+    while start < len(before) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < len(before) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    inserted = after[start : len(after) - end]
+    assert before[:start] + inserted + before[len(before) - end :] == after
+    return inserted
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.json")), ids=lambda p: p.name[:30])
+def test_adding_an_example_to_a_real_collection_changes_nothing_else(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    collection = load_collection(path)
+    request = collection.requests[-1]
+    edited = add_example(text, request.where, TEAPOT)
+    inserted = only_inserted(text, edited)
+    assert "Teapot" in inserted
+    data, expected = json.loads(edited), json.loads(text)
+    holder: Any = expected
+    for key in request.where.replace("[", ".").replace("]", "").split(".")[1:]:
+        holder = holder[int(key) if key.isdigit() else key]
+    holder.setdefault("response", []).append(TEAPOT)
+    assert data == expected  # the file's data plus the example, nothing else
+    again = load_collection_from_text(edited, path.name)
+    assert len(again.examples) == len(collection.examples) + 1
+    assert [e.body for e in again.examples if e.name != "Teapot"] == [
+        e.body for e in collection.examples
+    ]
+
+
+def load_collection_from_text(text: str, name: str) -> Any:
+    from mockpost.postman.reader import parse_collection
+
+    return parse_collection(json.loads(text), name)
+
+
+ONE_LINE = '{"info": {}, "item": [{"name": "a", "request": "x", "response": []}]}'
+TABS = '{\n\t"item": [\n\t\t{\n\t\t\t"name": "a",\n\t\t\t"request": "x"\n\t\t}\n\t]\n}'
+CRLF = (
+    '{\r\n  "item": [\r\n    {\r\n      "name": "a",\r\n      "response": []\r\n    }\r\n  ]\r\n}'
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [(ONE_LINE, "$.item[0]"), (TABS, "$.item[0]"), (CRLF, "$.item[0]")],
+    ids=["one-line", "no-response-list-tabs", "crlf-empty-list"],
+)
+def test_an_example_goes_in_the_files_own_style(text: str, where: str) -> None:
+    edited = add_example(text, where, {"name": "x", "code": 200})
+    assert json.loads(edited)["item"][0]["response"] == [{"name": "x", "code": 200}]
+    if "\n" not in text:
+        assert "\n" not in edited
+    if "\r\n" in text:
+        assert "\n" not in edited.replace("\r\n", "")
+    if "\t" in text:
+        assert "  " not in edited
+
+
+def test_a_place_that_is_not_a_request_is_refused() -> None:
+    with pytest.raises(EditError):
+        add_example('{"item": [1]}', "$.item[0]", {"name": "x"})
+    with pytest.raises(EditError):
+        add_example('{"item": []}', "$.item[3]", {"name": "x"})
+
+
+def test_a_404_call_saved_as_an_example_answers_the_next_call(tmp_path: Path) -> None:
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    before = served.read_text()
+    with running_cli(str(served), "--no-watch") as cli:
+        assert http(cli.url + "/v1/users/1")[0] == 200
+        first = json.loads(http(cli.url + "/__mockpost/calls")[1])["calls"][0]
+        status, said = call_api(
+            "POST",
+            cli.url + "/__mockpost/examples",
+            {"call": first["id"], "name": "Saved from a call", "code": 202,
+             "body": '{"saved": true}'},
+        )  # fmt: skip
+        assert status == 201, said
+        answer = http(cli.url + "/v1/users/1", headers={"x-mock-response-code": "202"})
+        assert (answer[0], json.loads(answer[1])) == (202, {"saved": True})
+    added = only_inserted(before, served.read_text())
+    assert "Saved from a call" in added
+
+
+def test_a_conflict_and_read_only_write_nothing(tmp_path: Path) -> None:
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    request = load_collection(served).requests[0].where
+    with running_cli(str(served), "--no-watch") as cli:
+        served.write_text(served.read_text().replace("Ada", "Adda"))  # an editor, meanwhile
+        changed = served.read_text()
+        status, said = call_api(
+            "POST", cli.url + "/__mockpost/examples", {"request": request, "code": 500}
+        )
+        assert status == 409
+        assert "changed on disk" in said["error"]["message"]
+        assert served.read_text() == changed
+    with running_cli(str(served), "--no-watch", "--read-only") as cli:
+        status, said = call_api(
+            "POST", cli.url + "/__mockpost/examples", {"request": request, "code": 500}
+        )
+        assert status == 403
+    assert served.read_text() == changed
+
+
+def test_bad_fields_name_the_field(tmp_path: Path) -> None:
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    request = load_collection(served).requests[0].where
+    with running_cli(str(served), "--no-watch") as cli:
+        for fields, field in (
+            ({"request": "no such request"}, "request"),
+            ({"request": request, "code": 99}, "code"),
+            ({"call": 12345}, "call"),
+            ({"request": request, "headers": 7}, "headers"),
+        ):
+            status, said = call_api("POST", cli.url + "/__mockpost/examples", fields)
+            assert status in (400, 404), said
+            assert said["error"]["field"] == field
+
+
+def test_the_python_mock_adds_an_example_that_answers_at_once(tmp_path: Path) -> None:
+    import mockpost
+
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    request = load_collection(served).requests[0]
+    with mockpost.serving(served) as mock:
+        mock.add_example(request.name, name="Gone", code=410, body='{"gone": true}')
+        status, body, _ = http(
+            mock.url + request_path(served, request.where), headers={"x-mock-response-code": "410"}
+        )
+    assert (status, json.loads(body)) == (410, {"gone": True})
+
+
+def request_path(served: Path, where: str) -> str:
+    from mockpost.matching.index import build_index
+
+    index = build_index(load_collection(served))
+    found = next(e for e in index.examples if e.example.where.startswith(where + "."))
+    return "/" + "/".join(
+        s.replace("{{", "").replace("}}", "") or "x" for s in found.path.text.strip("/").split("/")
+    )
