@@ -174,3 +174,63 @@ def request_path(served: Path, where: str) -> str:
     return "/" + "/".join(
         s.replace("{{", "").replace("}}", "") or "x" for s in found.path.text.strip("/").split("/")
     )
+
+
+def test_an_example_is_edited_and_removed_in_place(tmp_path: Path) -> None:
+    from mockpost.matching.index import build_index
+
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    index = build_index(load_collection(served))
+    target = index.examples[0]
+    path = request_path(served, target.example.where.rsplit(".response", 1)[0])
+    code = str(target.code)
+    before = served.read_text()
+    with running_cli(str(served), "--no-watch") as cli:
+        url = f"{cli.url}/__mockpost/examples/{target.id}"
+        status, said = call_api("PUT", url, {"body": {"edited": True}, "name": "Edited"})
+        assert status == 200, said
+        edited = served.read_text()
+        assert "edited" in only_inserted_or_replaced(before, edited)
+        answer = http(cli.url + path, headers={"x-mock-response-name": "Edited"})
+        assert json.loads(answer[1]) == {"edited": True}
+        assert http(url, "DELETE")[0] == 204
+        answer = http(cli.url + path, headers={"x-mock-response-name": "Edited"})
+        assert answer[0] == 404
+        assert call_api("DELETE", url)[0] == 404  # gone: no such example any more
+    data = json.loads(served.read_text())
+    original = json.loads(before)
+    assert len(json.dumps(data)) < len(json.dumps(original))
+    assert code  # (the example's own status, for the record)
+
+
+def only_inserted_or_replaced(before: str, after: str) -> str:
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < min(len(before), len(after)) - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    return after[start : len(after) - end]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.json")), ids=lambda p: p.name[:30])
+def test_editing_or_removing_a_real_example_touches_only_that_example(path: Path) -> None:
+    from mockpost.postman.edit import remove_example, replace_example
+
+    text = path.read_text(encoding="utf-8")
+    examples = load_collection(path).examples
+    for example in {e.where: e for e in (examples[:1] + examples[-1:])}.values():
+        keys = example.where.replace("[", ".").replace("]", "").split(".")[1:]
+        expected: Any = json.loads(text)
+        holder = expected
+        for key in keys[:-1]:
+            holder = holder[int(key) if key.isdigit() else key]
+        edited = replace_example(text, example.where, TEAPOT)
+        holder[int(keys[-1])] = TEAPOT
+        assert json.loads(edited) == expected  # that example, and nothing else, is new
+        assert "Teapot" in only_inserted_or_replaced(text, edited)
+        removed = remove_example(text, example.where)
+        del holder[int(keys[-1])]
+        assert json.loads(removed) == expected

@@ -6,6 +6,7 @@ user's editor, or a `git pull`, wins.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,12 @@ def write_example(path: Path, loaded: str | None, where: str, example: dict[str,
     """Add `example` to the request at `where` in the file at `path`, whose digest when it
     was loaded was `loaded`; the file's new digest (raises ConflictError, EditError,
     NotWritable, WriteError)."""
+    return write_edit(path, loaded, lambda text: add_example(text, where, example))
+
+
+def write_edit(path: Path, loaded: str | None, edit: Callable[[str], str]) -> str:
+    """The file at `path` changed by `edit` (its text in, the new text out), unless it
+    changed on disk since it was loaded; the new digest."""
     if not path.is_file():
         raise NotWritable(f"{path}: examples are written into a v2.1 JSON file only")
     data = path.read_bytes()
@@ -42,7 +49,7 @@ def write_example(path: Path, loaded: str | None, where: str, example: dict[str,
             f"{path} changed on disk since the mock loaded it: reload it, then save again"
         )
     text = data.decode("utf-8-sig")
-    edited = add_example(text, where, example)
+    edited = edit(text)
     if data.startswith(b"\xef\xbb\xbf"):
         edited = "\ufeff" + edited
     write_whole(path, edited)

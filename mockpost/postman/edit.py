@@ -167,3 +167,65 @@ def _check(data: Any, edited: str, keys: Sequence[str | int], example: dict[str,
             raise EditError("the edit would change more than the example: not written")
     except JSONDecodeError as exc:
         raise EditError(f"the edit would not be JSON: {exc}") from None
+
+
+def _element(text: str, where: str) -> tuple[list[str | int], int, int]:
+    """An example's keys and span: `where` is `$.item[..].response[j]`."""
+    keys = keys_of(where)
+    if len(keys) < 2 or keys[-2] != "response" or not isinstance(keys[-1], int):
+        raise EditError(f"{where!r} is not a saved example's place")
+    start, end = locate(text, keys)
+    if text[start] != "{":
+        raise EditError(f"{where} is not a saved example")
+    return keys, start, end
+
+
+def _holder(data: Any, keys: Sequence[str | int]) -> Any:
+    for key in keys[:-1]:
+        data = data[key]
+    return data
+
+
+def replace_example(text: str, where: str, example: dict[str, Any]) -> str:
+    """The file's text with the example at `where` written anew, in its place and style."""
+    try:
+        data = json.loads(text)
+        keys, start, end = _element(text, where)
+        newline = "\r\n" if "\r\n" in text else "\n"
+        unit = _unit(text)
+        indent = _line_indent(text, start) if unit is not None else ""
+        edited = text[:start] + _dumped(example, unit, indent, newline) + text[end:]
+    except (JSONDecodeError, IndexError, ValueError, RecursionError) as exc:
+        raise EditError(f"the file cannot be edited in place: {exc}") from None
+    _holder(data, keys)[keys[-1]] = json.loads(json.dumps(example))
+    _same(edited, data)
+    return edited
+
+
+def remove_example(text: str, where: str) -> str:
+    """The file's text without the example at `where` (and the comma that joined it)."""
+    try:
+        data = json.loads(text)
+        keys, start, end = _element(text, where)
+        after = _skip(text, end)
+        if text[after] == ",":  # not the last: up to the next element
+            edited = text[:start] + text[_skip(text, after + 1) :]
+        else:  # the last: from the end of the one before (or the `[`)
+            before = len(text[:start].rstrip())
+            if text[before - 1] == ",":
+                edited = text[: before - 1] + text[end:]
+            else:  # the only one: the list becomes `[]`
+                edited = text[:before] + text[after:]
+    except (JSONDecodeError, IndexError, ValueError, RecursionError) as exc:
+        raise EditError(f"the file cannot be edited in place: {exc}") from None
+    del _holder(data, keys)[keys[-1]]
+    _same(edited, data)
+    return edited
+
+
+def _same(edited: str, expected: Any) -> None:
+    try:
+        if json.loads(edited) != expected:
+            raise EditError("the edit would change more than the example: not written")
+    except JSONDecodeError as exc:
+        raise EditError(f"the edit would not be JSON: {exc}") from None

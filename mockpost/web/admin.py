@@ -268,6 +268,14 @@ async def _add_example(request: web.Request, runtime: Runtime) -> web.StreamResp
     return done
 
 
+async def _change_example(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    done = await examples_api.change(request, runtime, request.app.get(RELOADER))
+    if done.status < 300:
+        _say(request, f"an example was {'removed from' if done.status == 204 else 'changed in'}"
+             " the collection file (by the API)")  # fmt: skip
+    return done
+
+
 async def unknown(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     return _error(404, f"no {request.method} {request.path} in mockpost's API")
 
@@ -295,6 +303,8 @@ def add_admin(app: web.Application, access: Access) -> None:
     router.add_put(PREFIX + "/scenarios/{name}", _guarded(state_api.set_scenario))
     router.add_post(PREFIX + "/state/reset", _guarded(state_api.reset))
     router.add_post(PREFIX + "/examples", _guarded(_add_example))
+    router.add_put(PREFIX + "/examples/{id}", _guarded(_change_example))
+    router.add_delete(PREFIX + "/examples/{id}", _guarded(_change_example))
     router.add_get(PREFIX + "/crud/{prefix:.+}", _guarded(state_api.items))
     router.add_put(PREFIX + "/crud/{prefix:.+}", _guarded(state_api.set_items))
     router.add_route("*", PREFIX + "/{tail:[\\s\\S]*}", _guarded(unknown))

@@ -18,8 +18,8 @@ from aiohttp import web
 
 from mockpost.errors import MockpostError
 from mockpost.hop_by_hop import HOP_BY_HOP
-from mockpost.lifecycle.write import ConflictError, NotWritable, write_example
-from mockpost.postman.edit import EditError
+from mockpost.lifecycle.write import ConflictError, NotWritable, write_edit, write_example
+from mockpost.postman.edit import EditError, keys_of, remove_example, replace_example
 from mockpost.postman.model import RequestItem
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.replies import error_reply, json_reply
@@ -117,12 +117,9 @@ def _phrase(code: int) -> str:
 
 
 async def add(request: web.Request, runtime: Runtime, reloader: Any) -> web.StreamResponse:
-    if runtime.state.settings.read_only:
-        return error_reply(403, "this mock is read-only (--read-only): nothing is written")
-    if reloader is None or not reloader.collection.is_file():
-        return error_reply(400, "this mock serves no v2.1 collection file to write into")
-    if runtime.state.index.collection.schema_version[:1] not in ("2", ""):
-        return error_reply(400, "an API definition is served: there is no collection to write into")
+    refused = _writable(runtime, reloader)
+    if refused is not None:
+        return refused
     try:
         fields = json.loads(await request.read() or b"null")
     except (ValueError, RecursionError):
@@ -153,3 +150,90 @@ async def add(request: web.Request, runtime: Runtime, reloader: Any) -> web.Stre
         "version": reloader.version,
     }
     return json_reply(said, 201)
+
+
+def _saved(runtime: Runtime, example_id: str) -> Any:
+    found = runtime.state.index.by_id.get(example_id, ())
+    if not found:
+        raise FieldError("id", f"no example {example_id!r} is served")
+    where = found[0].example.where
+    if not where.startswith("$.item"):
+        raise FieldError("id", f"example {example_id!r} is not in the collection file")
+    return found[0]
+
+
+async def change(request: web.Request, runtime: Runtime, reloader: Any) -> web.StreamResponse:
+    """`PUT /__mockpost/examples/{id}` (name, code, headers, body: those given change) and
+    `DELETE /__mockpost/examples/{id}`: the example edited or removed in the file."""
+    refused = _writable(runtime, reloader)
+    if refused is not None:
+        return refused
+    fields: Any = {}
+    if request.method == "PUT":
+        try:
+            fields = json.loads(await request.read() or b"null")
+        except (ValueError, RecursionError):
+            return error_reply(400, "the body is not JSON", "body")
+        if not isinstance(fields, dict):
+            return error_reply(400, "expected a JSON object", "body")
+    try:
+        indexed = _saved(runtime, request.match_info["id"])
+        where = indexed.example.where
+        if request.method == "DELETE":
+            edit: Any = lambda text: remove_example(text, where)  # noqa: E731
+        else:
+            edit = _editor(where, fields)
+        digest = await asyncio.to_thread(
+            write_edit, reloader.collection, reloader.loaded_digest, edit
+        )
+    except FieldError as error:
+        return error_reply(404 if error.field == "id" else 400, error.message, error.field)
+    except ConflictError as error:
+        return error_reply(409, str(error), "collection")
+    except (EditError, NotWritable) as error:
+        return error_reply(400, str(error), "collection")
+    except MockpostError as error:
+        return error_reply(500, str(error), "collection")
+    reloader.loaded_digest = digest
+    done = await reloader.reload("an example changed (the API)")
+    if not done.ok:
+        return error_reply(500, f"written, but the reload failed: {done.error}", "collection")
+    if request.method == "DELETE":
+        return web.Response(status=204)
+    return json_reply({"where": where, "version": reloader.version})
+
+
+def _editor(where: str, fields: dict[str, Any]) -> Any:
+    """The edit that writes the example at `where` anew with the fields given."""
+    code = fields.get("code")
+    if code is not None and (not isinstance(code, int) or not 100 <= code <= 599):
+        raise FieldError("code", "a status code 100..599")
+    headers = _headers(fields["headers"]) if "headers" in fields else None
+
+    def edit(text: str) -> str:
+        holder: Any = json.loads(text)
+        for key in keys_of(where):
+            holder = holder[key]
+        example = dict(holder)
+        if isinstance(fields.get("name"), str):
+            example["name"] = fields["name"]
+        if code is not None:
+            example["code"], example["status"] = code, _phrase(code)
+        if headers is not None:
+            example["header"] = headers
+        if "body" in fields:
+            body = fields["body"]
+            example["body"] = body if isinstance(body, str) else json.dumps(body, indent=2)
+        return replace_example(text, where, example)
+
+    return edit
+
+
+def _writable(runtime: Runtime, reloader: Any) -> web.Response | None:
+    if runtime.state.settings.read_only:
+        return error_reply(403, "this mock is read-only (--read-only): nothing is written")
+    if reloader is None or not reloader.collection.is_file():
+        return error_reply(400, "this mock serves no v2.1 collection file to write into")
+    if runtime.state.index.collection.schema_version[:1] not in ("2", ""):
+        return error_reply(400, "an API definition is served: there is no file to write into")
+    return None
