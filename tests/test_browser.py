@@ -6,6 +6,7 @@ MOCKPOST_SCREENSHOT=FILE, the page is saved as a PNG there (the README's picture
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import urllib.parse
@@ -317,3 +318,39 @@ def test_a_calls_state_and_every_sessions_state_show_on_the_page(
         assert "alice up" in lines
         assert "default Started" in lines
         browser.find_element(By.ID, "tab-calls").click()
+
+
+def test_a_404_call_saved_as_an_example_from_the_page_answers_the_replay(
+    browser: Any, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    from mockpost.postman.reader import load_collection
+
+    request = load_collection(served).requests[0].name
+    with running_cli(str(served), "--quiet", "--no-watch") as cli:
+        open_page(browser, cli)
+        assert http(f"{cli.url}/v1/nothing/here")[0] == 404
+        wait_for_row(browser, "/v1/nothing/here").click()
+        form = WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "save-example"))
+        form.find_element(By.NAME, "request").send_keys(request)
+        body = form.find_element(By.NAME, "body")
+        body.clear()
+        body.send_keys('{"made": "on the page"}')
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(browser, 5).until(lambda d: "Saved into the collection" in form.text)
+        replay = http(
+            f"{cli.url}/v1/nothing/here", headers={"x-mock-response-name": "Saved from a call"}
+        )
+        assert json.loads(replay[1]) == {"made": "on the page"}
+    with running_cli(str(served), "--quiet", "--read-only") as cli:
+        open_page(browser, cli)
+        http(f"{cli.url}/v1/users/1")
+        wait_for_row(browser, "/v1/users/1").click()
+        WebDriverWait(browser, 5).until(
+            lambda d: "Copy as curl" in d.find_element(By.ID, "detail").text
+        )
+        assert browser.find_elements(By.ID, "save-example") == []  # read-only: no form

@@ -45,6 +45,7 @@ async def test_settings_in_force_are_listed(serve: Serve) -> None:
             "connection": [],
         },
         "private": False,
+        "read_only": False,
         "environment": None,
     }
 

@@ -151,4 +151,5 @@ def settings_json(settings: Settings) -> dict[str, Any]:
         "fuzzy": settings.match.fuzzy,
         "faults": settings.faults.json(),
         "private": settings.api_key is not None,
+        "read_only": settings.read_only,  # --read-only: the page offers no writes
     }

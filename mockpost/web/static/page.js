@@ -7,6 +7,7 @@
   let filter = {};
   let selected = null;
   let lost = 0;
+  let readOnly = true;  // until the settings say writes are allowed
 
   function api(path, params) {
     const url = new URL(base + path, location.href);
@@ -190,6 +191,7 @@
       parts.push(list);
     }
     for (const note of call.notes) parts.push(el("p", "Note: " + note, "note"));
+    if (!readOnly) parts.push(saveForm(call));
     const copy = el("button", "Copy as curl");
     copy.id = "copy-curl";
     copy.addEventListener("click", async () => {
@@ -201,6 +203,39 @@
     parts.push(el("h3", "Response"), headersTable(call.response.headers), bodyBlock(call.response));
     detail.replaceChildren(...parts);
     detail.dataset.id = id;
+  }
+
+  // "Save as example": the call's answer (or an empty JSON body for a 404) written into the
+  // collection file, as an example of the request that answered it or the one named.
+  function saveForm(call) {
+    const form = el("form", null, "save");
+    form.id = "save-example";
+    const field = (label, input) => { const l = el("label", label + " "); l.append(input); return l; };
+    const request = el("input"); request.name = "request"; request.value = call.example ? call.example.request : "";
+    const name = el("input"); name.name = "name"; name.value = call.example ? call.example.name + " (saved)" : "Saved from a call";
+    const code = el("input"); code.name = "code"; code.type = "number"; code.value = call.status === 404 && !call.matched ? 200 : call.status;
+    const body = el("textarea"); body.name = "body"; body.rows = 6;
+    body.value = call.status === 404 && !call.matched ? "{}" : (call.response.body_encoding === "utf-8" ? call.response.body : "");
+    const said = el("span", "", "said");
+    const save = el("button", "Save as example");
+    save.type = "submit";
+    form.append(el("h3", "Save as example"), field("Request", request), field("Name", name),
+                field("Status", code), field("Body", body), save, said);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const fields = { call: call.id, request: request.value || undefined, name: name.value,
+                       code: Number(code.value), body: body.value };
+      if (call.status === 404 && !call.matched) fields.headers = [["Content-Type", "application/json"]];
+      const response = await fetch(api("examples"), {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(fields),
+      });
+      const answer = await response.json();
+      said.textContent = response.status === 201
+        ? ` Saved into the collection (version ${answer.version}).`
+        : ` Not saved: ${answer.error.message}`;
+      said.className = response.status === 201 ? "said ok" : "said error";
+    });
+    return form;
   }
 
   async function load() {
@@ -317,6 +352,7 @@
   }
 
   getJson("health").then(showHealth);
+  getJson("settings").then((s) => { readOnly = s.read_only; });
   updateHar();
   load().finally(connect);  // the feed starts after the newest call loaded
 })();
