@@ -234,3 +234,19 @@ def test_editing_or_removing_a_real_example_touches_only_that_example(path: Path
         removed = remove_example(text, example.where)
         del holder[int(keys[-1])]
         assert json.loads(removed) == expected
+
+
+def test_a_404_call_saved_without_a_body_answers_200_with_an_empty_object(tmp_path: Path) -> None:
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    request = load_collection(served).requests[0].name
+    with running_cli(str(served), "--no-watch") as cli:
+        assert http(cli.url + "/v1/new/thing?x=1")[0] == 404
+        first = json.loads(http(cli.url + "/__mockpost/calls")[1])["calls"][0]
+        status, said = call_api(
+            "POST", cli.url + "/__mockpost/examples", {"call": first["id"], "request": request}
+        )
+        assert status == 201, said
+        assert said["example"]["originalRequest"]["url"]["raw"] == "/v1/new/thing?x=1"
+        again = http(cli.url + "/v1/new/thing?x=1")
+        assert (again[0], json.loads(again[1])) == (200, {})

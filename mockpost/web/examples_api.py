@@ -13,6 +13,7 @@ import asyncio
 import json
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import unquote_plus
 
 from aiohttp import web
 
@@ -64,49 +65,69 @@ def _headers(given: Any) -> list[dict[str, str]]:
 
 
 def example_of(runtime: Runtime, fields: dict[str, Any]) -> tuple[RequestItem, dict[str, Any]]:
-    """The request to add to, and the example (v2.1) the fields and the call make."""
+    """The request to add to, and the example (v2.1) the fields and the call make. From a
+    call, the example is saved for the call's method, path and query (so the call, sent
+    again, answers with it) and with its answer; a call nothing answered gives 200 and an
+    empty JSON body instead of mockpost's not-found answer."""
     call = None
     if fields.get("call") is not None and (
         not isinstance(fields["call"], int) or (call := runtime.store.get(fields["call"])) is None
     ):
         raise FieldError("call", f"no call {fields['call']!r} in the log")
     item = _request(runtime, fields.get("request"), call)
-    code = fields.get("code", call.status if call is not None and call.status else 200)
+    answered = call is not None and call.example is not None
+    code = fields.get("code", call.status if answered and call is not None else 200)
     if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
         raise FieldError("code", "a status code 100..599")
+    headers = [{"key": "Content-Type", "value": "application/json"}]
     if "headers" in fields:
         headers = _headers(fields["headers"])
-    elif call is not None:
+    elif answered and call is not None:
         kept = [(k, v) for k, v in call.response_headers if k.lower() not in LEFT_OUT]
         headers = [{"key": k, "value": v} for k, v in kept if not k.lower().startswith("x-mock")]
+    if "body" in fields:
+        body = fields["body"]
+    elif answered and call is not None:
+        if call.response_body_truncated:
+            raise FieldError("body", "the call's answer was clipped in the log: give the body")
+        body = call.response_body.decode("utf-8", "replace")
     else:
-        headers = [{"key": "Content-Type", "value": "application/json"}]
-    body = fields.get("body", call.response_body.decode("utf-8", "replace") if call else "")
+        body = "{}" if call is not None else ""
     if not isinstance(body, str):
         body = json.dumps(body, indent=2, ensure_ascii=False)
     phrase = _phrase(code)
     name = fields.get("name") or f"{code} {phrase}".strip()
     if not isinstance(name, str) or len(name) > 500:
         raise FieldError("name", "a name of at most 500 characters")
-    kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "")
-    language = (
-        "json"
-        if "json" in kind
-        else "xml"
-        if "xml" in kind
-        else "html"
-        if "html" in kind
-        else "text"
+    kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "").lower()
+    language = next((k for k in ("json", "xml", "html") if k in kind), "text")
+    example: dict[str, Any] = {"name": name}
+    if call is not None:
+        example["originalRequest"] = _original(call.method, call.path, call.query)
+    example.update(
+        {
+            "status": phrase,
+            "code": code,
+            "_postman_previewlanguage": language,
+            "header": headers,
+            "cookie": [],
+            "body": body,
+        }
     )
-    return item, {
-        "name": name,
-        "status": phrase,
-        "code": code,
-        "_postman_previewlanguage": language,
-        "header": headers,
-        "cookie": [],
-        "body": body,
+    return item, example
+
+
+def _original(method: str, path: str, query: str) -> dict[str, Any]:
+    """A call's method, path and query as an example's `originalRequest` (no host: the path
+    is what matching compares)."""
+    url: dict[str, Any] = {
+        "raw": path + (f"?{query}" if query else ""),
+        "path": path.split("/")[1:],
     }
+    if query:
+        pairs = [part.partition("=") for part in query.split("&") if part]
+        url["query"] = [{"key": unquote_plus(k), "value": unquote_plus(v)} for k, _, v in pairs]
+    return {"method": method, "header": [], "url": url}
 
 
 def _phrase(code: int) -> str:
