@@ -250,3 +250,37 @@ def test_a_404_call_saved_without_a_body_answers_200_with_an_empty_object(tmp_pa
         assert said["example"]["originalRequest"]["url"]["raw"] == "/v1/new/thing?x=1"
         again = http(cli.url + "/v1/new/thing?x=1")
         assert (again[0], json.loads(again[1])) == (200, {})
+
+
+def test_a_new_request_from_nothing_answers_at_once(tmp_path: Path) -> None:
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    before = served.read_text()
+    folder = next(i["name"] for i in json.loads(before)["item"] if "item" in i)
+    with running_cli(str(served), "--no-watch") as cli:
+        url = cli.url + "/__mockpost/requests"
+        fields = {"method": "POST", "path": "/v1/carts", "code": 201, "body": {"cart": 1}}
+        status, said = call_api("POST", url, fields)
+        assert status == 201, said
+        answer = http(cli.url + "/v1/carts", "POST")
+        assert (answer[0], json.loads(answer[1])) == (201, {"cart": 1})
+        in_folder = {"path": "/v1/ping", "body": "pong", "folder": folder,
+                     "headers": {"Content-Type": "text/plain"}}  # fmt: skip
+        assert call_api("POST", url, in_folder)[0] == 201
+        assert http(cli.url + "/v1/ping")[1] == b"pong"
+        for bad, field in (
+            ({"path": "no-slash"}, "path"),
+            ({"path": "/x", "method": "G E T"}, "method"),
+            ({"path": "/x", "folder": "no such folder"}, "folder"),
+        ):
+            status, said = call_api("POST", url, bad)
+            assert (status, said["error"]["field"]) == (400, field)
+    after = served.read_text()
+    data = json.loads(after)
+    assert data["item"][-1]["name"] == "POST /v1/carts"
+    placed = next(i for i in data["item"] if i.get("name") == folder)
+    assert placed["item"][-1]["name"] == "GET /v1/ping"
+    original = json.loads(before)
+    original["item"].append(data["item"][-1])
+    next(i for i in original["item"] if i.get("name") == folder)["item"].append(placed["item"][-1])
+    assert data == original  # the two requests, and nothing else

@@ -92,24 +92,34 @@ def _line_indent(text: str, at: int) -> str:
 
 def add_example(text: str, request_where: str, example: dict[str, Any]) -> str:
     """The file's text with `example` added last to the request at `request_where`."""
+    return _added(text, request_where, "response", example)
+
+
+def add_item(text: str, folder_where: str, item: dict[str, Any]) -> str:
+    """The file's text with `item` (a request) added last to the folder at `folder_where`
+    (`$`: the collection's top level)."""
+    return _added(text, folder_where, "item", item)
+
+
+def _added(text: str, where: str, key: str, value: dict[str, Any]) -> str:
     try:
         data = json.loads(text)
-        keys = keys_of(request_where)
-        item_start, item_end = locate(text, keys)
-        if text[item_start] != "{":
-            raise EditError(f"{request_where} is not a request")
+        keys = keys_of(where)
+        start, end = locate(text, keys)
+        if text[start] != "{":
+            raise EditError(f"{where} is not a {'request' if key == 'response' else 'folder'}")
         newline = "\r\n" if "\r\n" in text else "\n"
         unit = _unit(text)
-        found = _member(text, item_start, "response")
+        found = _member(text, start, key)
         if found is not None and text[found[0]] == "[":
-            edited = _into_list(text, found, example, unit, newline)
+            edited = _into_list(text, found, value, unit, newline)
         elif found is None:
-            edited = _new_list(text, item_start, item_end, example, unit, newline)
+            edited = _new_list(text, start, end, key, value, unit, newline)
         else:
-            raise EditError(f"{request_where}: its response is not a list")
+            raise EditError(f"{where}: its {key} is not a list")
     except (JSONDecodeError, IndexError, ValueError, RecursionError) as exc:
         raise EditError(f"the file cannot be edited in place: {exc}") from None
-    _check(data, edited, keys, example)
+    _check(data, edited, keys, key, value)
     return edited
 
 
@@ -141,27 +151,29 @@ def _into_list(
 
 
 def _new_list(
-    text: str, item_start: int, item_end: int, example: dict[str, Any], unit: str | None,
-    newline: str,
+    text: str, item_start: int, item_end: int, key: str, example: dict[str, Any],
+    unit: str | None, newline: str,
 ) -> str:  # fmt: skip
     closing = item_end - 1  # the item's `}`
     last = len(text[:closing].rstrip())
     if unit is None:
-        added = ',"response":[' + _dumped(example, None, "", newline) + "]"
+        added = f',"{key}":[' + _dumped(example, None, "", newline) + "]"
         return text[:last] + added + text[last:]
     key_indent = _line_indent(text, _skip(text, item_start + 1))
     body = _dumped(example, unit, key_indent + unit, newline)
-    added = f',{newline}{key_indent}"response": [{newline}{key_indent}{unit}{body}'
+    added = f',{newline}{key_indent}"{key}": [{newline}{key_indent}{unit}{body}'
     return text[:last] + added + f"{newline}{key_indent}]" + text[last:]
 
 
-def _check(data: Any, edited: str, keys: Sequence[str | int], example: dict[str, Any]) -> None:
-    """The edit parses, and is the file's data with the example added: nothing else."""
+def _check(
+    data: Any, edited: str, keys: Sequence[str | int], key: str, example: dict[str, Any]
+) -> None:
+    """The edit parses, and is the file's data with the value added: nothing else."""
     expected = data
     holder: Any = expected
-    for key in keys:
-        holder = holder[key]
-    holder.setdefault("response", []).append(json.loads(json.dumps(example)))
+    for step in keys:
+        holder = holder[step]
+    holder.setdefault(key, []).append(json.loads(json.dumps(example)))
     try:
         if json.loads(edited) != expected:
             raise EditError("the edit would change more than the example: not written")

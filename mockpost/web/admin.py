@@ -32,7 +32,7 @@ from mockpost.runtime.headers import key_matches
 from mockpost.runtime.patch import SettingsError, patched, settings_json
 from mockpost.runtime.runtime import Runtime
 from mockpost.version import __version__
-from mockpost.web import examples_api, state_api
+from mockpost.web import examples_api, requests_api, state_api
 from mockpost.web.events import Streams, stream
 from mockpost.web.guard import Access, Refused, check
 from mockpost.web.handler import RUNTIME
@@ -268,6 +268,13 @@ async def _add_example(request: web.Request, runtime: Runtime) -> web.StreamResp
     return done
 
 
+async def _add_request(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+    done = await requests_api.add_request(request, runtime, request.app.get(RELOADER))
+    if done.status == 201:
+        _say(request, "a request was added to the collection file (by the API)")
+    return done
+
+
 async def _change_example(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     done = await examples_api.change(request, runtime, request.app.get(RELOADER))
     if done.status < 300:
@@ -304,6 +311,7 @@ def add_admin(app: web.Application, access: Access) -> None:
     router.add_post(PREFIX + "/state/reset", _guarded(state_api.reset))
     router.add_post(PREFIX + "/examples", _guarded(_add_example))
     router.add_put(PREFIX + "/examples/{id}", _guarded(_change_example))
+    router.add_post(PREFIX + "/requests", _guarded(_add_request))
     router.add_delete(PREFIX + "/examples/{id}", _guarded(_change_example))
     router.add_get(PREFIX + "/crud/{prefix:.+}", _guarded(state_api.items))
     router.add_put(PREFIX + "/crud/{prefix:.+}", _guarded(state_api.set_items))

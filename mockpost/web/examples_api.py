@@ -20,7 +20,12 @@ from aiohttp import web
 from mockpost.errors import MockpostError
 from mockpost.hop_by_hop import HOP_BY_HOP
 from mockpost.lifecycle.write import ConflictError, NotWritable, write_edit, write_example
-from mockpost.postman.edit import EditError, keys_of, remove_example, replace_example
+from mockpost.postman.edit import (
+    EditError,
+    keys_of,
+    remove_example,
+    replace_example,
+)
 from mockpost.postman.model import RequestItem
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.replies import error_reply, json_reply
@@ -56,7 +61,7 @@ def _request(runtime: Runtime, named: Any, call: Any) -> RequestItem:
     return found[0]
 
 
-def _headers(given: Any) -> list[dict[str, str]]:
+def headers_of(given: Any) -> list[dict[str, str]]:
     pairs = given.items() if isinstance(given, dict) else given
     try:
         return [{"key": str(k), "value": str(v)} for k, v in pairs or ()]
@@ -81,7 +86,7 @@ def example_of(runtime: Runtime, fields: dict[str, Any]) -> tuple[RequestItem, d
         raise FieldError("code", "a status code 100..599")
     headers = [{"key": "Content-Type", "value": "application/json"}]
     if "headers" in fields:
-        headers = _headers(fields["headers"])
+        headers = headers_of(fields["headers"])
     elif answered and call is not None:
         kept = [(k, v) for k, v in call.response_headers if k.lower() not in LEFT_OUT]
         headers = [{"key": k, "value": v} for k, v in kept if not k.lower().startswith("x-mock")]
@@ -95,18 +100,18 @@ def example_of(runtime: Runtime, fields: dict[str, Any]) -> tuple[RequestItem, d
         body = "{}" if call is not None else ""
     if not isinstance(body, str):
         body = json.dumps(body, indent=2, ensure_ascii=False)
-    phrase = _phrase(code)
-    name = fields.get("name") or f"{code} {phrase}".strip()
+    said = phrase(code)
+    name = fields.get("name") or f"{code} {said}".strip()
     if not isinstance(name, str) or len(name) > 500:
         raise FieldError("name", "a name of at most 500 characters")
     kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "").lower()
     language = next((k for k in ("json", "xml", "html") if k in kind), "text")
     example: dict[str, Any] = {"name": name}
     if call is not None:
-        example["originalRequest"] = _original(call.method, call.path, call.query)
+        example["originalRequest"] = original_of(call.method, call.path, call.query)
     example.update(
         {
-            "status": phrase,
+            "status": said,
             "code": code,
             "_postman_previewlanguage": language,
             "header": headers,
@@ -117,7 +122,7 @@ def example_of(runtime: Runtime, fields: dict[str, Any]) -> tuple[RequestItem, d
     return item, example
 
 
-def _original(method: str, path: str, query: str) -> dict[str, Any]:
+def original_of(method: str, path: str, query: str) -> dict[str, Any]:
     """A call's method, path and query as an example's `originalRequest` (no host: the path
     is what matching compares)."""
     url: dict[str, Any] = {
@@ -130,7 +135,7 @@ def _original(method: str, path: str, query: str) -> dict[str, Any]:
     return {"method": method, "header": [], "url": url}
 
 
-def _phrase(code: int) -> str:
+def phrase(code: int) -> str:
     try:
         return HTTPStatus(code).phrase
     except ValueError:
@@ -138,7 +143,7 @@ def _phrase(code: int) -> str:
 
 
 async def add(request: web.Request, runtime: Runtime, reloader: Any) -> web.StreamResponse:
-    refused = _writable(runtime, reloader)
+    refused = writable(runtime, reloader)
     if refused is not None:
         return refused
     try:
@@ -186,7 +191,7 @@ def _saved(runtime: Runtime, example_id: str) -> Any:
 async def change(request: web.Request, runtime: Runtime, reloader: Any) -> web.StreamResponse:
     """`PUT /__mockpost/examples/{id}` (name, code, headers, body: those given change) and
     `DELETE /__mockpost/examples/{id}`: the example edited or removed in the file."""
-    refused = _writable(runtime, reloader)
+    refused = writable(runtime, reloader)
     if refused is not None:
         return refused
     fields: Any = {}
@@ -229,7 +234,7 @@ def _editor(where: str, fields: dict[str, Any]) -> Any:
     code = fields.get("code")
     if code is not None and (not isinstance(code, int) or not 100 <= code <= 599):
         raise FieldError("code", "a status code 100..599")
-    headers = _headers(fields["headers"]) if "headers" in fields else None
+    headers = headers_of(fields["headers"]) if "headers" in fields else None
 
     def edit(text: str) -> str:
         holder: Any = json.loads(text)
@@ -239,7 +244,7 @@ def _editor(where: str, fields: dict[str, Any]) -> Any:
         if isinstance(fields.get("name"), str):
             example["name"] = fields["name"]
         if code is not None:
-            example["code"], example["status"] = code, _phrase(code)
+            example["code"], example["status"] = code, phrase(code)
         if headers is not None:
             example["header"] = headers
         if "body" in fields:
@@ -250,7 +255,7 @@ def _editor(where: str, fields: dict[str, Any]) -> Any:
     return edit
 
 
-def _writable(runtime: Runtime, reloader: Any) -> web.Response | None:
+def writable(runtime: Runtime, reloader: Any) -> web.Response | None:
     if runtime.state.settings.read_only:
         return error_reply(403, "this mock is read-only (--read-only): nothing is written")
     if reloader is None or not reloader.collection.is_file():

@@ -1,0 +1,113 @@
+"""`POST /__mockpost/requests`: a new request with one example, written into the collection
+file (Postman's "new mock" form: a method, a path, a status, a body), in a folder or at the
+top, then served from the next call on."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from aiohttp import web
+
+from mockpost.errors import MockpostError
+from mockpost.lifecycle.write import ConflictError, NotWritable, write_edit
+from mockpost.postman.edit import EditError, add_item
+from mockpost.runtime.runtime import Runtime
+from mockpost.web.examples_api import FieldError, headers_of, original_of, phrase, writable
+from mockpost.web.replies import error_reply, json_reply
+
+
+def _folder_place(data: Any, named: Any) -> str:
+    """The place of the folder a new request goes into: `$` (the top), a place, or a name."""
+    if named in (None, "", "$"):
+        return "$"
+    if not isinstance(named, str):
+        raise FieldError("folder", "a folder's name, or its place ($.item[2])")
+    if named.startswith("$."):
+        return named
+    found: list[str] = []
+
+    def walk(items: Any, where: str) -> None:
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("item"), list):
+                if item.get("name") == named:
+                    found.append(f"{where}[{i}]")
+                walk(item["item"], f"{where}[{i}].item")
+
+    walk(data.get("item") if isinstance(data, dict) else None, "$.item")
+    if len(found) != 1:
+        said = "no folder" if not found else f"{len(found)} folders are"
+        raise FieldError("folder", f"{said} named {named!r}")
+    return found[0]
+
+
+def new_request(fields: dict[str, Any]) -> dict[str, Any]:
+    """A request item with one example, from `method`, `path` (and query), `name`, `code`,
+    `headers`, `body`: Postman's "new mock" form."""
+    method = fields.get("method", "GET")
+    path = fields.get("path")
+    if not isinstance(method, str) or not method.isalpha() or len(method) > 20:
+        raise FieldError("method", "an HTTP method, as GET")
+    if not isinstance(path, str) or not path.startswith("/") or len(path) > 2000:
+        raise FieldError("path", "a path starting with /")
+    where, _, query = path.partition("?")
+    original = original_of(method.upper(), where, query)
+    code = fields.get("code", 200)
+    if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
+        raise FieldError("code", "a status code 100..599")
+    headers = headers_of(fields.get("headers", [["Content-Type", "application/json"]]))
+    body = fields.get("body", "")
+    if not isinstance(body, str):
+        body = json.dumps(body, indent=2, ensure_ascii=False)
+    name = fields.get("name") or f"{method.upper()} {where}"
+    if not isinstance(name, str) or len(name) > 500:
+        raise FieldError("name", "a name of at most 500 characters")
+    kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "").lower()
+    example = {
+        "name": fields.get("example") or f"{code} {phrase(code)}".strip(),
+        "originalRequest": original,
+        "status": phrase(code),
+        "code": code,
+        "_postman_previewlanguage": next((k for k in ("json", "xml", "html") if k in kind), "text"),
+        "header": headers,
+        "cookie": [],
+        "body": body,
+    }
+    return {"name": name, "request": original, "response": [example]}
+
+
+async def add_request(request: web.Request, runtime: Runtime, reloader: Any) -> web.StreamResponse:
+    """`POST /__mockpost/requests`: a new request with its example, in a folder or at the top."""
+    refused = writable(runtime, reloader)
+    if refused is not None:
+        return refused
+    try:
+        fields = json.loads(await request.read() or b"null")
+    except (ValueError, RecursionError):
+        return error_reply(400, "the body is not JSON", "body")
+    if not isinstance(fields, dict):
+        return error_reply(400, "expected a JSON object", "body")
+    try:
+        item = new_request(fields)
+        folder = fields.get("folder")
+
+        def edit(text: str) -> str:
+            return add_item(text, _folder_place(json.loads(text), folder), item)
+
+        digest = await asyncio.to_thread(
+            write_edit, reloader.collection, reloader.loaded_digest, edit
+        )
+    except FieldError as error:
+        return error_reply(400, error.message, error.field)
+    except ConflictError as error:
+        return error_reply(409, str(error), "collection")
+    except (EditError, NotWritable) as error:
+        return error_reply(400, str(error), "collection")
+    except MockpostError as error:
+        return error_reply(500, str(error), "collection")
+    reloader.loaded_digest = digest
+    done = await reloader.reload("a request added (the API)")
+    if not done.ok:
+        return error_reply(500, f"written, but the reload failed: {done.error}", "collection")
+    return json_reply({"request": item, "version": reloader.version}, 201)
