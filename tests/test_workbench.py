@@ -257,6 +257,7 @@ def test_a_new_request_from_nothing_answers_at_once(tmp_path: Path) -> None:
     served.write_bytes(EXAMPLE.read_bytes())
     before = served.read_text()
     folder = next(i["name"] for i in json.loads(before)["item"] if "item" in i)
+    request_place = load_collection(served).requests[0].where
     with running_cli(str(served), "--no-watch") as cli:
         url = cli.url + "/__mockpost/requests"
         fields = {"method": "POST", "path": "/v1/carts", "code": 201, "body": {"cart": 1}}
@@ -272,6 +273,7 @@ def test_a_new_request_from_nothing_answers_at_once(tmp_path: Path) -> None:
             ({"path": "no-slash"}, "path"),
             ({"path": "/x", "method": "G E T"}, "method"),
             ({"path": "/x", "folder": "no such folder"}, "folder"),
+            ({"path": "/x", "folder": request_place}, "folder"),  # a request, not a folder
         ):
             status, said = call_api("POST", url, bad)
             assert (status, said["error"]["field"]) == (400, field)

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from mockpost.errors import MockpostError
 from mockpost.lifecycle.write import ConflictError, NotWritable, write_edit
-from mockpost.postman.edit import EditError, add_item
+from mockpost.postman.edit import EditError, add_item, keys_of
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.examples_api import FieldError, headers_of, original_of, phrase, writable
 from mockpost.web.replies import error_reply, json_reply
@@ -25,6 +25,14 @@ def _folder_place(data: Any, named: Any) -> str:
     if not isinstance(named, str):
         raise FieldError("folder", "a folder's name, or its place ($.item[2])")
     if named.startswith("$."):
+        holder: Any = data
+        try:
+            for key in keys_of(named):
+                holder = holder[key]
+        except (EditError, KeyError, IndexError, TypeError):
+            raise FieldError("folder", f"nothing at {named}") from None
+        if not isinstance(holder, dict) or not isinstance(holder.get("item"), list):
+            raise FieldError("folder", f"{named} is not a folder")
         return named
     found: list[str] = []
 
