@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote_plus
@@ -19,9 +20,10 @@ from aiohttp import web
 
 from mockpost.errors import MockpostError
 from mockpost.hop_by_hop import HOP_BY_HOP
-from mockpost.lifecycle.write import ConflictError, NotWritable, write_edit, write_example
+from mockpost.lifecycle.write import ConflictError, NotWritable, write_edit
 from mockpost.postman.edit import (
     EditError,
+    add_example,
     keys_of,
     remove_example,
     replace_example,
@@ -142,23 +144,31 @@ def phrase(code: int) -> str:
         return ""
 
 
-async def add(request: web.Request, runtime: Runtime, reloader: Any) -> web.StreamResponse:
-    refused = writable(runtime, reloader)
-    if refused is not None:
-        return refused
+async def fields_of(request: web.Request) -> dict[str, Any] | web.Response:
+    """The call's JSON object, or the 400 that says it is not one."""
     try:
         fields = json.loads(await request.read() or b"null")
     except (ValueError, RecursionError):
         return error_reply(400, "the body is not JSON", "body")
     if not isinstance(fields, dict):
         return error_reply(400, "expected a JSON object", "body")
+    return fields
+
+
+def field_reply(error: FieldError) -> web.Response:
+    """A field that makes no sense: 404 for a call or an example that is not there, else 400."""
+    return error_reply(404 if error.field in ("call", "id") else 400, error.message, error.field)
+
+
+async def written(reloader: Any, edit: Callable[[str], str], cause: str) -> web.Response | None:
+    """The edit written into the collection file and the file reloaded: None, else the
+    reply that says why not (409 when the file changed on disk since it was loaded)."""
     try:
-        item, example = example_of(runtime, fields)
         digest = await asyncio.to_thread(
-            write_example, reloader.collection, reloader.loaded_digest, item.where, example
+            write_edit, reloader.collection, reloader.loaded_digest, edit
         )
     except FieldError as error:
-        return error_reply(400 if error.field != "call" else 404, error.message, error.field)
+        return field_reply(error)
     except ConflictError as error:
         return error_reply(409, str(error), "collection")
     except (EditError, NotWritable) as error:
@@ -166,9 +176,28 @@ async def add(request: web.Request, runtime: Runtime, reloader: Any) -> web.Stre
     except MockpostError as error:
         return error_reply(500, str(error), "collection")
     reloader.loaded_digest = digest
-    done = await reloader.reload("an example saved (the API)")
+    done = await reloader.reload(cause)
     if not done.ok:
         return error_reply(500, f"written, but the reload failed: {done.error}", "collection")
+    return None
+
+
+async def add(request: web.Request, runtime: Runtime, reloader: Any) -> web.StreamResponse:
+    refused = writable(runtime, reloader)
+    if refused is not None:
+        return refused
+    fields = await fields_of(request)
+    if isinstance(fields, web.Response):
+        return fields
+    try:
+        item, example = example_of(runtime, fields)
+    except FieldError as error:
+        return field_reply(error)
+    failed = await written(
+        reloader, lambda text: add_example(text, item.where, example), "an example saved (the API)"
+    )
+    if failed is not None:
+        return failed
     said = {
         "request": item.name,
         "where": item.where,
@@ -194,36 +223,24 @@ async def change(request: web.Request, runtime: Runtime, reloader: Any) -> web.S
     refused = writable(runtime, reloader)
     if refused is not None:
         return refused
-    fields: Any = {}
+    fields: dict[str, Any] = {}
     if request.method == "PUT":
-        try:
-            fields = json.loads(await request.read() or b"null")
-        except (ValueError, RecursionError):
-            return error_reply(400, "the body is not JSON", "body")
-        if not isinstance(fields, dict):
-            return error_reply(400, "expected a JSON object", "body")
+        given = await fields_of(request)
+        if isinstance(given, web.Response):
+            return given
+        fields = given
     try:
-        indexed = _saved(runtime, request.match_info["id"])
-        where = indexed.example.where
-        if request.method == "DELETE":
-            edit: Any = lambda text: remove_example(text, where)  # noqa: E731
-        else:
-            edit = _editor(where, fields)
-        digest = await asyncio.to_thread(
-            write_edit, reloader.collection, reloader.loaded_digest, edit
+        where = _saved(runtime, request.match_info["id"]).example.where
+        edit = (
+            _editor(where, fields)
+            if request.method == "PUT"
+            else lambda text: remove_example(text, where)
         )
     except FieldError as error:
-        return error_reply(404 if error.field == "id" else 400, error.message, error.field)
-    except ConflictError as error:
-        return error_reply(409, str(error), "collection")
-    except (EditError, NotWritable) as error:
-        return error_reply(400, str(error), "collection")
-    except MockpostError as error:
-        return error_reply(500, str(error), "collection")
-    reloader.loaded_digest = digest
-    done = await reloader.reload("an example changed (the API)")
-    if not done.ok:
-        return error_reply(500, f"written, but the reload failed: {done.error}", "collection")
+        return field_reply(error)
+    failed = await written(reloader, edit, "an example changed (the API)")
+    if failed is not None:
+        return failed
     if request.method == "DELETE":
         return web.Response(status=204)
     return json_reply({"where": where, "version": reloader.version})

@@ -4,18 +4,24 @@ top, then served from the next call on."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
 from aiohttp import web
 
-from mockpost.errors import MockpostError
-from mockpost.lifecycle.write import ConflictError, NotWritable, write_edit
 from mockpost.postman.edit import EditError, add_item, keys_of
 from mockpost.runtime.runtime import Runtime
-from mockpost.web.examples_api import FieldError, headers_of, original_of, phrase, writable
-from mockpost.web.replies import error_reply, json_reply
+from mockpost.web.examples_api import (
+    FieldError,
+    field_reply,
+    fields_of,
+    headers_of,
+    original_of,
+    phrase,
+    writable,
+    written,
+)
+from mockpost.web.replies import json_reply
 
 
 def _folder_place(data: Any, named: Any) -> str:
@@ -90,32 +96,19 @@ async def add_request(request: web.Request, runtime: Runtime, reloader: Any) -> 
     refused = writable(runtime, reloader)
     if refused is not None:
         return refused
-    try:
-        fields = json.loads(await request.read() or b"null")
-    except (ValueError, RecursionError):
-        return error_reply(400, "the body is not JSON", "body")
-    if not isinstance(fields, dict):
-        return error_reply(400, "expected a JSON object", "body")
+    fields = await fields_of(request)
+    if isinstance(fields, web.Response):
+        return fields
     try:
         item = new_request(fields)
-        folder = fields.get("folder")
-
-        def edit(text: str) -> str:
-            return add_item(text, _folder_place(json.loads(text), folder), item)
-
-        digest = await asyncio.to_thread(
-            write_edit, reloader.collection, reloader.loaded_digest, edit
-        )
     except FieldError as error:
-        return error_reply(400, error.message, error.field)
-    except ConflictError as error:
-        return error_reply(409, str(error), "collection")
-    except (EditError, NotWritable) as error:
-        return error_reply(400, str(error), "collection")
-    except MockpostError as error:
-        return error_reply(500, str(error), "collection")
-    reloader.loaded_digest = digest
-    done = await reloader.reload("a request added (the API)")
-    if not done.ok:
-        return error_reply(500, f"written, but the reload failed: {done.error}", "collection")
+        return field_reply(error)
+    folder = fields.get("folder")
+
+    def edit(text: str) -> str:
+        return add_item(text, _folder_place(json.loads(text), folder), item)
+
+    failed = await written(reloader, edit, "a request added (the API)")
+    if failed is not None:
+        return failed
     return json_reply({"request": item, "version": reloader.version}, 201)
