@@ -140,8 +140,8 @@ class Mock:
         if runtime.state.settings.read_only:
             raise MockpostError("this mock is read-only: nothing is written")
         item, example = self._run(lambda: example_of(runtime, fields))
-        reloader.loaded_digest = write_example(
-            reloader.collection, reloader.loaded_digest, item.where, example
+        reloader.loaded_stamp = write_example(
+            reloader.collection, reloader.loaded_stamp, item.where, example
         )
         index = reloader.load()
         self._run(lambda: reloader.apply(index))

@@ -20,7 +20,7 @@ from typing import Any
 from mockpost.errors import MockpostError
 from mockpost.lifecycle.load import load as load_files
 from mockpost.lifecycle.load import served_with
-from mockpost.lifecycle.write import digest
+from mockpost.lifecycle.write import file_stamp
 from mockpost.matching.index import Index
 from mockpost.runtime.runtime import Runtime
 
@@ -102,7 +102,7 @@ class Reloader:
         # The index of the files alone at the last load, and the environment it was built
         # with: what a recording grows from without loading the files again.
         self._base: tuple[Path | None, Index] | None = None
-        self.loaded_digest = digest(collection)  # what a write checks the file against
+        self.loaded_stamp = file_stamp(collection)  # what a write checks the file against
 
     def load(
         self, environment: Path | Same | None = SAME, recorded: Sequence[Any] | None = None
@@ -111,9 +111,9 @@ class Reloader:
         file, or None for none; `recorded`: a snapshot of the recorded items."""
         chosen = self.environment if environment is SAME else environment
         items = self.recorded() if recorded is None else recorded
-        loaded = digest(self.collection)
+        loaded = file_stamp(self.collection)
         base = load_files(self.collection, chosen, spec=self.spec)[2]
-        self.loaded_digest = loaded
+        self.loaded_stamp = loaded
         self._base = (chosen, base)
         return served_with(base, items)
 

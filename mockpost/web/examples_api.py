@@ -164,8 +164,8 @@ async def written(reloader: Any, edit: Callable[[str], str], cause: str) -> web.
     """The edit written into the collection file and the file reloaded: None, else the
     reply that says why not (409 when the file changed on disk since it was loaded)."""
     try:
-        digest = await asyncio.to_thread(
-            write_edit, reloader.collection, reloader.loaded_digest, edit
+        written_stamp = await asyncio.to_thread(
+            write_edit, reloader.collection, reloader.loaded_stamp, edit
         )
     except FieldError as error:
         return field_reply(error)
@@ -175,7 +175,7 @@ async def written(reloader: Any, edit: Callable[[str], str], cause: str) -> web.
         return error_reply(400, str(error), "collection")
     except MockpostError as error:
         return error_reply(500, str(error), "collection")
-    reloader.loaded_digest = digest
+    reloader.loaded_stamp = written_stamp
     done = await reloader.reload(cause)
     if not done.ok:
         return error_reply(500, f"written, but the reload failed: {done.error}", "collection")
