@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
 
 from mockpost.calls.body import CallBody
 from mockpost.postman.model import Pairs
@@ -40,3 +41,16 @@ class Call:
         targets that decode alike get an entry each: `/users/7`, `/users/%37`); None with no
         target."""
         return (self.method, self.target) if self.target else None
+
+
+def cookies_of(headers: Mapping[str, str]) -> dict[str, str]:
+    """A call's cookies by name (none for a malformed Cookie header: as if none was sent)."""
+    sent = headers.get("cookie")
+    if not sent:
+        return {}
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(sent)
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in jar.items()}

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mockpost.calls.call import Call
+from mockpost.calls.call import Call, cookies_of
 from mockpost.calls.record import Headers
 from mockpost.calls.violation import Violation
 
@@ -115,15 +114,10 @@ class DefinitionChecker:
         from werkzeug.datastructures import ImmutableMultiDict
 
         headers = call.headers
-        cookies = SimpleCookie()
-        try:
-            cookies.load(headers.get("cookie", ""))
-        except Exception:  # a malformed Cookie header: as if none was sent
-            cookies = SimpleCookie()
         parameters = RequestParameters(
             query=ImmutableMultiDict(list(call.query)),
             header=Multi(list(headers.items())),
-            cookie=ImmutableMultiDict({k: m.value for k, m in cookies.items()}),
+            cookie=ImmutableMultiDict(cookies_of(headers)),
         )
         return _Request(
             self.host_url,

@@ -14,8 +14,8 @@ import random
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from http.cookies import CookieError, SimpleCookie
 
+from mockpost.calls.call import cookies_of
 from mockpost.state.crud import Items, Outcome, Resource
 
 log = logging.getLogger("mockpost.state")
@@ -38,16 +38,10 @@ def session_of(headers: Mapping[str, str]) -> str:
     named = headers.get(SESSION_HEADER, "").strip()
     if named:
         return named[:200]
-    cookies = headers.get("cookie")
-    if cookies and SESSION_COOKIE in cookies:
-        jar = SimpleCookie()
-        try:
-            jar.load(cookies)
-        except CookieError:
-            return DEFAULT_SESSION
-        found = jar.get(SESSION_COOKIE)
-        if found is not None and found.value.strip():
-            return found.value.strip()[:200]
+    if SESSION_COOKIE in headers.get("cookie", ""):  # only then is the header parsed
+        named = cookies_of(headers).get(SESSION_COOKIE, "").strip()
+        if named:
+            return named[:200]
     return DEFAULT_SESSION
 
 
