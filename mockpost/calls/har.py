@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
 from mockpost.calls.record import CallRecord, Headers, decoded
 from mockpost.calls.views import body_json, iso_time
+from mockpost.status import phrase
 
 
 def _header(headers: Headers, name: str) -> str:
     wanted = name.lower()
     return next((value for key, value in headers if key.lower() == wanted), "")
-
-
-def _status_text(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
 
 
 def _comment(record: CallRecord) -> str:
@@ -95,7 +88,7 @@ def entry(record: CallRecord, base_url: str) -> dict[str, Any]:
         "request": request,
         "response": {
             "status": record.status,
-            "statusText": _status_text(record.status),
+            "statusText": phrase(record.status),
             "httpVersion": "HTTP/1.1",
             "cookies": [],
             "headers": [{"name": n, "value": v} for n, v in record.response_headers],

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http import HTTPStatus
 from typing import Any
 
 from mockpost.openapi.fresh import as_json
 from mockpost.openapi.refs import Place, Refs
 from mockpost.openapi.sample import Sampler
 from mockpost.postman.items import DYNAMIC_BODY
+from mockpost.status import phrase
 
 JSON_TYPES = ("application/json", "+json", "/json")
 Made = tuple[Any, Place] | None  # the schema (and its place) a value was made from
@@ -41,13 +41,6 @@ def codes(responses: dict[Any, Any]) -> list[tuple[Any, int]]:
     if "default" in responses:
         ordered.append(("default", 500 if ordered else 200))
     return ordered
-
-
-def phrase(code: int) -> str:
-    try:
-        return HTTPStatus(code).phrase
-    except ValueError:
-        return ""
 
 
 def preferred_media(content: Any) -> str | None:

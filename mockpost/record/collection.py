@@ -15,7 +15,6 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus, urlsplit
@@ -25,6 +24,7 @@ from mockpost.hop_by_hop import HOP_BY_HOP
 from mockpost.postman.items import BASE64_BODY
 from mockpost.record.exchange import Exchange, Headers
 from mockpost.record.redact import redacted, redacted_query, variable_for
+from mockpost.status import phrase
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 FOLDER = "Recorded"
@@ -42,11 +42,7 @@ class Added:
 
 
 def status_name(code: int, reason: str = "") -> str:
-    try:
-        phrase = HTTPStatus(code).phrase
-    except ValueError:
-        phrase = reason
-    return f"{code} {phrase}".strip()
+    return f"{code} {phrase(code) or reason}".strip()
 
 
 def _text(body: bytes) -> str | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -30,6 +29,7 @@ from mockpost.postman.edit import (
 )
 from mockpost.postman.model import RequestItem
 from mockpost.runtime.runtime import Runtime
+from mockpost.status import phrase
 from mockpost.web.replies import error_reply, json_reply
 
 LEFT_OUT = HOP_BY_HOP | {"content-length", "date", "server"}
@@ -135,13 +135,6 @@ def original_of(method: str, path: str, query: str) -> dict[str, Any]:
         pairs = [part.partition("=") for part in query.split("&") if part]
         url["query"] = [{"key": unquote_plus(k), "value": unquote_plus(v)} for k, _, v in pairs]
     return {"method": method, "header": [], "url": url}
-
-
-def phrase(code: int) -> str:
-    try:
-        return HTTPStatus(code).phrase
-    except ValueError:
-        return ""
 
 
 async def fields_of(request: web.Request) -> dict[str, Any] | web.Response:

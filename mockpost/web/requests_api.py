@@ -11,13 +11,13 @@ from aiohttp import web
 
 from mockpost.postman.edit import EditError, add_item, keys_of
 from mockpost.runtime.runtime import Runtime
+from mockpost.status import phrase
 from mockpost.web.examples_api import (
     FieldError,
     field_reply,
     fields_of,
     headers_of,
     original_of,
-    phrase,
     writable,
     written,
 )
