@@ -37,6 +37,13 @@ def media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
 
+def preview_language(content_type: str) -> str:
+    """The language Postman previews a body of this Content-Type in: json, xml, html,
+    javascript, else text."""
+    media = media_type(content_type)
+    return next((kind for kind in ("json", "xml", "html", "javascript") if kind in media), "text")
+
+
 _UNPARSED: Any = object()
 
 

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from mockpost.calls.body import preview_language
 from mockpost.openapi.fresh import as_json
 from mockpost.openapi.refs import Place, Refs
 from mockpost.openapi.sample import Sampler
@@ -22,7 +23,6 @@ from mockpost.status import phrase
 
 JSON_TYPES = ("application/json", "+json", "/json")
 Made = tuple[Any, Place] | None  # the schema (and its place) a value was made from
-LANGUAGES = (("json", "json"), ("xml", "xml"), ("html", "html"), ("javascript", "javascript"))
 
 
 def codes(responses: dict[Any, Any]) -> list[tuple[Any, int]]:
@@ -73,11 +73,6 @@ def body_text(value: Any, media: str, made: bool = False) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
-def language(media: str) -> str:
-    lowered = media.lower()
-    return next((lang for key, lang in LANGUAGES if key in lowered), "text")
-
-
 class Answers:
     """The saved examples of an operation's responses."""
 
@@ -118,7 +113,7 @@ class Answers:
                     "status": phrase(code),
                     "header": header,
                     "body": body_text(value, media, source is not None) if media else "",
-                    "_postman_previewlanguage": language(media) if media else "text",
+                    "_postman_previewlanguage": preview_language(media),
                 }
                 if source is not None and _is_json(media):
                     twin = as_json(self.fresh.sample(*source))

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mockpost.openapi.answers import Answers, body_text, language, preferred_media
+from mockpost.calls.body import preview_language
+from mockpost.openapi.answers import Answers, body_text, preferred_media
 from mockpost.openapi.refs import Place, RefError, Refs
 from mockpost.openapi.sample import Sampler
 from mockpost.openapi.source import DefinitionError
@@ -293,11 +294,10 @@ def _raw(media: str, value: Any, made: bool = False) -> dict[str, Any]:
             {"key": str(k), "value": _field_text(v), "type": "text"} for k, v in value.items()
         ]
         return {FORMS[form]: fields, "mode": FORMS[form], "_media": media}
-    kind = language(media)
     return {
         "mode": "raw",
         "raw": body_text(value, media, made),
-        "options": {"raw": {"language": kind if kind != "javascript" else "javascript"}},
+        "options": {"raw": {"language": preview_language(media)}},
         "_media": media,
     }
 

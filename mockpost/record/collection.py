@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
-from mockpost.calls.body import media_type
+from mockpost.calls.body import media_type, preview_language
 from mockpost.hop_by_hop import HOP_BY_HOP
 from mockpost.postman.items import BASE64_BODY
 from mockpost.record.exchange import Exchange, Headers
@@ -30,7 +30,6 @@ SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 FOLDER = "Recorded"
 # Not saved with a request or an example: they describe one connection or one encoding.
 DROPPED_HEADERS = HOP_BY_HOP | {"host", "content-length", "content-encoding", "date"}
-LANGUAGES = {"json": "json", "xml": "xml", "html": "html", "javascript": "javascript"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +120,8 @@ def _body(body: bytes, headers: Headers) -> dict[str, Any] | None:
     if text is None:
         text = body.decode("latin-1")  # a binary upload: kept as near as text allows
     raw: dict[str, Any] = {"mode": "raw", "raw": text}
-    language = next((lang for key, lang in LANGUAGES.items() if key in media), "")
-    if language in ("json", "xml", "html", "javascript"):
+    language = preview_language(content_type)
+    if language != "text":
         raw["options"] = {"raw": {"language": language}}
     return raw
 
@@ -242,9 +241,7 @@ class Recording:
         content_type = next(
             (v for n_, v in exchange.response_headers if n_.lower() == "content-type"), ""
         )
-        language = next(
-            (lang for k, lang in LANGUAGES.items() if k in media_type(content_type)), "text"
-        )
+        language = preview_language(content_type)
         example: dict[str, Any] = {
             "name": name,
             "originalRequest": original,

@@ -17,6 +17,7 @@ from urllib.parse import unquote_plus
 
 from aiohttp import web
 
+from mockpost.calls.body import preview_language
 from mockpost.errors import MockpostError
 from mockpost.hop_by_hop import HOP_BY_HOP
 from mockpost.lifecycle.write import ConflictError, NotWritable, write_edit
@@ -106,8 +107,8 @@ def example_of(runtime: Runtime, fields: dict[str, Any]) -> tuple[RequestItem, d
     name = fields.get("name") or f"{code} {said}".strip()
     if not isinstance(name, str) or len(name) > 500:
         raise FieldError("name", "a name of at most 500 characters")
-    kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "").lower()
-    language = next((k for k in ("json", "xml", "html") if k in kind), "text")
+    kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "")
+    language = preview_language(kind)
     example: dict[str, Any] = {"name": name}
     if call is not None:
         example["originalRequest"] = original_of(call.method, call.path, call.query)

@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from mockpost.calls.body import preview_language
 from mockpost.postman.edit import EditError, add_item, keys_of
 from mockpost.runtime.runtime import Runtime
 from mockpost.status import phrase
@@ -77,13 +78,13 @@ def new_request(fields: dict[str, Any]) -> dict[str, Any]:
     name = fields.get("name") or f"{method.upper()} {where}"
     if not isinstance(name, str) or len(name) > 500:
         raise FieldError("name", "a name of at most 500 characters")
-    kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "").lower()
+    kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "")
     example = {
         "name": fields.get("example") or f"{code} {phrase(code)}".strip(),
         "originalRequest": original,
         "status": phrase(code),
         "code": code,
-        "_postman_previewlanguage": next((k for k in ("json", "xml", "html") if k in kind), "text"),
+        "_postman_previewlanguage": preview_language(kind),
         "header": headers,
         "cookie": [],
         "body": body,
