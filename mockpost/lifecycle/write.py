@@ -1,18 +1,22 @@
-"""Writing a saved example into the collection file the mock serves (a v2.1 JSON file), as
-`postman/edit.py` adds it, refused when the file changed on disk since the mock loaded it: the
-user's editor, or a `git pull`, wins. "Changed" is the watcher's rule (`watch.stamp`: mtime,
-size, inode), so that loading costs one `stat`, not a second read of the file.
+"""Writing the workbench's changes into the collection the mock serves — a v2.1 JSON file,
+as `postman/edit.py` edits it in place, or a v3 tree, file by file (`treewrite.py`) — refused
+when it changed on disk since the mock loaded it: the user's editor, or a `git pull`, wins.
+"Changed" is the watcher's rule (`watch.stamp`: mtime, size, inode; for a tree, of every
+file), so that loading a file costs one `stat`, not a second read of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mockpost.errors import MockpostError
+from mockpost.lifecycle.treewrite import add_example_to_tree
 from mockpost.lifecycle.watch import Stamp, stamp
 from mockpost.postman.edit import add_example
+from mockpost.postman.v3 import collection_root
 from mockpost.whole import write_whole
 
 
@@ -24,16 +28,49 @@ class NotWritable(MockpostError):
     """The mock serves nothing a saved example can be written into."""
 
 
+@dataclass(frozen=True)
+class Change:
+    """One change to the collection, as it is made in either kind of source."""
+
+    in_text: Callable[[str], str]  # a v2.1 file's text in, the changed text out
+    in_tree: Callable[[Path], None]  # a v3 tree (its root) changed file by file
+
+
 def file_stamp(path: Path) -> Stamp:
-    """A collection file's stamp (None for a directory, which nothing is written into)."""
-    return stamp(path) if path.is_file() else None
+    """The stamp of a collection file or tree."""
+    return stamp(path)
+
+
+def adding_example(where: str, example: dict[str, Any]) -> Change:
+    """`example` added to the request at `where`."""
+    return Change(
+        lambda text: add_example(text, where, example),
+        lambda root: add_example_to_tree(root, where, example),
+    )
 
 
 def write_example(path: Path, loaded: Stamp, where: str, example: dict[str, Any]) -> Stamp:
-    """Add `example` to the request at `where` in the file at `path`, whose stamp when it
-    was loaded was `loaded`; the file's new stamp (raises ConflictError, EditError,
+    """Add `example` to the request at `where` in the collection at `path`, whose stamp
+    when it was loaded was `loaded`; the new stamp (raises ConflictError, EditError,
     NotWritable, WriteError)."""
-    return write_edit(path, loaded, lambda text: add_example(text, where, example))
+    return write_change(path, loaded, adding_example(where, example))
+
+
+def write_change(path: Path, loaded: Stamp, change: Change) -> Stamp:
+    """The collection file or tree at `path` changed, unless it changed on disk since it
+    was loaded; the new stamp."""
+    if not path.is_dir():
+        return write_edit(path, loaded, change.in_text)
+    _unchanged(path, loaded)
+    change.in_tree(collection_root(path))
+    return stamp(path)
+
+
+def _unchanged(path: Path, loaded: Stamp) -> None:
+    if loaded is not None and stamp(path) != loaded:
+        raise ConflictError(
+            f"{path} changed on disk since the mock loaded it: reload it, then save again"
+        )
 
 
 def write_edit(path: Path, loaded: Stamp, edit: Callable[[str], str]) -> Stamp:
@@ -41,10 +78,7 @@ def write_edit(path: Path, loaded: Stamp, edit: Callable[[str], str]) -> Stamp:
     changed on disk since it was loaded; the new stamp."""
     if not path.is_file():
         raise NotWritable(f"{path}: examples are written into a v2.1 JSON file only")
-    if loaded is not None and stamp(path) != loaded:
-        raise ConflictError(
-            f"{path} changed on disk since the mock loaded it: reload it, then save again"
-        )
+    _unchanged(path, loaded)
     data = path.read_bytes()
     text = data.decode("utf-8-sig")
     edited = edit(text)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -20,10 +19,16 @@ from aiohttp import web
 from mockpost.calls.body import preview_language
 from mockpost.errors import MockpostError
 from mockpost.hop_by_hop import HOP_BY_HOP
-from mockpost.lifecycle.write import ConflictError, NotWritable, write_edit
+from mockpost.lifecycle.treewrite import change_example_in_tree, remove_example_from_tree
+from mockpost.lifecycle.write import (
+    Change,
+    ConflictError,
+    NotWritable,
+    adding_example,
+    write_change,
+)
 from mockpost.postman.edit import (
     EditError,
-    add_example,
     keys_of,
     remove_example,
     replace_example,
@@ -154,12 +159,12 @@ def field_reply(error: FieldError) -> web.Response:
     return error_reply(404 if error.field in ("call", "id") else 400, error.message, error.field)
 
 
-async def written(reloader: Any, edit: Callable[[str], str], cause: str) -> web.Response | None:
-    """The edit written into the collection file and the file reloaded: None, else the
-    reply that says why not (409 when the file changed on disk since it was loaded)."""
+async def written(reloader: Any, change: Change, cause: str) -> web.Response | None:
+    """The change written into the collection and the collection reloaded: None, else the
+    reply that says why not (409 when it changed on disk since it was loaded)."""
     try:
         written_stamp = await asyncio.to_thread(
-            write_edit, reloader.collection, reloader.loaded_stamp, edit
+            write_change, reloader.collection, reloader.loaded_stamp, change
         )
     except FieldError as error:
         return field_reply(error)
@@ -187,9 +192,8 @@ async def add(request: web.Request, runtime: Runtime, reloader: Any) -> web.Stre
         item, example = example_of(runtime, fields)
     except FieldError as error:
         return field_reply(error)
-    failed = await written(
-        reloader, lambda text: add_example(text, item.where, example), "an example saved (the API)"
-    )
+    change = adding_example(item.where, example)
+    failed = await written(reloader, change, "an example saved (the API)")
     if failed is not None:
         return failed
     said = {
@@ -206,7 +210,8 @@ def _saved(runtime: Runtime, example_id: str) -> Any:
     if not found:
         raise FieldError("id", f"no example {example_id!r} is served")
     where = found[0].example.where
-    if not where.startswith("$.item"):
+    in_tree = runtime.state.index.collection.schema_version.startswith("3")
+    if where.startswith("$.item") == in_tree:  # a tree's examples are named by their file
         raise FieldError("id", f"example {example_id!r} is not in the collection file")
     return found[0]
 
@@ -225,14 +230,17 @@ async def change(request: web.Request, runtime: Runtime, reloader: Any) -> web.S
         fields = given
     try:
         where = _saved(runtime, request.match_info["id"]).example.where
-        edit = (
+        change = (
             _editor(where, fields)
             if request.method == "PUT"
-            else lambda text: remove_example(text, where)
+            else Change(
+                lambda text: remove_example(text, where),
+                lambda root: remove_example_from_tree(root, where),
+            )
         )
     except FieldError as error:
         return field_reply(error)
-    failed = await written(reloader, edit, "an example changed (the API)")
+    failed = await written(reloader, change, "an example changed (the API)")
     if failed is not None:
         return failed
     if request.method == "DELETE":
@@ -240,18 +248,19 @@ async def change(request: web.Request, runtime: Runtime, reloader: Any) -> web.S
     return json_reply({"where": where, "version": reloader.version})
 
 
-def _editor(where: str, fields: dict[str, Any]) -> Any:
-    """The edit that writes the example at `where` anew with the fields given."""
+def _editor(where: str, fields: dict[str, Any]) -> Change:
+    """The change that writes the example at `where` anew with the fields given."""
     code = fields.get("code")
-    if code is not None and (not isinstance(code, int) or not 100 <= code <= 599):
+    if code is not None and (
+        not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599
+    ):
         raise FieldError("code", "a status code 100..599")
+    if "name" in fields and (not isinstance(fields["name"], str) or len(fields["name"]) > 500):
+        raise FieldError("name", "a name of at most 500 characters")
     headers = headers_of(fields["headers"]) if "headers" in fields else None
 
-    def edit(text: str) -> str:
-        holder: Any = json.loads(text)
-        for key in keys_of(where):
-            holder = holder[key]
-        example = dict(holder)
+    def merged(saved: dict[str, Any]) -> dict[str, Any]:
+        example = dict(saved)
         if isinstance(fields.get("name"), str):
             example["name"] = fields["name"]
         if code is not None:
@@ -261,16 +270,25 @@ def _editor(where: str, fields: dict[str, Any]) -> Any:
         if "body" in fields:
             body = fields["body"]
             example["body"] = body if isinstance(body, str) else json.dumps(body, indent=2)
-        return replace_example(text, where, example)
+        return example
 
-    return edit
+    def in_text(text: str) -> str:
+        holder: Any = json.loads(text)
+        for key in keys_of(where):
+            holder = holder[key]
+        return replace_example(text, where, merged(holder))
+
+    return Change(in_text, lambda root: change_example_in_tree(root, where, merged))
 
 
 def writable(runtime: Runtime, reloader: Any) -> web.Response | None:
     if runtime.state.settings.read_only:
         return error_reply(403, "this mock is read-only (--read-only): nothing is written")
-    if reloader is None or not reloader.collection.is_file():
-        return error_reply(400, "this mock serves no v2.1 collection file to write into")
-    if runtime.state.index.collection.schema_version[:1] not in ("2", ""):
+    version = runtime.state.index.collection.schema_version[:1]
+    if reloader is None or not reloader.collection.exists():
+        return error_reply(400, "this mock serves no collection file to write into")
+    if version not in ("2", "3", ""):
         return error_reply(400, "an API definition is served: there is no file to write into")
+    if reloader.collection.is_dir() != (version == "3"):
+        return error_reply(400, "this mock serves no collection file to write into")
     return None

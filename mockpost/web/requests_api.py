@@ -10,6 +10,8 @@ from typing import Any
 from aiohttp import web
 
 from mockpost.calls.body import preview_language
+from mockpost.lifecycle.treewrite import add_item_to_tree
+from mockpost.lifecycle.write import Change
 from mockpost.postman.edit import EditError, add_item, keys_of
 from mockpost.runtime.runtime import Runtime
 from mockpost.status import phrase
@@ -106,10 +108,11 @@ async def add_request(request: web.Request, runtime: Runtime, reloader: Any) -> 
         return field_reply(error)
     folder = fields.get("folder")
 
-    def edit(text: str) -> str:
-        return add_item(text, _folder_place(json.loads(text), folder), item)
-
-    failed = await written(reloader, edit, "a request added (the API)")
+    change = Change(
+        lambda text: add_item(text, _folder_place(json.loads(text), folder), item),
+        lambda root: add_item_to_tree(root, lambda data: _folder_place(data, folder), item),
+    )
+    failed = await written(reloader, change, "a request added (the API)")
     if failed is not None:
         return failed
     return json_reply({"request": item, "version": reloader.version}, 201)
