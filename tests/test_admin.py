@@ -129,6 +129,7 @@ async def test_calls_are_listed_newest_first_as_summaries(serve: Serve) -> None:
         ("example=USER", [("GET", "/v1/users/1"), ("GET", "/v1/users/42"), ("GET", "/v1/users/1")]),
         ("q=orders", [("GET", "/v1/users/1")]),
         ("q=created", [("POST", "/v1/users")]),
+        ("q=%22ADA%22", [("POST", "/v1/users")]),  # in its body: the search reads bodies too
         ("limit=2", [("GET", "/v1/users/1"), ("GET", "/v1/boom")]),
     ],
 )

@@ -286,3 +286,36 @@ def test_a_new_request_from_nothing_answers_at_once(tmp_path: Path) -> None:
     original["item"].append(data["item"][-1])
     next(i for i in original["item"] if i.get("name") == folder)["item"].append(placed["item"][-1])
     assert data == original  # the two requests, and nothing else
+
+
+def test_an_example_duplicated_with_another_status_answers_beside_it(tmp_path: Path) -> None:
+    from mockpost.matching.index import build_index
+
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    target = build_index(load_collection(served)).examples[0]
+    path = request_path(served, target.example.where.rsplit(".response", 1)[0])
+    with running_cli(str(served), "--no-watch") as cli:
+        status, shown = call_api("GET", f"{cli.url}/__mockpost/examples/{target.id}")
+        assert status == 200
+        assert (shown["name"], shown["code"], shown["in_file"]) == (target.name, target.code, True)
+        fields = {"copy": target.id, "code": 404, "body": {"error": "not found"}}
+        status, said = call_api("POST", cli.url + "/__mockpost/examples", fields)
+        assert status == 201, said
+        answer = http(cli.url + path, headers={"x-mock-response-code": "404"})
+        assert (answer[0], json.loads(answer[1])) == (404, {"error": "not found"})
+        assert http(cli.url + path)[0] == target.code  # the original still answers
+        assert call_api("POST", cli.url + "/__mockpost/examples", {"copy": "nope"})[0] == 404
+        status, listed = call_api("GET", cli.url + "/__mockpost/requests")
+        assert status == 200 and listed["writable"]
+        assert [f["name"] for f in listed["folders"]]
+        assert {r["where"] for r in listed["requests"]} == {
+            r.where for r in load_collection(served).requests
+        }
+    data = json.loads(served.read_text())
+    holder: Any = data
+    for key in target.example.where.replace("[", ".").replace("]", "").split(".")[1:-1]:
+        holder = holder[int(key) if key.isdigit() else key]
+    copy = holder[-1]
+    assert copy["name"] == f"{target.name} (copy)" and "id" not in copy
+    assert copy["originalRequest"] == holder[int(target.example.where[-2])]["originalRequest"]

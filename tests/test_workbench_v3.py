@@ -126,3 +126,19 @@ def test_the_python_mock_adds_an_example_to_a_tree(tmp_path: Path) -> None:
         )
         status, body, _ = http(mock.url + path, headers={"x-mock-response-code": "410"})
     assert (status, json.loads(body)) == (410, {"gone": True})
+
+
+def test_an_example_of_a_tree_duplicated_is_a_new_file_beside_it(tmp_path: Path) -> None:
+    root = tree_of(tmp_path)
+    target = build_index(load_v3(root)).examples[0]
+    before = files_of(root)
+    with running_cli(str(root), "--no-watch") as cli:
+        fields = {"copy": target.id, "code": 500, "name": "Broken"}
+        status, said = call_api("POST", cli.url + "/__mockpost/examples", fields)
+        assert status == 201, said
+        answer = http(cli.url + target.path.text, headers={"x-mock-response-code": "500"})
+        assert answer[0] == 500
+    after = files_of(root)
+    new = sorted(set(after) - set(before))
+    assert new == [str(Path(target.example.where).parent / "Broken.example.yaml")]
+    assert {k: after[k] for k in before} == before

@@ -211,7 +211,7 @@ class CallFilter:
     status_class: int | None = None  # 4 for `4xx`
     matched: bool | None = None
     example: str | None = None  # lower case: text in the example's name
-    text: str | None = None  # lower case: text anywhere in method, path, query, example
+    text: str | None = None  # lower case: text anywhere in a call (its headers and bodies too)
     after: int = 0
     limit: int = DEFAULT_LIMIT
 
@@ -261,7 +261,7 @@ class CallFilter:
             return False
         if self.text is not None:
             haystack = f"{record.method} {record.path} {record.query} {name}".lower()
-            if self.text not in haystack:
+            if self.text not in haystack and not _holds(record, self.text):
                 return False
         return True
 
@@ -269,6 +269,15 @@ class CallFilter:
         """How many calls match, and the first `limit` of them."""
         found = [record for record in newest_first if self.matches(record)]
         return len(found), found[: self.limit]
+
+
+def _holds(record: CallRecord, text: str) -> bool:
+    """Whether the call's headers or bodies hold `text` (lower case; bodies read as UTF-8)."""
+    headers = (*decoded(record.request_headers), *record.response_headers)
+    if any(text in f"{name}: {value}".lower() for name, value in headers):
+        return True
+    bodies = (record.request_body, record.response_body)
+    return any(text in body.decode("utf-8", "replace").lower() for body in bodies if body)
 
 
 def newest_first(records: Iterable[CallRecord]) -> Iterator[CallRecord]:

@@ -130,8 +130,8 @@ class Mock:
         `request` (its name or place), or the call (`call`, its id in the log) whose answer
         and request fill in what is left out. The example written; raises MockpostError
         (a field that makes no sense, the file changed on disk, nothing to write into)."""
+        from mockpost.lifecycle.changes import example_of
         from mockpost.lifecycle.write import write_example
-        from mockpost.web.examples_api import example_of
 
         given = {"request": request, "call": call, "name": name, "code": code,
                  "headers": headers, "body": body}  # fmt: skip

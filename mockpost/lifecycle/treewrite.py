@@ -18,11 +18,12 @@ from typing import Any
 
 from mockpost.errors import MockpostError
 from mockpost.postman.edit import EditError, keys_of
+from mockpost.postman.items import as_text
 from mockpost.postman.v3 import EXAMPLE
 from mockpost.postman.v3fields import saved_response
-from mockpost.postman.v3write import dump, example
+from mockpost.postman.v3write import dump, example, stem
 from mockpost.postman.yamlfile import read_yaml
-from mockpost.record.tree import open_tree
+from mockpost.record.tree import STEP, open_tree
 from mockpost.whole import write_whole
 
 Merge = Callable[[dict[str, Any]], dict[str, Any]]
@@ -74,22 +75,52 @@ def example_file(root: Path, where: str) -> Path:
     return path
 
 
-def change_example_in_tree(root: Path, where: str, merge: Merge) -> None:
-    """The example file at `where` written anew with what `merge` makes of its example."""
+def _example_read(root: Path, where: str) -> tuple[Path, dict[str, Any], str, float]:
+    """The example file at `where`: its path, data, stem and `order` (0 when it has none)."""
     path = example_file(root, where)
     data = read_yaml(path, where)
     if not isinstance(data, dict):
         raise MockpostError(f"{where}: is not a YAML mapping")
-    file_stem = EXAMPLE.match(path.name)["stem"]  # type: ignore[index]
+    return path, data, _stem(path), _order(data)
+
+
+def _mapping(data: Any) -> dict[str, Any]:
+    return data if isinstance(data, dict) else {}
+
+
+def _stem(path: Path) -> str:
+    found = EXAMPLE.match(path.name)
+    return found["stem"] if found else path.name
+
+
+def _order(data: dict[str, Any]) -> float:
     try:
-        order = float(str(data.get("order")))  # the reader's YAML leaves scalars as text
+        return float(str(data.get("order")))  # the reader's YAML leaves scalars as text
     except ValueError:
-        order = 0.0
+        return 0.0
+
+
+def change_example_in_tree(root: Path, where: str, merge: Merge) -> None:
+    """The example file at `where` written anew with what `merge` makes of its example."""
+    path, data, file_stem, order = _example_read(root, where)
     written = example(merge(saved_response(data, file_stem.strip())), file_stem, order)
     if "order" not in data:
         del written["order"]
     kept = {k: v for k, v in data.items() if k not in written and k != "name"}
     write_whole(path, dump(written | kept))
+
+
+def copy_example_in_tree(root: Path, where: str, merge: Merge) -> None:
+    """A new example file beside the one at `where`, of what `merge` makes of its example
+    (without its id), after its request's other examples."""
+    path, data, file_stem, _ = _example_read(root, where)
+    copy = merge(saved_response(data, file_stem.strip()))
+    copy.pop("id", None)
+    others = [p for p in path.parent.iterdir() if EXAMPLE.match(p.name)]
+    last = max((_order(_mapping(read_yaml(p, p.name))) for p in others), default=0.0)
+    new_stem = stem(as_text(copy.get("name")), {_stem(p).lower() for p in others})
+    written = example(copy, new_stem, last + STEP)
+    write_whole(path.parent / f"{new_stem}.example.yaml", dump(written))
 
 
 def remove_example_from_tree(root: Path, where: str) -> None:

@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from mockpost.errors import MockpostError
-from mockpost.lifecycle.treewrite import add_example_to_tree
 from mockpost.lifecycle.watch import Stamp, stamp
 from mockpost.postman.edit import add_example
-from mockpost.postman.v3 import collection_root
 from mockpost.whole import write_whole
 
 
@@ -43,10 +41,13 @@ def file_stamp(path: Path) -> Stamp:
 
 def adding_example(where: str, example: dict[str, Any]) -> Change:
     """`example` added to the request at `where`."""
-    return Change(
-        lambda text: add_example(text, where, example),
-        lambda root: add_example_to_tree(root, where, example),
-    )
+
+    def in_tree(root: Path) -> None:
+        from mockpost.lifecycle.treewrite import add_example_to_tree  # YAML: when needed
+
+        add_example_to_tree(root, where, example)
+
+    return Change(lambda text: add_example(text, where, example), in_tree)
 
 
 def write_example(path: Path, loaded: Stamp, where: str, example: dict[str, Any]) -> Stamp:
@@ -61,6 +62,8 @@ def write_change(path: Path, loaded: Stamp, change: Change) -> Stamp:
     was loaded; the new stamp."""
     if not path.is_dir():
         return write_edit(path, loaded, change.in_text)
+    from mockpost.postman.v3 import collection_root  # YAML: when a tree is written to
+
     _unchanged(path, loaded)
     change.in_tree(collection_root(path))
     return stamp(path)

@@ -7,6 +7,7 @@ Calls to it are not recorded. With an API key set, it needs the key like every c
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from collections.abc import Awaitable, Callable
 from importlib.resources import files
@@ -32,7 +33,7 @@ from mockpost.runtime.headers import key_matches
 from mockpost.runtime.patch import SettingsError, patched, settings_json
 from mockpost.runtime.runtime import Runtime
 from mockpost.version import __version__
-from mockpost.web import examples_api, requests_api, state_api
+from mockpost.web import state_api, workbench
 from mockpost.web.events import Streams, stream
 from mockpost.web.guard import Access, Refused, check
 from mockpost.web.handler import RUNTIME
@@ -261,26 +262,14 @@ async def reset(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     return _json(_settings(request, runtime))
 
 
-async def _add_example(request: web.Request, runtime: Runtime) -> web.StreamResponse:
-    done = await examples_api.add(request, runtime, request.app.get(RELOADER))
-    if done.status == 201:
-        _say(request, "an example was saved into the collection file (by the API)")
-    return done
+def _workbench(handler: workbench.Handler) -> AdminHandler:
+    """A handler of the workbench, given the reloader and the terminal's line."""
 
+    async def run(request: web.Request, runtime: Runtime) -> web.StreamResponse:
+        say = functools.partial(_say, request)
+        return await handler(request, runtime, request.app.get(RELOADER), say)
 
-async def _add_request(request: web.Request, runtime: Runtime) -> web.StreamResponse:
-    done = await requests_api.add_request(request, runtime, request.app.get(RELOADER))
-    if done.status == 201:
-        _say(request, "a request was added to the collection file (by the API)")
-    return done
-
-
-async def _change_example(request: web.Request, runtime: Runtime) -> web.StreamResponse:
-    done = await examples_api.change(request, runtime, request.app.get(RELOADER))
-    if done.status < 300:
-        _say(request, f"an example was {'removed from' if done.status == 204 else 'changed in'}"
-             " the collection file (by the API)")  # fmt: skip
-    return done
+    return run
 
 
 async def unknown(request: web.Request, runtime: Runtime) -> web.StreamResponse:
@@ -309,10 +298,8 @@ def add_admin(app: web.Application, access: Access) -> None:
     router.add_get(PREFIX + "/state", _guarded(state_api.view))
     router.add_put(PREFIX + "/scenarios/{name}", _guarded(state_api.set_scenario))
     router.add_post(PREFIX + "/state/reset", _guarded(state_api.reset))
-    router.add_post(PREFIX + "/examples", _guarded(_add_example))
-    router.add_put(PREFIX + "/examples/{id}", _guarded(_change_example))
-    router.add_post(PREFIX + "/requests", _guarded(_add_request))
-    router.add_delete(PREFIX + "/examples/{id}", _guarded(_change_example))
+    for method, path, handler in workbench.ROUTES:
+        router.add_route(method, PREFIX + path, _guarded(_workbench(handler)))
     router.add_get(PREFIX + "/crud/{prefix:.+}", _guarded(state_api.items))
     router.add_put(PREFIX + "/crud/{prefix:.+}", _guarded(state_api.set_items))
     router.add_route("*", PREFIX + "/{tail:[\\s\\S]*}", _guarded(unknown))

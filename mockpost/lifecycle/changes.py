@@ -1,34 +1,27 @@
-"""`POST /__mockpost/examples`: a saved example written into the collection file the mock
-serves (docs/admin-api.md), then served from the next call on.
+"""What the workbench's fields make of the collection (docs/admin-api.md): an example from
+fields or from a call of the log, an example changed, copied or removed, a new request from a
+method, a path, a status and a body — each a `Change` for a v2.1 file and for a v3 tree
+(`write.py`). A field that makes no sense is a FieldError naming it.
 
-The body names the request (`"request"`: its name, or its place `$.item[0].item[2]`) and
-gives the example's `name`, `code`, `headers` (`[[name, value], ...]` or an object) and
-`body`; or it names a call of the log (`"call": 17`), whose answer and request fill in what
-the body leaves out (the request being the one whose example answered it).
+The tree forms import `treewrite.py` (and YAML) when they run: `serve` starts without them.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
-
-from aiohttp import web
 
 from mockpost.calls.body import preview_language
 from mockpost.errors import MockpostError
 from mockpost.hop_by_hop import HOP_BY_HOP
-from mockpost.lifecycle.treewrite import change_example_in_tree, remove_example_from_tree
-from mockpost.lifecycle.write import (
-    Change,
-    ConflictError,
-    NotWritable,
-    adding_example,
-    write_change,
-)
+from mockpost.lifecycle.write import Change
 from mockpost.postman.edit import (
     EditError,
+    add_example,
+    add_item,
     keys_of,
     remove_example,
     replace_example,
@@ -36,7 +29,6 @@ from mockpost.postman.edit import (
 from mockpost.postman.model import RequestItem
 from mockpost.runtime.runtime import Runtime
 from mockpost.status import phrase
-from mockpost.web.replies import error_reply, json_reply
 
 LEFT_OUT = HOP_BY_HOP | {"content-length", "date", "server"}
 
@@ -143,113 +135,19 @@ def original_of(method: str, path: str, query: str) -> dict[str, Any]:
     return {"method": method, "header": [], "url": url}
 
 
-async def fields_of(request: web.Request) -> dict[str, Any] | web.Response:
-    """The call's JSON object, or the 400 that says it is not one."""
-    try:
-        fields = json.loads(await request.read() or b"null")
-    except (ValueError, RecursionError):
-        return error_reply(400, "the body is not JSON", "body")
-    if not isinstance(fields, dict):
-        return error_reply(400, "expected a JSON object", "body")
-    return fields
-
-
-def field_reply(error: FieldError) -> web.Response:
-    """A field that makes no sense: 404 for a call or an example that is not there, else 400."""
-    return error_reply(404 if error.field in ("call", "id") else 400, error.message, error.field)
-
-
-async def written(reloader: Any, change: Change, cause: str) -> web.Response | None:
-    """The change written into the collection and the collection reloaded: None, else the
-    reply that says why not (409 when it changed on disk since it was loaded)."""
-    try:
-        written_stamp = await asyncio.to_thread(
-            write_change, reloader.collection, reloader.loaded_stamp, change
-        )
-    except FieldError as error:
-        return field_reply(error)
-    except ConflictError as error:
-        return error_reply(409, str(error), "collection")
-    except (EditError, NotWritable) as error:
-        return error_reply(400, str(error), "collection")
-    except MockpostError as error:
-        return error_reply(500, str(error), "collection")
-    reloader.loaded_stamp = written_stamp
-    done = await reloader.reload(cause)
-    if not done.ok:
-        return error_reply(500, f"written, but the reload failed: {done.error}", "collection")
-    return None
-
-
-async def add(request: web.Request, runtime: Runtime, reloader: Any) -> web.StreamResponse:
-    refused = writable(runtime, reloader)
-    if refused is not None:
-        return refused
-    fields = await fields_of(request)
-    if isinstance(fields, web.Response):
-        return fields
-    try:
-        item, example = example_of(runtime, fields)
-    except FieldError as error:
-        return field_reply(error)
-    change = adding_example(item.where, example)
-    failed = await written(reloader, change, "an example saved (the API)")
-    if failed is not None:
-        return failed
-    said = {
-        "request": item.name,
-        "where": item.where,
-        "example": example,
-        "version": reloader.version,
-    }
-    return json_reply(said, 201)
-
-
-def _saved(runtime: Runtime, example_id: str) -> Any:
+def served_example(runtime: Runtime, example_id: str, field: str = "id") -> Any:
     found = runtime.state.index.by_id.get(example_id, ())
     if not found:
-        raise FieldError("id", f"no example {example_id!r} is served")
+        raise FieldError(field, f"no example {example_id!r} is served")
     where = found[0].example.where
     in_tree = runtime.state.index.collection.schema_version.startswith("3")
     if where.startswith("$.item") == in_tree:  # a tree's examples are named by their file
-        raise FieldError("id", f"example {example_id!r} is not in the collection file")
+        raise FieldError(field, f"example {example_id!r} is not in the collection file")
     return found[0]
 
 
-async def change(request: web.Request, runtime: Runtime, reloader: Any) -> web.StreamResponse:
-    """`PUT /__mockpost/examples/{id}` (name, code, headers, body: those given change) and
-    `DELETE /__mockpost/examples/{id}`: the example edited or removed in the file."""
-    refused = writable(runtime, reloader)
-    if refused is not None:
-        return refused
-    fields: dict[str, Any] = {}
-    if request.method == "PUT":
-        given = await fields_of(request)
-        if isinstance(given, web.Response):
-            return given
-        fields = given
-    try:
-        where = _saved(runtime, request.match_info["id"]).example.where
-        change = (
-            _editor(where, fields)
-            if request.method == "PUT"
-            else Change(
-                lambda text: remove_example(text, where),
-                lambda root: remove_example_from_tree(root, where),
-            )
-        )
-    except FieldError as error:
-        return field_reply(error)
-    failed = await written(reloader, change, "an example changed (the API)")
-    if failed is not None:
-        return failed
-    if request.method == "DELETE":
-        return web.Response(status=204)
-    return json_reply({"where": where, "version": reloader.version})
-
-
-def _editor(where: str, fields: dict[str, Any]) -> Change:
-    """The change that writes the example at `where` anew with the fields given."""
+def _merger(fields: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """What the fields given make of an example (v2.1): those given change, the rest stays."""
     code = fields.get("code")
     if code is not None and (
         not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599
@@ -272,23 +170,133 @@ def _editor(where: str, fields: dict[str, Any]) -> Change:
             example["body"] = body if isinstance(body, str) else json.dumps(body, indent=2)
         return example
 
+    return merged
+
+
+def _at(text: str, where: str) -> dict[str, Any]:
+    holder: Any = json.loads(text)
+    for key in keys_of(where):
+        holder = holder[key]
+    return dict(holder)
+
+
+def editing(where: str, fields: dict[str, Any]) -> Change:
+    """The change that writes the example at `where` anew with the fields given."""
+    merged = _merger(fields)
+
+    def in_tree(root: Path) -> None:
+        from mockpost.lifecycle.treewrite import change_example_in_tree
+
+        change_example_in_tree(root, where, merged)
+
+    return Change(lambda text: replace_example(text, where, merged(_at(text, where))), in_tree)
+
+
+def copying(where: str, fields: dict[str, Any]) -> Change:
+    """The change that adds a copy of the example at `where` (without its id) to its
+    request, with the fields given."""
+    merged = _merger(fields)
+
     def in_text(text: str) -> str:
-        holder: Any = json.loads(text)
-        for key in keys_of(where):
-            holder = holder[key]
-        return replace_example(text, where, merged(holder))
+        copy = merged(_at(text, where))
+        copy.pop("id", None)
+        return add_example(text, where.rsplit(".response", 1)[0], copy)
 
-    return Change(in_text, lambda root: change_example_in_tree(root, where, merged))
+    def in_tree(root: Path) -> None:
+        from mockpost.lifecycle.treewrite import copy_example_in_tree
+
+        copy_example_in_tree(root, where, merged)
+
+    return Change(in_text, in_tree)
 
 
-def writable(runtime: Runtime, reloader: Any) -> web.Response | None:
-    if runtime.state.settings.read_only:
-        return error_reply(403, "this mock is read-only (--read-only): nothing is written")
-    version = runtime.state.index.collection.schema_version[:1]
-    if reloader is None or not reloader.collection.exists():
-        return error_reply(400, "this mock serves no collection file to write into")
-    if version not in ("2", "3", ""):
-        return error_reply(400, "an API definition is served: there is no file to write into")
-    if reloader.collection.is_dir() != (version == "3"):
-        return error_reply(400, "this mock serves no collection file to write into")
-    return None
+def removing(where: str) -> Change:
+    """The change that removes the example at `where`."""
+
+    def in_tree(root: Path) -> None:
+        from mockpost.lifecycle.treewrite import remove_example_from_tree
+
+        remove_example_from_tree(root, where)
+
+    return Change(lambda text: remove_example(text, where), in_tree)
+
+
+def folder_place(data: Any, named: Any) -> str:
+    """The place of the folder a new request goes into: `$` (the top), a place, or a name."""
+    if named in (None, "", "$"):
+        return "$"
+    if not isinstance(named, str):
+        raise FieldError("folder", "a folder's name, or its place ($.item[2])")
+    if named.startswith("$."):
+        holder: Any = data
+        try:
+            for key in keys_of(named):
+                holder = holder[key]
+        except (EditError, KeyError, IndexError, TypeError):
+            raise FieldError("folder", f"nothing at {named}") from None
+        if not isinstance(holder, dict) or not isinstance(holder.get("item"), list):
+            raise FieldError("folder", f"{named} is not a folder")
+        return named
+    found: list[str] = []
+
+    def walk(items: Any, where: str) -> None:
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("item"), list):
+                if item.get("name") == named:
+                    found.append(f"{where}[{i}]")
+                walk(item["item"], f"{where}[{i}].item")
+
+    walk(data.get("item") if isinstance(data, dict) else None, "$.item")
+    if len(found) != 1:
+        said = "no folder" if not found else f"{len(found)} folders are"
+        raise FieldError("folder", f"{said} named {named!r}")
+    return found[0]
+
+
+def new_request(fields: dict[str, Any]) -> dict[str, Any]:
+    """A request item with one example, from `method`, `path` (and query), `name`, `code`,
+    `headers`, `body`: Postman's "new mock" form."""
+    method = fields.get("method", "GET")
+    path = fields.get("path")
+    if not isinstance(method, str) or not method.isalpha() or len(method) > 20:
+        raise FieldError("method", "an HTTP method, as GET")
+    if not isinstance(path, str) or not path.startswith("/") or len(path) > 2000:
+        raise FieldError("path", "a path starting with /")
+    where, _, query = path.partition("?")
+    original = original_of(method.upper(), where, query)
+    code = fields.get("code", 200)
+    if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
+        raise FieldError("code", "a status code 100..599")
+    headers = headers_of(fields.get("headers", [["Content-Type", "application/json"]]))
+    body = fields.get("body", "")
+    if not isinstance(body, str):
+        body = json.dumps(body, indent=2, ensure_ascii=False)
+    name = fields.get("name") or f"{method.upper()} {where}"
+    if not isinstance(name, str) or len(name) > 500:
+        raise FieldError("name", "a name of at most 500 characters")
+    kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "")
+    example = {
+        "name": fields.get("example") or f"{code} {phrase(code)}".strip(),
+        "originalRequest": original,
+        "status": phrase(code),
+        "code": code,
+        "_postman_previewlanguage": preview_language(kind),
+        "header": headers,
+        "cookie": [],
+        "body": body,
+    }
+    return {"name": name, "request": original, "response": [example]}
+
+
+def adding_request(folder: Any, item: dict[str, Any]) -> Change:
+    """The change that adds the request `item` to the folder named (its name or place;
+    the top when none)."""
+
+    def in_tree(root: Path) -> None:
+        from mockpost.lifecycle.treewrite import add_item_to_tree
+
+        add_item_to_tree(root, lambda data: folder_place(data, folder), item)
+
+    return Change(
+        lambda text: add_item(text, folder_place(json.loads(text), folder), item), in_tree
+    )
