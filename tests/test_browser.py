@@ -278,10 +278,16 @@ def test_the_pages_filter_shows_the_calls_the_apis_filter_lists(
         if free:
             params["q"] = " ".join(free)
         query = urllib.parse.urlencode({**params, "limit": "500"})
-        listed = call_api("GET", f"{cli.url}/__mockpost/calls?{query}")[1]["calls"]
-        shown = [int(row.get_attribute("data-id")) for row in rows(browser)]
-        assert shown == [call["id"] for call in listed], text
-        sizes.add(len(shown))
+        listed = [
+            c["id"] for c in call_api("GET", f"{cli.url}/__mockpost/calls?{query}")[1]["calls"]
+        ]
+
+        def shown(driver: Any, listed: list[int] = listed) -> bool:
+            return [int(row.get_attribute("data-id")) for row in rows(driver)] == listed
+
+        # Free text is searched by the server too (headers and bodies): a moment later.
+        WebDriverWait(browser, WAIT).until(shown, text)
+        sizes.add(len(listed))
     box.clear()
     assert 0 in sizes
     assert len(sizes) >= 5  # the filters tell the calls apart
@@ -324,19 +330,19 @@ def test_a_404_call_saved_as_an_example_from_the_page_answers_the_replay(
     browser: Any, tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     served = tmp_path / "api.json"
     served.write_bytes(EXAMPLE.read_bytes())
     from mockpost.postman.reader import load_collection
 
-    request = load_collection(served).requests[0].name
+    request = load_collection(served).requests[0].where
     with running_cli(str(served), "--quiet", "--no-watch") as cli:
         open_page(browser, cli)
         assert http(f"{cli.url}/v1/nothing/here")[0] == 404
         wait_for_row(browser, "/v1/nothing/here").click()
         form = WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "save-example"))
-        form.find_element(By.NAME, "request").send_keys(request)
+        Select(form.find_element(By.NAME, "request")).select_by_value(request)
         body = form.find_element(By.NAME, "body")
         body.clear()
         body.send_keys('{"made": "on the page"}')

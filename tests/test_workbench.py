@@ -307,7 +307,8 @@ def test_an_example_duplicated_with_another_status_answers_beside_it(tmp_path: P
         assert http(cli.url + path)[0] == target.code  # the original still answers
         assert call_api("POST", cli.url + "/__mockpost/examples", {"copy": "nope"})[0] == 404
         status, listed = call_api("GET", cli.url + "/__mockpost/requests")
-        assert status == 200 and listed["writable"]
+        assert status == 200
+        assert listed["writable"]
         assert [f["name"] for f in listed["folders"]]
         assert {r["where"] for r in listed["requests"]} == {
             r.where for r in load_collection(served).requests
@@ -317,5 +318,6 @@ def test_an_example_duplicated_with_another_status_answers_beside_it(tmp_path: P
     for key in target.example.where.replace("[", ".").replace("]", "").split(".")[1:-1]:
         holder = holder[int(key) if key.isdigit() else key]
     copy = holder[-1]
-    assert copy["name"] == f"{target.name} (copy)" and "id" not in copy
+    assert copy["name"] == f"{target.name} (copy)"
+    assert "id" not in copy
     assert copy["originalRequest"] == holder[int(target.example.where[-2])]["originalRequest"]

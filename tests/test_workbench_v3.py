@@ -40,7 +40,8 @@ def test_a_call_saved_into_a_tree_is_one_new_example_file(tmp_path: Path) -> Non
         assert (answer[0], json.loads(answer[1])) == (200, {})
     after = files_of(root)
     new = sorted(set(after) - set(before))
-    assert len(new) == 1 and new[0].endswith("Saved here.example.yaml"), new
+    assert len(new) == 1, new
+    assert new[0].endswith("Saved here.example.yaml")
     assert {k: after[k] for k in before} == before  # no file already there is touched
     saved = read_yaml_text((root / new[0]).read_bytes())
     assert saved["response"]["statusCode"] == 200

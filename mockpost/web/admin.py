@@ -62,7 +62,7 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",  # the page's address may hold the key
 }
-ASSETS = {"page.js": "text/javascript", "page.css": "text/css"}
+ASSETS = {"page.js": "text/javascript", "workbench.js": "text/javascript", "page.css": "text/css"}
 
 AdminHandler = Callable[[web.Request, Runtime], Awaitable[web.StreamResponse]]
 
@@ -203,6 +203,8 @@ async def page(request: web.Request, runtime: Runtime) -> web.StreamResponse:
 
 async def asset(request: web.Request, runtime: Runtime) -> web.StreamResponse:
     name = request.match_info["name"]
+    if name not in ASSETS:
+        return _error(404, f"no {request.path} in mockpost's API")
     return _static(name, ASSETS[name])
 
 
@@ -283,7 +285,7 @@ def add_admin(app: web.Application, access: Access) -> None:
     router = app.router
     router.add_get(PREFIX, _guarded(page))
     router.add_get(PREFIX + "/", _guarded(page))
-    router.add_get(PREFIX + "/{name:page\\.(?:js|css)}", _guarded(asset, public=True))
+    router.add_get(PREFIX + "/{name:[a-z]+\\.(?:js|css)}", _guarded(asset, public=True))
     router.add_get(PREFIX + "/health", _guarded(health))
     router.add_get(PREFIX + "/calls", _guarded(calls))
     router.add_delete(PREFIX + "/calls", _guarded(clear))

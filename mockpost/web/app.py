@@ -80,6 +80,7 @@ def _told_to_readers(streams: Streams, runtime: Runtime) -> Callable[[Reloaded],
                 "examples": done.examples,
                 "at": iso_time(runtime.clock()),
                 "error": done.error,
+                "cause": done.cause,  # "an example saved (the API)": a write of the workbench
             },
         )
 

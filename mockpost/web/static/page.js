@@ -3,11 +3,20 @@
   const base = location.pathname.replace(/\/?$/, "/");
   const key = new URLSearchParams(location.search).get("api_key");
   const $ = (id) => document.getElementById(id);
-  const calls = new Map();  // id -> summary
+  const calls = new Map();  // id -> summary, the newest MAX_KEPT
+  const MAX_KEPT = 10000;  // summaries the page keeps (the log keeps its own number)
+  const PAGE = 500;  // rows drawn at once: more on request, so 10,000 calls stay fast
   let filter = {};
   let selected = null;
   let lost = 0;
+  let made = 0;  // calls made: the newest id seen
+  let drawn = PAGE;  // how many matching rows the list draws
+  let found = new Set();  // ids the server's search found (text in headers and bodies)
   let readOnly = true;  // until the settings say writes are allowed
+  const bench = window.Workbench({ api: (p, q) => api(p, q), getJson: (p, q) => getJson(p, q),
+                                   el: (t, x, c) => el(t, x, c) });
+  let catalogue = null;  // the requests and folders an example can be saved into
+  const requests = () => (catalogue = catalogue || bench.catalogue());
 
   function api(path, params) {
     const url = new URL(base + path, location.href);
@@ -60,7 +69,7 @@
     if (f.example && !name.includes(f.example.toLowerCase())) return false;
     if (f.q) {
       const hay = `${call.method} ${call.path} ${call.query} ${name}`.toLowerCase();
-      if (!hay.includes(f.q.toLowerCase())) return false;
+      if (!hay.includes(f.q.toLowerCase()) && !found.has(call.id)) return false;
     }
     return true;
   }
@@ -78,37 +87,87 @@
     return `injected ${call.injected}` + (call.example ? (instead ? " instead of " : " on ") + `'${call.example.name}'` : "");
   }
 
+  // Times are shown one way everywhere: the browser's local time, to the millisecond (the
+  // call's UTC time in its tooltip).
+  function clock(iso) {
+    const d = new Date(iso);
+    const two = (n) => String(n).padStart(2, "0");
+    return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+  }
+
+  function day(iso) {
+    const d = new Date(iso);
+    const two = (n) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${clock(iso)}`;
+  }
+
   function row(call) {
     const tr = el("tr", null, "call" + (call.matched ? "" : " unmatched-row"));
     tr.dataset.id = call.id;
+    tr.tabIndex = -1;
+    const time = el("td", clock(call.received), "time");
+    time.title = call.received;
+    const target = call.path + (call.query ? "?" + call.query : "");
+    const path = el("td", target, "path");
+    path.title = target;
     tr.append(
-      el("td", call.received.slice(11, 23), "time"),
+      time,
       el("td", call.method, "method"),
-      el("td", call.path + (call.query ? "?" + call.query : ""), "path"),
+      path,
       el("td", call.status || "---", "status " + statusClass(call)),
       el("td", exampleText(call), "example" + (call.injected ? " injected" : "")),
       el("td", call.duration_ms.toFixed(1), "ms"),
     );
-    if (selected === call.id) tr.classList.add("selected");
+    if (selected === call.id) { tr.classList.add("selected"); tr.tabIndex = 0; }
     tr.addEventListener("click", () => show(call.id));
     return tr;
   }
 
+  let matching = 0;  // calls kept that match the filter
+
+  function count() {
+    const rowsShown = $("calls").children.length;
+    const more = matching - rowsShown;
+    $("count").textContent = `${rowsShown} of ${made} calls` +
+      (Object.keys(filter).length ? ` (${matching} match the filter)` : "");
+    $("more").hidden = more <= 0;
+    $("more").textContent = `Show ${Math.min(PAGE, more)} more (${more} not shown)`;
+  }
+
   function render() {
     const body = $("calls");
-    body.replaceChildren();
     const shown = [...calls.values()].filter(matches).sort((a, b) => b.id - a.id);
-    for (const call of shown) body.append(row(call));
+    matching = shown.length;
+    body.replaceChildren(...shown.slice(0, drawn).map(row));
     $("empty").hidden = shown.length > 0;
     $("empty").textContent = calls.size ? "No call matches the filter." :
       "No calls yet: call the mock and they appear here.";
+    if (!body.querySelector("tr[tabindex='0']") && body.firstChild) body.firstChild.tabIndex = 0;
+    count();
   }
 
   function add(call) {
     calls.set(call.id, call);
-    if (!matches(call)) return;
-    $("calls").prepend(row(call));
+    made = Math.max(made, call.id);
+    if (calls.size > MAX_KEPT) calls.delete(calls.keys().next().value);
+    if (!matches(call)) {
+      if (filter.q) searchSoon();  // its headers or body may hold the text
+      count();
+      return;
+    }
+    matching += 1;
+    const body = $("calls");
+    body.prepend(row(call));
+    while (body.children.length > drawn) body.lastChild.remove();
     $("empty").hidden = true;
+    count();
+  }
+
+  // The free text is searched by the server too, which has the headers and the bodies.
+  let searchTimer = null;
+  function searchSoon() {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(load, 250);
   }
 
   function pretty(text, headers) {
@@ -171,7 +230,7 @@
         (call.example.file ? ` (${call.example.file})` : "") +
         (call.score !== null ? ` (score ${call.score}, ${call.path_step})` : ` (${call.how})`)
       : (call.how === "not found" ? "No matching requests" : `Answered: ${call.how}`);
-    parts.push(el("p", `${answered} · ${call.received} · ${call.duration_ms} ms` +
+    parts.push(el("p", `${answered} · ${day(call.received)} · ${call.duration_ms} ms` +
                        (call.delay_ms ? ` (delay ${call.delay_ms} ms)` : ""), "answered"));
     const moves = Object.entries(call.state || {});
     if (moves.length) {
@@ -191,7 +250,22 @@
       parts.push(list);
     }
     for (const note of call.notes) parts.push(el("p", "Note: " + note, "note"));
-    if (!readOnly) parts.push(saveForm(call));
+    const again = el("button", "Send again");
+    again.id = "send-again";
+    again.addEventListener("click", () => replay(call));
+    parts.push(again);
+    if (!readOnly) {
+      const place = el("div", null, "workbench");
+      if (call.example) {
+        const edit = el("button", "Edit the example that answered");
+        edit.id = "edit-answering";
+        edit.addEventListener("click", () => bench.editor(call.example.id, place, () => { catalogue = null; }));
+        parts.push(edit);
+      }
+      parts.push(place);
+      try { parts.push(bench.saveForm(call, await requests())); }
+      catch (e) { parts.push(el("p", "The collection's requests cannot be read.", "muted")); }
+    }
     const copy = el("button", "Copy as curl");
     copy.id = "copy-curl";
     copy.addEventListener("click", async () => {
@@ -205,42 +279,26 @@
     detail.dataset.id = id;
   }
 
-  // "Save as example": the call's answer (or an empty JSON body for a 404) written into the
-  // collection file, as an example of the request that answered it or the one named.
-  function saveForm(call) {
-    const form = el("form", null, "save");
-    form.id = "save-example";
-    const field = (label, input) => { const l = el("label", label + " "); l.append(input); return l; };
-    const request = el("input"); request.name = "request"; request.value = call.example ? call.example.request : "";
-    const name = el("input"); name.name = "name"; name.value = call.example ? call.example.name + " (saved)" : "Saved from a call";
-    const code = el("input"); code.name = "code"; code.type = "number"; code.value = call.status === 404 && !call.matched ? 200 : call.status;
-    const body = el("textarea"); body.name = "body"; body.rows = 6;
-    body.value = call.status === 404 && !call.matched ? "{}" : (call.response.body_encoding === "utf-8" ? call.response.body : "");
-    const said = el("span", "", "said");
-    const save = el("button", "Save as example");
-    save.type = "submit";
-    form.append(el("h3", "Save as example"), field("Request", request), field("Name", name),
-                field("Status", code), field("Body", body), save, said);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const fields = { call: call.id, request: request.value || undefined, name: name.value,
-                       code: Number(code.value), body: body.value };
-      if (call.status === 404 && !call.matched) fields.headers = [["Content-Type", "application/json"]];
-      const response = await fetch(api("examples"), {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(fields),
-      });
-      const answer = await response.json();
-      said.textContent = response.status === 201
-        ? ` Saved into the collection (version ${answer.version}).`
-        : ` Not saved: ${answer.error.message}`;
-      said.className = response.status === 201 ? "said ok" : "said error";
-    });
-    return form;
+  // The call sent again from the page, as it came (what a browser may not set left out):
+  // it appears in the list as a new call.
+  async function replay(call) {
+    const headers = new Headers();
+    for (const [name, value] of call.request.headers) {
+      if (/^(host|content-length|connection|cookie|origin|referer|user-agent|accept-encoding|sec-|transfer-encoding|keep-alive)/i.test(name)) continue;
+      try { headers.append(name, value); } catch (e) { /* a name the browser refuses */ }
+    }
+    const body = call.request.body && call.request.body_encoding === "utf-8" && !/^(GET|HEAD)$/i.test(call.method)
+      ? call.request.body : undefined;
+    await fetch(call.path + (call.query ? "?" + call.query : ""), { method: call.method, headers, body, cache: "no-store" });
   }
 
   async function load() {
-    const data = await getJson("calls", { ...filter, limit: 500 });
-    for (const call of data.calls) calls.set(call.id, call);
+    const data = await getJson("calls", { ...filter, limit: PAGE });
+    if (filter.q) found = new Set(data.calls.map((c) => c.id));
+    for (const call of data.calls) {
+      calls.set(call.id, call);
+      made = Math.max(made, call.id);
+    }
     render();
   }
 
@@ -259,8 +317,23 @@
     source.addEventListener("error", () => { $("live").textContent = "reconnecting…"; });
   }
 
+  const editorPlace = el("div", null, "workbench");  // kept across the view's redraws
+  editorPlace.id = "editor";
+
+  function routeMatches(route, e) {
+    const f = filter;
+    if (f.method && route.method.toUpperCase() !== f.method.toUpperCase()) return false;
+    if (f.path && !glob(f.path).test(route.path)) return false;
+    if (f.status && !(/^[1-5]xx$/i.test(f.status) ? String(e.code)[0] === f.status[0] : String(e.code) === f.status)) return false;
+    if (f.example && !(e.name || "").toLowerCase().includes(f.example.toLowerCase())) return false;
+    if (f.q && !`${route.method} ${route.path} ${e.name} ${e.request}`.toLowerCase().includes(f.q.toLowerCase())) return false;
+    return true;
+  }
+
   async function showRoutes() {
-    const routes = await getJson("routes");
+    const all = await getJson("routes");
+    const routes = all.map((r) => ({ ...r, examples: r.examples.filter((e) => routeMatches(r, e)) }))
+      .filter((r) => r.examples.length);
     const table = el("table");
     const head = el("tr");
     for (const h of ["method", "path", "examples (code, name, query)"]) head.append(el("th", h));
@@ -277,12 +350,23 @@
         line.append(el("span", e.code + " ", "status s" + String(e.code)[0]),
                     el("span", e.name || "(no name)"));
         if (e.query.length) line.append(el("span", " ?" + e.query.map(([k, v]) => `${k}=${v}`).join("&"), "muted"));
+        if (!readOnly) {
+          const edit = el("button", "Edit", "edit");
+          edit.dataset.id = e.id;
+          edit.addEventListener("click", () => {
+            bench.editor(e.id, editorPlace, () => { catalogue = null; showRoutes(); });
+            editorPlace.scrollIntoView();
+          });
+          line.append(" ", edit);
+        }
         examples.append(line);
       }
       tr.append(el("td", route.method), path, examples);
       table.append(tr);
     }
-    $("routes").replaceChildren(table);
+    const shown = el("p", `${routes.length} of ${all.length} routes` +
+      (Object.keys(filter).length ? " match the filter" : ""), "muted");
+    $("routes").replaceChildren(editorPlace, shown, table);
     const state = await getJson("state");
     const names = Object.keys(state.scenarios);
     if (!names.length) return;
@@ -305,6 +389,7 @@
     $("tab-routes").setAttribute("aria-selected", String(routes));
     $("list").hidden = routes;
     $("detail").hidden = routes;
+    $("split").hidden = routes;
     $("routes").hidden = !routes;
     $("main").classList.toggle("single", routes);
     if (routes) showRoutes();
@@ -313,16 +398,46 @@
   function updateHar() { $("har").href = api("calls.har", filter); }
 
   $("filter").addEventListener("input", () => {
+    const before = filter.q;
     filter = parseFilter($("filter").value);
+    drawn = PAGE;
+    if (!filter.q) found = new Set();
     updateHar();
     render();
+    if (filter.q && filter.q !== before) searchSoon();
+    if ($("routes").hidden === false) showRoutes();
   });
+  $("more").addEventListener("click", () => { drawn += PAGE; render(); });
+  // Clear asks once: the first click says what it will do, a second within four seconds does it.
+  let clearing = null;
   $("clear").addEventListener("click", async () => {
+    if (!clearing) {
+      $("clear").textContent = `Clear ${calls.size} calls?`;
+      $("clear").classList.add("confirm");
+      clearing = setTimeout(() => {
+        clearing = null;
+        $("clear").textContent = "Clear";
+        $("clear").classList.remove("confirm");
+      }, 4000);
+      return;
+    }
+    clearTimeout(clearing);
+    clearing = null;
+    $("clear").textContent = "Clear";
+    $("clear").classList.remove("confirm");
     await fetch(api("calls"), { method: "DELETE" });
     calls.clear();
+    found = new Set();
     selected = null;
     render();
     $("detail").replaceChildren(el("div", "Click a call to see it in full.", "empty"));
+  });
+  $("new-mock").addEventListener("click", async () => {
+    tab("calls");
+    selected = null;
+    for (const tr of document.querySelectorAll("tr.call.selected")) tr.classList.remove("selected");
+    $("detail").replaceChildren(bench.newMock(await requests()));
+    $("detail").querySelector("input[name=path]").focus();
   });
   $("tab-calls").addEventListener("click", () => tab("calls"));
   $("tab-routes").addEventListener("click", () => tab("routes"));
@@ -331,14 +446,14 @@
     $("version").textContent = at ? `version ${version} · reloaded ${clock(at)}` : "";
   }
 
-  function clock(iso) { return new Date(iso).toLocaleTimeString(); }
-
   function reloaded(done) {
     const notice = $("reloaded");
     notice.hidden = false;
     notice.classList.toggle("failed", !done.ok);
     if (done.ok) {
-      notice.textContent = `${clock(done.at)}: reloaded, version ${done.version} with ${done.examples} examples`;
+      catalogue = null;
+      const cause = done.cause ? `: ${done.cause}` : "";
+      notice.textContent = `${clock(done.at)}: reloaded, version ${done.version} with ${done.examples} examples${cause}`;
       showVersion(done.version, done.at);
       getJson("health").then(showHealth);
     } else {
@@ -352,7 +467,60 @@
   }
 
   getJson("health").then(showHealth);
-  getJson("settings").then((s) => { readOnly = s.read_only; });
+  getJson("settings").then((s) => { readOnly = s.read_only; $("new-mock").hidden = readOnly; });
   updateHar();
+  // The keyboard: "/" to the filter, Escape out of it; in the list, the arrow keys (or j
+  // and k) move to the next or previous call and show it, Home and End to the first and
+  // last, Enter shows the call that has the focus.
+  function step(to) {
+    const list = [...$("calls").children];
+    if (!list.length) return;
+    const at = list.findIndex((tr) => Number(tr.dataset.id) === selected);
+    const next = to === "first" ? 0 : to === "last" ? list.length - 1
+      : Math.max(0, Math.min(list.length - 1, (at < 0 ? -1 : at) + to));
+    const tr = list[next];
+    for (const other of list) other.tabIndex = -1;
+    tr.tabIndex = 0;
+    tr.focus();
+    show(Number(tr.dataset.id));
+  }
+  document.addEventListener("keydown", (event) => {
+    const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName);
+    if (event.key === "Escape" && event.target === $("filter")) { $("filter").blur(); return; }
+    if (typing || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === "/") { event.preventDefault(); $("filter").focus(); return; }
+    if ($("list").hidden) return;
+    const inList = event.target.closest && event.target.closest("#calls");
+    const moves = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, Home: "first", End: "last" };
+    if (event.key in moves && (inList || event.target === document.body)) {
+      event.preventDefault();
+      step(moves[event.key]);
+    } else if (event.key === "Enter" && inList) {
+      event.preventDefault();
+      show(Number(event.target.closest("tr").dataset.id));
+    }
+  });
+
+  // The list and the details side by side, resized by dragging the line between them (or
+  // with the arrow keys on it); the width is kept for the next visit.
+  const split = $("split");
+  function widen(px) {
+    const width = Math.max(280, Math.min(window.innerWidth - 280, px));
+    $("main").style.setProperty("--list", width + "px");
+    try { localStorage.setItem("mockpost.list", String(width)); } catch (e) { /* private mode */ }
+  }
+  const kept = Number((() => { try { return localStorage.getItem("mockpost.list"); } catch (e) { return 0; } })());
+  if (kept) widen(kept);
+  split.addEventListener("pointerdown", (event) => {
+    split.setPointerCapture(event.pointerId);
+    const move = (e) => widen(e.clientX);
+    split.addEventListener("pointermove", move);
+    split.addEventListener("pointerup", () => split.removeEventListener("pointermove", move), { once: true });
+  });
+  split.addEventListener("keydown", (event) => {
+    const by = { ArrowLeft: -40, ArrowRight: 40 }[event.key];
+    if (by) { event.preventDefault(); widen($("list").getBoundingClientRect().width + by); }
+  });
+
   load().finally(connect);  // the feed starts after the newest call loaded
 })();
