@@ -321,3 +321,81 @@ def test_an_example_duplicated_with_another_status_answers_beside_it(tmp_path: P
     assert copy["name"] == f"{target.name} (copy)"
     assert "id" not in copy
     assert copy["originalRequest"] == holder[int(target.example.where[-2])]["originalRequest"]
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from mockpost.lifecycle.write import write_example
+path, where = Path(sys.argv[1]), sys.argv[2]
+for n in range(100000):
+    example = {"name": f"Written {n}", "code": 200, "body": "x" * 200000}
+    write_example(path, None, where, example)
+    print(n, flush=True)
+"""
+
+
+def test_a_kill_9_during_writes_leaves_the_old_or_the_new_file(tmp_path: Path) -> None:
+    """A process writing examples one after the other, killed at once (SIGKILL) at moments
+    that fall inside writes: the file is always whole, with every example written before."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    where = load_collection(served).requests[0].where
+    mode = served.stat().st_mode
+    chance = random.Random(9)
+    written = 0
+    for _ in range(6):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(served), where],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert writer.stdout is not None
+        writer.stdout.readline()  # one write done: the next ones are under way
+        time.sleep(chance.uniform(0.0, 0.05))
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        writer.stdout.close()
+        text = served.read_text(encoding="utf-8")
+        collection = load_collection_from_text(text, "api.json")  # whole, and served as ever
+        names = [e.name for e in collection.examples if e.name.startswith("Written")]
+        assert len(names) >= written + 1
+        written = len(names)
+        assert served.stat().st_mode == mode
+
+
+SCHEMA = CORPUS.parent / "schemas" / "collection-v2.1.0.json"
+
+
+@pytest.mark.skipif(not SCHEMA.is_file(), reason=f"no schema at {SCHEMA}")
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.json")), ids=lambda p: p.name[:30])
+def test_an_example_saved_from_a_call_keeps_a_collection_valid(path: Path) -> None:
+    """An example as the API saves it (from a call, with its original request) added to a
+    real collection: the result is as valid against Postman's v2.1 schema as the original
+    (the official schema refuses some real exports as they are), and the example itself is
+    a valid v2.1 response."""
+    import jsonschema
+
+    from mockpost.lifecycle.changes import original_of
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    text = path.read_text(encoding="utf-8")
+    example = dict(TEAPOT, originalRequest=original_of("GET", "/v1/tea/1", "sugar=2&milk"))
+    example.update(_postman_previewlanguage="json", cookie=[])
+    edited = add_example(text, load_collection(path).requests[-1].where, example)
+    before = sorted(
+        str([*e.absolute_path, e.validator]) for e in validator.iter_errors(json.loads(text))
+    )
+    after = sorted(
+        str([*e.absolute_path, e.validator]) for e in validator.iter_errors(json.loads(edited))
+    )
+    assert after == before
+    response = {"$ref": "#/definitions/response", "definitions": schema["definitions"]}
+    jsonschema.validate(example, response, cls=jsonschema.Draft7Validator)
