@@ -272,3 +272,27 @@ def test_a_read_only_mock_offers_no_writes(browser: Any, tmp_path: Path) -> None
         )
         assert browser.find_elements(By.CSS_SELECTOR, "#routes button.edit") == []
         browser.find_element(By.ID, "tab-calls").click()
+
+
+def test_a_screenshot_of_the_workbench(
+    browser: Any, served: tuple[Path, RunningCli], tmp_path: Path
+) -> None:
+    """A 404 call's details with its save form (docs/workbench.png, written where
+    MOCKPOST_WORKBENCH_SCREENSHOT says)."""
+    import os
+    import shutil
+
+    _, cli = served
+    open_page(browser, cli)
+    for target in ("/v1/users/1", "/v1/books?genre=poetry", "/v1/orders/ord_1001"):
+        http(cli.url + target)
+    http(cli.url + "/v1/carts/42/items")
+    wait_for_row(browser, "/v1/carts/42/items").click()
+    form = by_id(browser, "save-example")
+    typed(form, "body", '{"items": [{"sku": "BK-1", "qty": 2}]}')
+    picture = tmp_path / "workbench.png"
+    assert browser.save_screenshot(str(picture))
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    wanted = os.environ.get("MOCKPOST_WORKBENCH_SCREENSHOT")
+    if wanted:
+        shutil.copyfile(picture, wanted)
