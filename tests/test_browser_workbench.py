@@ -272,6 +272,19 @@ def test_a_read_only_mock_offers_no_writes(browser: Any, tmp_path: Path) -> None
         )
         assert browser.find_elements(By.CSS_SELECTOR, "#routes button.edit") == []
         browser.find_element(By.ID, "tab-calls").click()
+    from tests.test_openapi import SMALL
+
+    definition = tmp_path / "openapi.yaml"
+    definition.write_text(SMALL)
+    with running_cli(str(definition), "--quiet") as cli:  # an API definition: nothing to write
+        open_page(browser, cli)
+        assert http(cli.url + "/nowhere")[0] == 404
+        wait_for_row(browser, "/nowhere").click()
+        WebDriverWait(browser, 5).until(
+            lambda d: "Copy as curl" in d.find_element(By.ID, "detail").text
+        )
+        assert browser.find_elements(By.ID, "save-example") == []
+        assert not browser.find_element(By.ID, "new-mock").is_displayed()
 
 
 def test_a_screenshot_of_the_workbench(

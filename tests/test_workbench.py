@@ -399,3 +399,24 @@ def test_an_example_saved_from_a_call_keeps_a_collection_valid(path: Path) -> No
     assert after == before
     response = {"$ref": "#/definitions/response", "definitions": schema["definitions"]}
     jsonschema.validate(example, response, cls=jsonschema.Draft7Validator)
+
+
+def test_a_post_saved_from_a_call_keeps_its_body_so_the_same_post_gets_it(tmp_path: Path) -> None:
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    sent = b'{"name": "Grace Hopper"}'
+    kind = {"Content-Type": "application/json"}
+    with running_cli(str(served), "--no-watch") as cli:
+        first = http(cli.url + "/v1/users", "POST", sent, kind)
+        assert first[0] == 201
+        call = json.loads(http(cli.url + "/__mockpost/calls")[1])["calls"][0]
+        fields = {"call": call["id"], "name": "Taken", "code": 409, "body": {"error": "taken"}}
+        status, said = call_api("POST", cli.url + "/__mockpost/examples", fields)
+        assert status == 201, said
+        original = said["example"]["originalRequest"]
+        assert original["header"] == [{"key": "Content-Type", "value": "application/json"}]
+        assert original["body"]["raw"] == sent.decode()
+        again = http(cli.url + "/v1/users", "POST", sent, kind)  # the same body: the saved one
+        assert (again[0], json.loads(again[1])) == (409, {"error": "taken"})
+        other = http(cli.url + "/v1/users", "POST", b'{"name": "Ada"}', kind)
+        assert other[0] == 201  # another body: the collection's own answer

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
 
-from mockpost.calls.body import preview_language
+from mockpost.calls.body import media_type, preview_language
+from mockpost.calls.record import CallRecord, decoded
 from mockpost.errors import MockpostError
 from mockpost.hop_by_hop import HOP_BY_HOP
 from mockpost.lifecycle.write import Change
@@ -69,16 +70,24 @@ def headers_of(given: Any) -> list[dict[str, str]]:
         raise FieldError("headers", "expected [[name, value], ...] or {name: value}") from None
 
 
+def call_of(runtime: Runtime, fields: dict[str, Any]) -> CallRecord | None:
+    """The call of the log the fields name (`"call": ID`), if any."""
+    call = None
+    if fields.get("call") is not None and (
+        not isinstance(fields["call"], int)
+        or isinstance(fields["call"], bool)
+        or (call := runtime.store.get(fields["call"])) is None
+    ):
+        raise FieldError("call", f"no call {fields['call']!r} in the log")
+    return call
+
+
 def example_of(runtime: Runtime, fields: dict[str, Any]) -> tuple[RequestItem, dict[str, Any]]:
     """The request to add to, and the example (v2.1) the fields and the call make. From a
     call, the example is saved for the call's method, path and query (so the call, sent
     again, answers with it) and with its answer; a call nothing answered gives 200 and an
     empty JSON body instead of mockpost's not-found answer."""
-    call = None
-    if fields.get("call") is not None and (
-        not isinstance(fields["call"], int) or (call := runtime.store.get(fields["call"])) is None
-    ):
-        raise FieldError("call", f"no call {fields['call']!r} in the log")
+    call = call_of(runtime, fields)
     item = _request(runtime, fields.get("request"), call)
     answered = call is not None and call.example is not None
     code = fields.get("code", call.status if answered and call is not None else 200)
@@ -108,7 +117,7 @@ def example_of(runtime: Runtime, fields: dict[str, Any]) -> tuple[RequestItem, d
     language = preview_language(kind)
     example: dict[str, Any] = {"name": name}
     if call is not None:
-        example["originalRequest"] = original_of(call.method, call.path, call.query)
+        example["originalRequest"] = original_of(call.method, call.path, call.query, call)
     example.update(
         {
             "status": said,
@@ -122,17 +131,43 @@ def example_of(runtime: Runtime, fields: dict[str, Any]) -> tuple[RequestItem, d
     return item, example
 
 
-def original_of(method: str, path: str, query: str) -> dict[str, Any]:
-    """A call's method, path and query as an example's `originalRequest` (no host: the path
-    is what matching compares)."""
+def _pairs(text: str) -> list[dict[str, str]]:
+    pairs = [part.partition("=") for part in text.split("&") if part]
+    return [{"key": unquote_plus(k), "value": unquote_plus(v)} for k, _, v in pairs]
+
+
+def original_of(
+    method: str, path: str, query: str, call: CallRecord | None = None
+) -> dict[str, Any]:
+    """A method, path and query as an example's `originalRequest` (no host: the path is what
+    matching compares); with the `call` it came from, also what of it is worth matching: its
+    Content-Type, and its body when it is text kept whole (an equal body makes an example
+    preferred; `x-mock-match-request-body` makes it required)."""
     url: dict[str, Any] = {
         "raw": path + (f"?{query}" if query else ""),
         "path": path.split("/")[1:],
     }
     if query:
-        pairs = [part.partition("=") for part in query.split("&") if part]
-        url["query"] = [{"key": unquote_plus(k), "value": unquote_plus(v)} for k, _, v in pairs]
-    return {"method": method, "header": [], "url": url}
+        url["query"] = _pairs(query)
+    original: dict[str, Any] = {"method": method, "header": [], "url": url}
+    if call is None or not call.request_body or call.request_body_truncated:
+        return original
+    try:
+        text = call.request_body.decode("utf-8")
+    except UnicodeDecodeError:
+        return original
+    kind = next((v for k, v in decoded(call.request_headers) if k.lower() == "content-type"), "")
+    if kind:
+        original["header"] = [{"key": "Content-Type", "value": kind}]
+    if "multipart/" in kind.lower():
+        return original
+    if "x-www-form-urlencoded" in kind.lower():
+        original["body"] = {"mode": "urlencoded", "urlencoded": _pairs(text)}
+    else:
+        original["body"] = {"mode": "raw", "raw": text}
+        if media_type(kind).endswith("json"):
+            original["body"]["options"] = {"raw": {"language": "json"}}
+    return original
 
 
 def served_example(runtime: Runtime, example_id: str, field: str = "id") -> Any:
@@ -253,9 +288,10 @@ def folder_place(data: Any, named: Any) -> str:
     return found[0]
 
 
-def new_request(fields: dict[str, Any]) -> dict[str, Any]:
+def new_request(fields: dict[str, Any], call: CallRecord | None = None) -> dict[str, Any]:
     """A request item with one example, from `method`, `path` (and query), `name`, `code`,
-    `headers`, `body`: Postman's "new mock" form."""
+    `headers`, `body`: Postman's "new mock" form; with the `call` it is made from, its
+    request also holds what of the call is worth matching (`original_of`)."""
     method = fields.get("method", "GET")
     path = fields.get("path")
     if not isinstance(method, str) or not method.isalpha() or len(method) > 20:
@@ -263,7 +299,7 @@ def new_request(fields: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(path, str) or not path.startswith("/") or len(path) > 2000:
         raise FieldError("path", "a path starting with /")
     where, _, query = path.partition("?")
-    original = original_of(method.upper(), where, query)
+    original = original_of(method.upper(), where, query, call)
     code = fields.get("code", 200)
     if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
         raise FieldError("code", "a status code 100..599")

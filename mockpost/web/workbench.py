@@ -18,6 +18,7 @@ from mockpost.errors import MockpostError
 from mockpost.lifecycle.changes import (
     FieldError,
     adding_request,
+    call_of,
     copying,
     editing,
     example_of,
@@ -175,7 +176,7 @@ async def add_request(
     if isinstance(fields, web.Response):
         return fields
     try:
-        item = new_request(fields)
+        item = new_request(fields, call_of(runtime, fields))
     except FieldError as error:
         return field_reply(error)
     change = adding_request(fields.get("folder"), item)

@@ -467,7 +467,12 @@
   }
 
   getJson("health").then(showHealth);
-  getJson("settings").then((s) => { readOnly = s.read_only; $("new-mock").hidden = readOnly; });
+  // Writes are offered when the mock writes at all: not read-only, and serving a file or a
+  // tree (not an API definition).
+  Promise.all([getJson("settings"), requests()]).then(([s, c]) => {
+    readOnly = s.read_only || !c.writable;
+    $("new-mock").hidden = readOnly;
+  });
   updateHar();
   // The keyboard: "/" to the filter, Escape out of it; in the list, the arrow keys (or j
   // and k) move to the next or previous call and show it, Home and End to the first and

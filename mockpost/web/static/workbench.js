@@ -172,7 +172,7 @@ window.Workbench = ({ api, getJson, el }) => {
       const outcome = request.value
         ? await send("POST", "examples", { call: call.id, request: request.value, name: name.value,
                                            code: Number(code.value), headers: typed, body: body.value })
-        : await send("POST", "requests", { method: method.value, path: path.value, folder: folder.value,
+        : await send("POST", "requests", { call: call.id, method: method.value, path: path.value, folder: folder.value,
                                            example: name.value, code: Number(code.value), headers: typed,
                                            body: body.value });
       sayOutcome(said, outcome, (a) => `Saved into the collection (version ${a.version}).`);
