@@ -124,6 +124,7 @@
   }
 
   let matching = 0;  // calls kept that match the filter
+  let serverMatching = 0;  // of them, those the log held at the last load (it keeps more)
 
   function count() {
     const rowsShown = $("calls").children.length;
@@ -137,7 +138,7 @@
   function render() {
     const body = $("calls");
     const shown = [...calls.values()].filter(matches).sort((a, b) => b.id - a.id);
-    matching = shown.length;
+    matching = Math.max(shown.length, serverMatching);
     body.replaceChildren(...shown.slice(0, drawn).map(row));
     $("empty").hidden = shown.length > 0;
     $("empty").textContent = calls.size ? "No call matches the filter." :
@@ -156,6 +157,7 @@
       return;
     }
     matching += 1;
+    serverMatching += 1;
     const body = $("calls");
     body.prepend(row(call));
     while (body.children.length > drawn) body.lastChild.remove();
@@ -295,6 +297,7 @@
   async function load() {
     const data = await getJson("calls", { ...filter, limit: PAGE });
     if (filter.q) found = new Set(data.calls.map((c) => c.id));
+    serverMatching = data.total;
     for (const call of data.calls) {
       calls.set(call.id, call);
       made = Math.max(made, call.id);
@@ -398,13 +401,13 @@
   function updateHar() { $("har").href = api("calls.har", filter); }
 
   $("filter").addEventListener("input", () => {
-    const before = filter.q;
     filter = parseFilter($("filter").value);
     drawn = PAGE;
+    serverMatching = 0;  // until the server says
     if (!filter.q) found = new Set();
     updateHar();
     render();
-    if (filter.q && filter.q !== before) searchSoon();
+    searchSoon();  // the server's log may hold older matching calls than the page has
     if ($("routes").hidden === false) showRoutes();
   });
   $("more").addEventListener("click", () => { drawn += PAGE; render(); });
@@ -428,6 +431,7 @@
     await fetch(api("calls"), { method: "DELETE" });
     calls.clear();
     found = new Set();
+    serverMatching = 0;
     selected = null;
     render();
     $("detail").replaceChildren(el("div", "Click a call to see it in full.", "empty"));
