@@ -420,3 +420,31 @@ def test_a_post_saved_from_a_call_keeps_its_body_so_the_same_post_gets_it(tmp_pa
         assert (again[0], json.loads(again[1])) == (409, {"error": "taken"})
         other = http(cli.url + "/v1/users", "POST", b'{"name": "Ada"}', kind)
         assert other[0] == 201  # another body: the collection's own answer
+
+
+def test_a_recorded_example_is_shown_but_never_written_into_the_collection(
+    tmp_path: Path,
+) -> None:
+    from tests.target import running_target
+
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    before = served.read_bytes()
+    recorded = tmp_path / "recorded.json"
+    with running_target(tmp_path) as target:
+        args = (str(served), "--no-watch", "--proxy", target.url, "--record-to", str(recorded))
+        with running_cli(*args) as cli:
+            assert http(cli.url + "/api/count")[0] == 200  # proxied and recorded
+            assert http(cli.url + "/api/count")[0] == 200  # answered by the recording
+            call = json.loads(http(cli.url + "/__mockpost/calls")[1])["calls"][0]
+            example = call["example"]["id"]
+            status, shown = call_api("GET", f"{cli.url}/__mockpost/examples/{example}")
+            assert (status, shown["in_file"]) == (200, False)
+            url = f"{cli.url}/__mockpost/examples/{example}"
+            assert call_api("PUT", url, {"name": "x"})[0] == 404
+            assert call_api("POST", cli.url + "/__mockpost/examples", {"copy": example})[0] == 404
+            listed = call_api("GET", cli.url + "/__mockpost/requests")[1]["requests"]
+            assert all(r["where"].startswith("$.item") for r in listed)
+            fields = {"request": call["example"]["request"], "code": 500}
+            assert call_api("POST", cli.url + "/__mockpost/examples", fields)[0] == 400
+    assert served.read_bytes() == before

@@ -17,15 +17,15 @@ from aiohttp import web
 from mockpost.errors import MockpostError
 from mockpost.lifecycle.changes import (
     FieldError,
-    adding_request,
     call_of,
     copying,
     editing,
     example_of,
-    new_request,
+    in_file,
     removing,
     served_example,
 )
+from mockpost.lifecycle.new_request import adding_request, new_request
 from mockpost.lifecycle.write import (
     Change,
     ConflictError,
@@ -189,7 +189,6 @@ async def add_request(
 
 def _example_json(runtime: Runtime, found: Any) -> dict[str, Any]:
     example = found.example
-    in_tree = runtime.state.index.collection.schema_version.startswith("3")
     return {
         "id": found.id,
         "name": example.name,
@@ -201,7 +200,7 @@ def _example_json(runtime: Runtime, found: Any) -> dict[str, Any]:
         "method": found.method,
         "path": found.path.text,
         "where": example.where,
-        "in_file": example.where.startswith("$.item") != in_tree,
+        "in_file": in_file(runtime.state.index.collection, example.where),
     }
 
 
@@ -221,8 +220,9 @@ async def requests_list(
     """`GET /__mockpost/requests`: the collection's requests and folders (their names and
     places), what the page offers to save an example into; `writable`: whether it can."""
     collection = runtime.state.index.collection
+    requests = [item for item in collection.requests if in_file(collection, item.where)]
     folders: dict[str, str] = {}
-    for item in collection.requests:
+    for item in requests:
         parent = item.where.rsplit(".item[", 1)[0]
         for depth in range(len(item.folders), 0, -1):
             folders.setdefault(parent, " / ".join(item.folders[:depth]))
@@ -237,7 +237,7 @@ async def requests_list(
                     "url": item.request.url.raw,
                     "folders": list(item.folders),
                 }
-                for item in collection.requests
+                for item in requests
             ],
             "folders": [{"where": w, "name": n} for w, n in sorted(folders.items(), key=_by_name)],
             "writable": writable(runtime, reloader) is None,
