@@ -448,3 +448,40 @@ def test_a_recorded_example_is_shown_but_never_written_into_the_collection(
             fields = {"request": call["example"]["request"], "code": 500}
             assert call_api("POST", cli.url + "/__mockpost/examples", fields)[0] == 400
     assert served.read_bytes() == before
+
+
+async def test_writes_sent_at_once_all_land_in_the_file(tmp_path: Path) -> None:
+    """Twenty examples saved at the same moment, and examples removed meanwhile: every
+    saved one is in the file, and each removal took the example it named."""
+    import asyncio
+
+    import aiohttp
+
+    from mockpost.matching.index import build_index
+
+    served = tmp_path / "api.json"
+    served.write_bytes(EXAMPLE.read_bytes())
+    index = build_index(load_collection(served))
+    request = index.examples[0].example.where.rsplit(".response", 1)[0]
+    doomed = [e for e in index.examples if e.example.where.startswith(request + ".")]
+    with running_cli(str(served), "--no-watch") as cli:
+        async with aiohttp.ClientSession() as session:
+
+            async def save(n: int) -> int:
+                fields = {"request": request, "name": f"At once {n}", "code": 200 + n}
+                async with session.post(cli.url + "/__mockpost/examples", json=fields) as r:
+                    return r.status
+
+            async def remove(example_id: str) -> int:
+                async with session.delete(f"{cli.url}/__mockpost/examples/{example_id}") as r:
+                    return r.status
+
+            statuses = await asyncio.gather(
+                *(save(n) for n in range(20)), *(remove(e.id) for e in doomed)
+            )
+    assert statuses == [201] * 20 + [204] * len(doomed)
+    names = [e.name for e in load_collection(served).examples]
+    assert sorted(n for n in names if n.startswith("At once")) == sorted(
+        f"At once {n}" for n in range(20)
+    )
+    assert not {e.name for e in doomed} & set(names)

@@ -103,6 +103,9 @@ class Reloader:
         # with: what a recording grows from without loading the files again.
         self._base: tuple[Path | None, Index] | None = None
         self.loaded_stamp = file_stamp(collection)  # what a write checks the file against
+        # One write of the workbench at a time, from reading the index to the reload: a
+        # place read from the index is then the place in the file.
+        self.writing = asyncio.Lock()
 
     def load(
         self, environment: Path | Same | None = SAME, recorded: Sequence[Any] | None = None

@@ -250,11 +250,26 @@ def _by_name(entry: tuple[str, str]) -> str:
 
 
 Handler = Callable[[web.Request, Runtime, Any, Say], Awaitable[web.Response]]
+
+
+def one_at_a_time(handler: Handler) -> Handler:
+    """The write handler, run while no other write runs: two pages saving at once both
+    land, and an example named by its place is the one the index said."""
+
+    async def run(request: web.Request, runtime: Runtime, reloader: Any, say: Say) -> web.Response:
+        if reloader is None:
+            return await handler(request, runtime, reloader, say)
+        async with reloader.writing:
+            return await handler(request, runtime, reloader, say)
+
+    return run
+
+
 ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/requests", requests_list),
-    ("POST", "/requests", add_request),
-    ("POST", "/examples", add),
+    ("POST", "/requests", one_at_a_time(add_request)),
+    ("POST", "/examples", one_at_a_time(add)),
     ("GET", "/examples/{id}", one_example),
-    ("PUT", "/examples/{id}", change),
-    ("DELETE", "/examples/{id}", change),
+    ("PUT", "/examples/{id}", one_at_a_time(change)),
+    ("DELETE", "/examples/{id}", one_at_a_time(change)),
 )
