@@ -20,6 +20,7 @@ from typing import Any
 from mockpost.errors import MockpostError
 from mockpost.lifecycle.load import load as load_files
 from mockpost.lifecycle.load import served_with
+from mockpost.lifecycle.watch import Stamp
 from mockpost.lifecycle.write import file_stamp
 from mockpost.matching.index import Index
 from mockpost.runtime.runtime import Runtime
@@ -88,7 +89,10 @@ class Reloader:
         collection: Path,
         environment: Path | None,
         spec: Path | None = None,
+        loaded: Stamp | Same = SAME,
     ) -> None:
+        """`loaded`: the collection's stamp when it was read, if the caller took it (a tree's
+        is a walk of every file: taken once)."""
         self.runtime = runtime
         self.collection = collection
         self.environment = environment
@@ -102,7 +106,8 @@ class Reloader:
         # The index of the files alone at the last load, and the environment it was built
         # with: what a recording grows from without loading the files again.
         self._base: tuple[Path | None, Index] | None = None
-        self.loaded_stamp = file_stamp(collection)  # what a write checks the file against
+        # What a write checks the collection against.
+        self.loaded_stamp = file_stamp(collection) if isinstance(loaded, Same) else loaded
         # One write of the workbench at a time, from reading the index to the reload: a
         # place read from the index is then the place in the file.
         self.writing = asyncio.Lock()

@@ -82,7 +82,9 @@ class MockServer:
         self.watched = [p for p in sources if p is not None] if sources is not None else []
         self.stamps = list(stamps) if stamps is not None else [stamp(p) for p in self.watched]
         self.runtime = Runtime(index, settings, CallStore(options.log_capacity))
-        self.reloader = Reloader(self.runtime, *sources) if sources is not None else None
+        self.reloader = (
+            Reloader(self.runtime, *sources, loaded=self.stamps[0]) if sources is not None else None
+        )
         self.fallthrough = _fallthrough(proxying, self.reloader)
         record_file = self.fallthrough.record_file if self.fallthrough is not None else None
         if record_file is not None and record_file.recording.items:
