@@ -216,6 +216,18 @@ def test_the_list_is_used_with_the_keyboard_and_clear_asks_once(
     assert browser.switch_to.active_element.get_attribute("id") == "filter"
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
 
+    shown = rows(browser)[1].find_element(By.CSS_SELECTOR, "td.time").text
+    assert shown in detail.text  # one way of showing times: the list's is the details'
+
+    split = browser.find_element(By.ID, "split")  # the list and the details resized
+    before = browser.find_element(By.ID, "list").size["width"]
+    split.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    assert browser.find_element(By.ID, "list").size["width"] == before + 80
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(browser).drag_and_drop_by_offset(split, -200, 0).perform()
+    assert abs(browser.find_element(By.ID, "list").size["width"] - (before - 120)) <= 8
+
     clear = browser.find_element(By.ID, "clear")
     clear.click()
     assert "Clear 3 calls?" in clear.text

@@ -161,7 +161,10 @@ window.Workbench = ({ api, getJson, el }) => {
     const showFresh = () => { fresh.hidden = request.value !== ""; };
     request.addEventListener("change", showFresh);
     showFresh();
-    form.append(el("h3", "Save as example"), field("Request", request), fresh, field("Name", name),
+    const matching = el("p", call.request.body && !call.request.body_truncated
+      ? "Saved for the call's method, path and query, with its Content-Type and body: the same call prefers it."
+      : "Saved for the call's method, path and query: the same call, sent again, gets it.", "muted");
+    form.append(el("h3", "Save as example"), matching, field("Request", request), fresh, field("Name", name),
                 field("Status", code), field("Headers", headers), field("Body", body), check, save, said);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
