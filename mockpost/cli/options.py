@@ -181,7 +181,7 @@ def definitions(command: Callable[..., Any]) -> Callable[..., Any]:
     read_only = option(
         "--read-only",
         is_flag=True,
-        help="Write nothing into the collection file: POST /__mockpost/examples answers 403.",
+        help="Write nothing into the collection: the page offers no writes, the API's answer 403.",
     )
     return spec(validate(dynamic(crud(read_only(command)))))
 
