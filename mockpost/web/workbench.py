@@ -81,9 +81,6 @@ Say = Callable[[str], None]
 
 
 async def add(request: web.Request, runtime: Runtime, reloader: Any, say: Say) -> web.Response:
-    refused = writable(runtime, reloader)
-    if refused is not None:
-        return refused
     fields = await fields_of(request)
     if isinstance(fields, web.Response):
         return fields
@@ -127,9 +124,6 @@ async def duplicate(
 async def change(request: web.Request, runtime: Runtime, reloader: Any, say: Say) -> web.Response:
     """`PUT /__mockpost/examples/{id}` (name, code, headers, body: those given change) and
     `DELETE /__mockpost/examples/{id}`: the example edited or removed in the file."""
-    refused = writable(runtime, reloader)
-    if refused is not None:
-        return refused
     fields: dict[str, Any] = {}
     if request.method == "PUT":
         given = await fields_of(request)
@@ -169,9 +163,6 @@ async def add_request(
     request: web.Request, runtime: Runtime, reloader: Any, say: Say
 ) -> web.Response:
     """`POST /__mockpost/requests`: a new request with its example, in a folder or at the top."""
-    refused = writable(runtime, reloader)
-    if refused is not None:
-        return refused
     fields = await fields_of(request)
     if isinstance(fields, web.Response):
         return fields
@@ -252,13 +243,15 @@ def _by_name(entry: tuple[str, str]) -> str:
 Handler = Callable[[web.Request, Runtime, Any, Say], Awaitable[web.Response]]
 
 
-def one_at_a_time(handler: Handler) -> Handler:
-    """The write handler, run while no other write runs: two pages saving at once both
-    land, and an example named by its place is the one the index said."""
+def a_write(handler: Handler) -> Handler:
+    """The write handler, refused when the mock writes nothing (`writable`), else run while
+    no other write runs: two pages saving at once both land, and an example named by its
+    place is the one the index said."""
 
     async def run(request: web.Request, runtime: Runtime, reloader: Any, say: Say) -> web.Response:
-        if reloader is None:
-            return await handler(request, runtime, reloader, say)
+        refused = writable(runtime, reloader)
+        if refused is not None:
+            return refused
         async with reloader.writing:
             return await handler(request, runtime, reloader, say)
 
@@ -267,9 +260,9 @@ def one_at_a_time(handler: Handler) -> Handler:
 
 ROUTES: tuple[tuple[str, str, Handler], ...] = (
     ("GET", "/requests", requests_list),
-    ("POST", "/requests", one_at_a_time(add_request)),
-    ("POST", "/examples", one_at_a_time(add)),
+    ("POST", "/requests", a_write(add_request)),
+    ("POST", "/examples", a_write(add)),
     ("GET", "/examples/{id}", one_example),
-    ("PUT", "/examples/{id}", one_at_a_time(change)),
-    ("DELETE", "/examples/{id}", one_at_a_time(change)),
+    ("PUT", "/examples/{id}", a_write(change)),
+    ("DELETE", "/examples/{id}", a_write(change)),
 )

@@ -77,6 +77,17 @@ window.Workbench = ({ api, getJson, el }) => {
     return { body, check, verdict };
   }
 
+  // The headers typed, when the form can be saved; else null, and the form says why.
+  function ready(headers, verdict, said) {
+    let problem = verdict();
+    let typed = null;
+    if (!problem) {
+      try { typed = headersOf(headers.value); } catch (e) { problem = "headers: " + e.message; }
+    }
+    if (problem) { said.className = "said error"; said.textContent = "Not saved: " + problem; }
+    return typed;
+  }
+
   // What a write says: saved, or why not; a conflict offers to reload the file (the form
   // keeps what was typed, so nothing is lost: reload, then save again).
   function sayOutcome(said, outcome, okText) {
@@ -168,10 +179,8 @@ window.Workbench = ({ api, getJson, el }) => {
                 field("Status", code), field("Headers", headers), field("Body", body), check, save, said);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      if (verdict()) { said.className = "said error"; said.textContent = "Not saved: " + verdict(); return; }
-      let typed;
-      try { typed = headersOf(headers.value); }
-      catch (e) { said.className = "said error"; said.textContent = "Not saved: headers: " + e.message; return; }
+      const typed = ready(headers, verdict, said);
+      if (!typed) return;
       const outcome = request.value
         ? await send("POST", "examples", { call: call.id, request: request.value, name: name.value,
                                            code: Number(code.value), headers: typed, body: body.value })
@@ -276,10 +285,8 @@ window.Workbench = ({ api, getJson, el }) => {
                 field("Body", body), check, save, said);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      if (verdict()) { said.className = "said error"; said.textContent = "Not saved: " + verdict(); return; }
-      let typed;
-      try { typed = headersOf(headers.value); }
-      catch (e) { said.className = "said error"; said.textContent = "Not saved: headers: " + e.message; return; }
+      const typed = ready(headers, verdict, said);
+      if (!typed) return;
       const outcome = await send("POST", "requests", {
         method: method.value, path: path.value, folder: folder.value, name: name.value || undefined,
         code: Number(code.value), headers: typed, body: body.value });
