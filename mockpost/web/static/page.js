@@ -16,7 +16,8 @@
   const bench = window.Workbench({ api: (p, q) => api(p, q), getJson: (p, q) => getJson(p, q),
                                    el: (t, x, c) => el(t, x, c) });
   let catalogue = null;  // the requests and folders an example can be saved into
-  const requests = () => (catalogue = catalogue || bench.catalogue());
+  const requests = () => (catalogue = catalogue ||
+    bench.catalogue().catch((e) => { catalogue = null; throw e; }));
 
   function api(path, params) {
     const url = new URL(base + path, location.href);
@@ -165,11 +166,14 @@
     count();
   }
 
-  // The free text is searched by the server too, which has the headers and the bodies.
+  // The free text is searched by the server too, which has the headers and the bodies: a
+  // quarter of a second after the last keystroke, or (for calls arriving) at most four
+  // times a second however many come.
   let searchTimer = null;
-  function searchSoon() {
+  function searchSoon(typed) {
+    if (searchTimer && !typed) return;
     clearTimeout(searchTimer);
-    searchTimer = setTimeout(load, 250);
+    searchTimer = setTimeout(() => { searchTimer = null; load(); }, 250);
   }
 
   function pretty(text, headers) {
@@ -222,6 +226,7 @@
     let call;
     try { call = await getJson(`calls/${id}`); }
     catch (e) { detail.replaceChildren(el("div", "This call is no longer kept.", "empty")); return; }
+    if (selected !== id) return;  // another call was chosen meanwhile
     const title = el("h2");
     title.append(el("span", `${call.method} ${call.path}${call.query ? "?" + call.query : ""} `),
                  el("span", call.status || "no answer", "status " + statusClass(call)));
@@ -267,6 +272,7 @@
       parts.push(place);
       try { parts.push(bench.saveForm(call, await requests())); }
       catch (e) { parts.push(el("p", "The collection's requests cannot be read.", "muted")); }
+      if (selected !== id) return;
     }
     const copy = el("button", "Copy as curl");
     copy.id = "copy-curl";
@@ -294,8 +300,11 @@
     await fetch(call.path + (call.query ? "?" + call.query : ""), { method: call.method, headers, body, cache: "no-store" });
   }
 
+  let loads = 0;  // the newest load's number: an older one's answer comes too late
   async function load() {
+    const mine = ++loads;
     const data = await getJson("calls", { ...filter, limit: PAGE });
+    if (mine !== loads) return;
     if (filter.q) found = new Set(data.calls.map((c) => c.id));
     serverMatching = data.total;
     for (const call of data.calls) {
@@ -407,7 +416,7 @@
     if (!filter.q) found = new Set();
     updateHar();
     render();
-    searchSoon();  // the server's log may hold older matching calls than the page has
+    searchSoon(true);  // the server's log may hold older matching calls than the page has
     if ($("routes").hidden === false) showRoutes();
   });
   $("more").addEventListener("click", () => { drawn += PAGE; render(); });
