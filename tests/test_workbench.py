@@ -319,7 +319,7 @@ def test_an_example_duplicated_with_another_status_answers_beside_it(tmp_path: P
         holder = holder[int(key) if key.isdigit() else key]
     copy = holder[-1]
     assert copy["name"] == f"{target.name} (copy)"
-    assert "id" not in copy
+    assert copy["id"] not in (target.id, holder[int(target.example.where[-2])].get("id"))
     assert copy["originalRequest"] == holder[int(target.example.where[-2])]["originalRequest"]
 
 
@@ -485,3 +485,29 @@ async def test_writes_sent_at_once_all_land_in_the_file(tmp_path: Path) -> None:
         f"At once {n}" for n in range(20)
     )
     assert not {e.name for e in doomed} & set(names)
+
+
+def test_an_example_the_workbench_writes_keeps_its_id_when_a_sibling_goes(tmp_path: Path) -> None:
+    """Examples saved without an id are named by their place; the workbench gives each one it
+    writes an id, as Postman does, so removing an example beside it does not rename it."""
+    from mockpost.matching.index import build_index
+
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+    def strip(items: list[Any]) -> None:
+        for item in items:
+            strip(item.get("item", []))
+            for response in item.get("response", []):
+                response.pop("id", None)
+
+    strip(data["item"])
+    served = tmp_path / "api.json"
+    served.write_text(json.dumps(data, indent=2))
+    first = build_index(load_collection(served)).examples[0]
+    with running_cli(str(served), "--no-watch") as cli:
+        fields = {"copy": first.id, "code": 418}
+        assert call_api("POST", cli.url + "/__mockpost/examples", fields)[0] == 201
+        copy = next(e for e in build_index(load_collection(served)).examples if e.code == 418)
+        assert http(f"{cli.url}/__mockpost/examples/{first.id}", "DELETE")[0] == 204
+        status, shown = call_api("GET", f"{cli.url}/__mockpost/examples/{copy.id}")
+        assert (status, shown["code"]) == (200, 418)

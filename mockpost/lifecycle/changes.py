@@ -9,6 +9,7 @@ The tree forms import `treewrite.py` (and YAML) when they run: `serve` starts wi
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,7 @@ def example_of(runtime: Runtime, fields: dict[str, Any]) -> tuple[RequestItem, d
         raise FieldError("name", "a name of at most 500 characters")
     kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "")
     language = preview_language(kind)
-    example: dict[str, Any] = {"name": name}
+    example: dict[str, Any] = {"name": name, "id": new_id()}
     if call is not None:
         example["originalRequest"] = original_of(call.method, call.path, call.query, call)
     example.update(
@@ -128,6 +129,13 @@ def example_of(runtime: Runtime, fields: dict[str, Any]) -> tuple[RequestItem, d
         }
     )
     return item, example
+
+
+def new_id() -> str:
+    """A new example's id, as Postman gives every saved example one: the example keeps it
+    when others are added or removed beside it (an example without one is named by its
+    place)."""
+    return str(uuid.uuid4())
 
 
 def _pairs(text: str) -> list[dict[str, str]]:
@@ -234,13 +242,13 @@ def editing(where: str, fields: dict[str, Any]) -> Change:
 
 
 def copying(where: str, fields: dict[str, Any]) -> Change:
-    """The change that adds a copy of the example at `where` (without its id) to its
+    """The change that adds a copy of the example at `where` (with an id of its own) to its
     request, with the fields given."""
     merged = _merger(fields)
 
     def in_text(text: str) -> str:
         copy = merged(_at(text, where))
-        copy.pop("id", None)
+        copy["id"] = new_id()
         return add_example(text, where.rsplit(".response", 1)[0], copy)
 
     def in_tree(root: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from mockpost.calls.body import preview_language
 from mockpost.calls.record import CallRecord
-from mockpost.lifecycle.changes import FieldError, headers_of, original_of
+from mockpost.lifecycle.changes import FieldError, headers_of, new_id, original_of
 from mockpost.lifecycle.write import Change
 from mockpost.postman.edit import EditError, add_item, keys_of
 from mockpost.status import phrase
@@ -74,6 +74,7 @@ def new_request(fields: dict[str, Any], call: CallRecord | None = None) -> dict[
     kind = next((h["value"] for h in headers if h["key"].lower() == "content-type"), "")
     example = {
         "name": fields.get("example") or f"{code} {phrase(code)}".strip(),
+        "id": new_id(),
         "originalRequest": original,
         "status": phrase(code),
         "code": code,

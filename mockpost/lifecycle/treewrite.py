@@ -12,6 +12,7 @@ is written whole (a temporary file renamed into place).
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -112,10 +113,10 @@ def change_example_in_tree(root: Path, where: str, merge: Merge) -> None:
 
 def copy_example_in_tree(root: Path, where: str, merge: Merge) -> None:
     """A new example file beside the one at `where`, of what `merge` makes of its example
-    (without its id), after its request's other examples."""
+    (with an id of its own), after its request's other examples."""
     path, data, file_stem, _ = _example_read(root, where)
     copy = merge(saved_response(data, file_stem.strip()))
-    copy.pop("id", None)
+    copy["id"] = str(uuid.uuid4())  # its own, as Postman gives every example
     others = [p for p in path.parent.iterdir() if EXAMPLE.match(p.name)]
     last = max((_order(_mapping(read_yaml(p, p.name))) for p in others), default=0.0)
     new_stem = stem(as_text(copy.get("name")), {_stem(p).lower() for p in others})
