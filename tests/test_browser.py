@@ -66,12 +66,17 @@ def rows(browser: Any) -> list[Any]:
 
 
 def wait_for_row(browser: Any, text: str, seconds: float = WAIT) -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
     def found(driver: Any) -> Any:
         return next((row for row in rows(driver) if text in row.text), False)
 
-    return WebDriverWait(browser, seconds, poll_frequency=0.05).until(found)
+    # A row read while the page redraws its list (or drops its oldest row) is gone: look again.
+    wait = WebDriverWait(
+        browser, seconds, poll_frequency=0.05, ignored_exceptions=(StaleElementReferenceException,)
+    )
+    return wait.until(found)
 
 
 def test_the_page_loads_without_a_console_error(browser: Any, cli: RunningCli) -> None:
