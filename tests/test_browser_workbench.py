@@ -323,3 +323,48 @@ def test_a_screenshot_of_the_workbench(
     wanted = os.environ.get("MOCKPOST_WORKBENCH_SCREENSHOT")
     if wanted:
         shutil.copyfile(picture, wanted)
+
+
+def test_an_editor_open_on_an_example_whose_place_changed_says_so(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Examples saved without ids are named by their place: when one before the example open
+    in the editor is removed (another page, a script), saving says the example changed since
+    it was read, writes nothing, and offers to open it again."""
+    from selenium.webdriver.common.by import By
+
+    from mockpost.matching.index import build_index
+    from mockpost.postman.reader import load_collection
+
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    for item in data["item"]:
+        for request in item.get("item", [item]):
+            for response in request.get("response", []):
+                response.pop("id", None)
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(data, indent=2))
+    collection = load_collection(path)
+    request = next(r.where for r in collection.requests if r.example_count >= 2)
+    first, second = [
+        e for e in build_index(collection).examples if e.example.where.startswith(request + ".")
+    ][:2]
+    with running_cli(str(path), "--quiet", "--no-watch") as cli:
+        open_page(browser, cli)
+        http(cli.url + "/__mockpost/calls")  # (not logged)
+        browser.find_element(By.ID, "tab-routes").click()
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        edit = WebDriverWait(browser, 5).until(
+            lambda d: d.find_element(By.CSS_SELECTOR, f'#routes button.edit[data-id="{second.id}"]')
+        )
+        edit.click()
+        form = by_id(browser, "edit-example")
+        assert form.find_element(By.NAME, "name").get_attribute("value") == second.name
+        http(f"{cli.url}/__mockpost/examples/{first.id}", "DELETE")  # meanwhile, elsewhere
+        before = path.read_text()
+        typed(form, "name", "Meant for the second")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_text(browser, form, "changed since it was read")
+        assert path.read_text() == before
+        form.find_element(By.CSS_SELECTOR, "button.reopen").click()
+        browser.find_element(By.ID, "tab-calls").click()

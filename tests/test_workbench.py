@@ -511,3 +511,43 @@ def test_an_example_the_workbench_writes_keeps_its_id_when_a_sibling_goes(tmp_pa
         assert http(f"{cli.url}/__mockpost/examples/{first.id}", "DELETE")[0] == 204
         status, shown = call_api("GET", f"{cli.url}/__mockpost/examples/{copy.id}")
         assert (status, shown["code"]) == (200, 418)
+
+
+def test_a_write_that_read_other_content_is_refused_412(tmp_path: Path) -> None:
+    """An example without an id is named by its place: once an example before it is removed,
+    its id names the next one. A write that says what it read (If-Match, the etag of GET) is
+    refused then, and nothing is written; consecutive edits with the etag each returns land
+    (with the file watcher on, which reloads after each write too)."""
+    from mockpost.matching.index import build_index
+
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    for item in data["item"]:
+        for request in item.get("item", [item]):
+            for response in request.get("response", []):
+                response.pop("id", None)
+    served = tmp_path / "api.json"
+    served.write_text(json.dumps(data, indent=2))
+    index = build_index(load_collection(served))
+    request = next(
+        r.where for r in load_collection(served).requests if r.example_count >= 3
+    )  # a request with three examples or more
+    first, second = [e for e in index.examples if e.example.where.startswith(request + ".")][:2]
+    with running_cli(str(served)) as cli:
+        url = f"{cli.url}/__mockpost/examples/{second.id}"
+        read = call_api("GET", url)[1]
+        headers = http(url)[2]
+        assert headers["ETag"] == f'"{read["etag"]}"'
+        tag = {"If-Match": f'"{read["etag"]}"', "Content-Type": "application/json"}
+        for n in range(2):  # consecutive edits, each with the etag the last one returned
+            edit = json.dumps({"name": f"Edited {n}"}).encode()
+            status, answer, _ = http(url, "PUT", edit, tag)
+            assert status == 200, answer
+            tag["If-Match"] = f'"{json.loads(answer)["etag"]}"'
+        stale = dict(tag)
+        assert http(f"{cli.url}/__mockpost/examples/{first.id}", "DELETE")[0] == 204
+        before = served.read_text()
+        status, answer, _ = http(url, "PUT", b'{"name": "Wrong one"}', stale)  # names another
+        assert status == 412, answer
+        assert http(url, "DELETE", None, {"If-Match": stale["If-Match"]})[0] == 412
+        assert served.read_text() == before
+        assert call_api("PUT", url, {"name": "No If-Match: taken as it is"})[0] == 200

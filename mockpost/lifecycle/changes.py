@@ -8,6 +8,7 @@ The tree forms import `treewrite.py` (and YAML) when they run: `serve` starts wi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from mockpost.postman.edit import (
     remove_example,
     replace_example,
 )
-from mockpost.postman.model import Collection, RequestItem
+from mockpost.postman.model import Collection, Example, RequestItem
 from mockpost.runtime.runtime import Runtime
 from mockpost.status import phrase
 
@@ -184,6 +185,16 @@ def in_file(collection: Collection, where: str) -> bool:
     if collection.schema_version.startswith("3") and not where.startswith("$"):
         return True
     return where.startswith("$.item")
+
+
+def fingerprint(example: Example) -> str:
+    """What an example holds, in 16 hex digits: an HTTP entity tag for the page's editor.
+    An example without an id of its own is named by its place, which a removal before it
+    gives to the next one; a write that says which content it read (`If-Match`) is refused
+    when the id names other content now."""
+    held = [example.name, example.code, list(example.headers), example.body,
+            example.request.method, example.request.url.raw]  # fmt: skip
+    return hashlib.blake2b(json.dumps(held).encode(), digest_size=8).hexdigest()
 
 
 def served_example(runtime: Runtime, example_id: str, field: str = "id") -> Any:

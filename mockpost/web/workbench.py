@@ -21,6 +21,7 @@ from mockpost.lifecycle.changes import (
     copying,
     editing,
     example_of,
+    fingerprint,
     in_file,
     removing,
     served_example,
@@ -34,6 +35,7 @@ from mockpost.lifecycle.write import (
     write_change,
 )
 from mockpost.postman.edit import EditError
+from mockpost.postman.model import Example
 from mockpost.runtime.runtime import Runtime
 from mockpost.web.replies import error_reply, json_reply
 
@@ -85,7 +87,7 @@ async def add(request: web.Request, runtime: Runtime, reloader: Any, say: Say) -
     if isinstance(fields, web.Response):
         return fields
     if "copy" in fields:
-        return await duplicate(runtime, reloader, say, fields)
+        return await duplicate(request, runtime, reloader, say, fields)
     try:
         item, example = example_of(runtime, fields)
     except FieldError as error:
@@ -105,7 +107,7 @@ async def add(request: web.Request, runtime: Runtime, reloader: Any, say: Say) -
 
 
 async def duplicate(
-    runtime: Runtime, reloader: Any, say: Say, fields: dict[str, Any]
+    request: web.Request, runtime: Runtime, reloader: Any, say: Say, fields: dict[str, Any]
 ) -> web.Response:
     """`POST /__mockpost/examples` with `"copy": ID`: the example copied beside itself, with
     the fields given (another status, say: the usual way to add the 404 next to the 200)."""
@@ -114,6 +116,8 @@ async def duplicate(
         change = copying(saved.where, {"name": f"{saved.name} (copy)"} | fields)
     except FieldError as error:
         return field_reply(error)
+    if (refused := _read_as(request, saved)) is not None:
+        return refused
     failed = await written(reloader, change, "an example copied (the API)")
     if failed is not None:
         return failed
@@ -136,6 +140,8 @@ async def change(request: web.Request, runtime: Runtime, reloader: Any, say: Say
         change = editing(where, fields) if request.method == "PUT" else removing(where)
     except FieldError as error:
         return field_reply(error)
+    if (refused := _read_as(request, saved)) is not None:
+        return refused
     failed = await written(reloader, change, "an example changed (the API)")
     if failed is not None:
         return failed
@@ -143,7 +149,25 @@ async def change(request: web.Request, runtime: Runtime, reloader: Any, say: Say
     say(f"an example was {done} the collection: {name!r}")
     if request.method == "DELETE":
         return web.Response(status=204)
-    return json_reply({"where": where, "version": reloader.version})
+    now = runtime.state.index.by_id.get(request.match_info["id"], ())
+    etag = fingerprint(now[0].example) if now else None
+    return json_reply({"where": where, "version": reloader.version, "etag": etag})
+
+
+def _read_as(request: web.Request, saved: Example) -> web.Response | None:
+    """412 when the call says which content it read (`If-Match`, the `etag` of `GET
+    /__mockpost/examples/{id}`) and the example holds other content now."""
+    wanted = request.headers.get("If-Match")
+    if wanted is None:
+        return None
+    tags = {tag.strip().removeprefix("W/").strip('"') for tag in wanted.split(",")}
+    if "*" in tags or fingerprint(saved) in tags:
+        return None
+    return error_reply(
+        412,
+        "the example changed since it was read (in another page, or in the file): open it again",
+        "id",
+    )
 
 
 def writable(runtime: Runtime, reloader: Any) -> web.Response | None:
@@ -192,6 +216,7 @@ def _example_json(runtime: Runtime, found: Any) -> dict[str, Any]:
         "path": found.path.text,
         "where": example.where,
         "in_file": in_file(runtime.state.index.collection, example.where),
+        "etag": fingerprint(example),  # send it back as If-Match to change what was read
     }
 
 
@@ -202,7 +227,9 @@ async def one_example(
     found = runtime.state.index.by_id.get(request.match_info["id"], ())
     if not found:
         return error_reply(404, f"no example {request.match_info['id']!r} is served", "id")
-    return json_reply(_example_json(runtime, found[0]))
+    shown = json_reply(_example_json(runtime, found[0]))
+    shown.headers["ETag"] = f'"{fingerprint(found[0].example)}"'
+    return shown
 
 
 async def requests_list(

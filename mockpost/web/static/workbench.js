@@ -5,8 +5,8 @@
 window.Workbench = ({ api, getJson, el }) => {
   const JSON_TYPE = /[/+]json\b/i;
 
-  async function send(method, path, fields) {
-    const init = { method, headers: { "Content-Type": "application/json" } };
+  async function send(method, path, fields, extra) {
+    const init = { method, headers: { "Content-Type": "application/json", ...(extra || {}) } };
     if (fields !== undefined) init.body = JSON.stringify(fields);
     const response = await fetch(api(path), init);
     const text = await response.text();
@@ -233,11 +233,23 @@ window.Workbench = ({ api, getJson, el }) => {
       if (verdict()) throw new Error(verdict());
       return { name: name.value, code: Number(code.value), headers: headersOf(headers.value), body: body.value };
     };
+    // Each write says which content it read (If-Match): an example named by its place may
+    // have been removed meanwhile and its place given to the next one.
+    let etag = shown.etag;
     const run = async (method, path, payload, okText) => {
       let given;
       try { given = payload(); } catch (e) { said.className = "said error"; said.textContent = "Not saved: " + e.message; return; }
-      const outcome = await send(method, path, given);
-      if (sayOutcome(said, outcome, okText) && done) done(method);
+      const outcome = await send(method, path, given, { "If-Match": `"${etag}"` });
+      if (outcome.status === 200 && outcome.answer.etag) etag = outcome.answer.etag;
+      const ok = sayOutcome(said, outcome, okText);
+      if (outcome.status === 412) {
+        const again = el("button", "Open it again");
+        again.type = "button";
+        again.className = "reopen";
+        again.addEventListener("click", () => editor(id, place, done));
+        said.append(" ", again);
+      }
+      if (ok && done) done(method);
     };
     form.addEventListener("submit", (event) => {
       event.preventDefault();
