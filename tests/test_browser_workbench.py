@@ -335,14 +335,9 @@ def test_an_editor_open_on_an_example_whose_place_changed_says_so(
 
     from mockpost.matching.index import build_index
     from mockpost.postman.reader import load_collection
+    from tests.test_workbench import without_ids
 
-    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    for item in data["item"]:
-        for request in item.get("item", [item]):
-            for response in request.get("response", []):
-                response.pop("id", None)
-    path = tmp_path / "api.json"
-    path.write_text(json.dumps(data, indent=2))
+    path = without_ids(tmp_path / "api.json")
     collection = load_collection(path)
     request = next(r.where for r in collection.requests if r.example_count >= 2)
     first, second = [

@@ -487,11 +487,9 @@ async def test_writes_sent_at_once_all_land_in_the_file(tmp_path: Path) -> None:
     assert not {e.name for e in doomed} & set(names)
 
 
-def test_an_example_the_workbench_writes_keeps_its_id_when_a_sibling_goes(tmp_path: Path) -> None:
-    """Examples saved without an id are named by their place; the workbench gives each one it
-    writes an id, as Postman does, so removing an example beside it does not rename it."""
-    from mockpost.matching.index import build_index
-
+def without_ids(path: Path) -> Path:
+    """The bundled collection written at `path` with no example ids (as over half of the
+    corpus's examples are): its examples are named by their place."""
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
 
     def strip(items: list[Any]) -> None:
@@ -501,8 +499,16 @@ def test_an_example_the_workbench_writes_keeps_its_id_when_a_sibling_goes(tmp_pa
                 response.pop("id", None)
 
     strip(data["item"])
-    served = tmp_path / "api.json"
-    served.write_text(json.dumps(data, indent=2))
+    path.write_text(json.dumps(data, indent=2))
+    return path
+
+
+def test_an_example_the_workbench_writes_keeps_its_id_when_a_sibling_goes(tmp_path: Path) -> None:
+    """Examples saved without an id are named by their place; the workbench gives each one it
+    writes an id, as Postman does, so removing an example beside it does not rename it."""
+    from mockpost.matching.index import build_index
+
+    served = without_ids(tmp_path / "api.json")
     first = build_index(load_collection(served)).examples[0]
     with running_cli(str(served), "--no-watch") as cli:
         fields = {"copy": first.id, "code": 418}
@@ -520,13 +526,7 @@ def test_a_write_that_read_other_content_is_refused_412(tmp_path: Path) -> None:
     (with the file watcher on, which reloads after each write too)."""
     from mockpost.matching.index import build_index
 
-    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    for item in data["item"]:
-        for request in item.get("item", [item]):
-            for response in request.get("response", []):
-                response.pop("id", None)
-    served = tmp_path / "api.json"
-    served.write_text(json.dumps(data, indent=2))
+    served = without_ids(tmp_path / "api.json")
     index = build_index(load_collection(served))
     request = next(
         r.where for r in load_collection(served).requests if r.example_count >= 3
