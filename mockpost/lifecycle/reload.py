@@ -20,8 +20,7 @@ from typing import Any
 from mockpost.errors import MockpostError
 from mockpost.lifecycle.load import load as load_files
 from mockpost.lifecycle.load import served_with
-from mockpost.lifecycle.watch import Stamp
-from mockpost.lifecycle.write import file_stamp
+from mockpost.lifecycle.watch import Stamp, stamp
 from mockpost.matching.index import Index
 from mockpost.runtime.runtime import Runtime
 
@@ -107,7 +106,7 @@ class Reloader:
         # with: what a recording grows from without loading the files again.
         self._base: tuple[Path | None, Index] | None = None
         # What a write checks the collection against.
-        self.loaded_stamp = file_stamp(collection) if isinstance(loaded, Same) else loaded
+        self.loaded_stamp = stamp(collection) if isinstance(loaded, Same) else loaded
         # One write of the workbench at a time, from reading the index to the reload: a
         # place read from the index is then the place in the file.
         self.writing = asyncio.Lock()
@@ -119,7 +118,7 @@ class Reloader:
         file, or None for none; `recorded`: a snapshot of the recorded items."""
         chosen = self.environment if environment is SAME else environment
         items = self.recorded() if recorded is None else recorded
-        loaded = file_stamp(self.collection)
+        loaded = stamp(self.collection)
         base = load_files(self.collection, chosen, spec=self.spec)[2]
         self.loaded_stamp = loaded
         self._base = (chosen, base)

@@ -34,11 +34,6 @@ class Change:
     in_tree: Callable[[Path], None]  # a v3 tree (its root) changed file by file
 
 
-def file_stamp(path: Path) -> Stamp:
-    """The stamp of a collection file or tree."""
-    return stamp(path)
-
-
 def adding_example(where: str, example: dict[str, Any]) -> Change:
     """`example` added to the request at `where`."""
 
